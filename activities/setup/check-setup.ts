@@ -1,0 +1,55 @@
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Connection } from '../../src/shared/connection';
+import type { CheckSetupResult } from '../../src/shared/inputs/check-setup-input';
+import { resolveCredentials } from '../../src/s3/resolve-credentials';
+import { createS3Client } from '../../src/s3/create-s3-client';
+import { toS3Failure } from '../../src/s3/classify-s3-error';
+import { withS3DuckDB } from '../../src/duckdb/s3-session';
+import { queryRows } from '../../src/duckdb/query-rows';
+import type { ActivityDeps } from '../deps';
+
+export interface CheckSetupActivityInput {
+  connection: Connection;
+  sampleKey?: string;
+}
+
+export function createCheckSetup({ settings }: ActivityDeps) {
+  /** Lists the connection's prefix and reads one Parquet object through DuckDB's httpfs. */
+  return async function checkSetup({ connection, sampleKey }: CheckSetupActivityInput): Promise<CheckSetupResult> {
+    const credentials = await resolveCredentials(connection);
+    const s3 = createS3Client(connection, credentials);
+    const prefix = connection.prefix ? `${connection.prefix}/` : '';
+    let keys: string[];
+    try {
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: connection.bucket, Prefix: prefix, MaxKeys: 1000 }));
+      keys = (listed.Contents ?? []).map((o) => o.Key ?? '').filter(Boolean);
+    } catch (error) {
+      throw toS3Failure(error, `listing s3://${connection.bucket}/${prefix}`);
+    } finally {
+      s3.destroy();
+    }
+    const key = sampleKey ?? keys.find((k) => k.endsWith('.parquet'));
+    if (!key) {
+      throw ApplicationFailure.create({
+        type: 'NoSampleFile',
+        nonRetryable: true,
+        message: `no .parquet object under s3://${connection.bucket}/${prefix} (listed ${keys.length} objects)`,
+      });
+    }
+    const url = `s3://${connection.bucket}/${key}`;
+    return withS3DuckDB(settings, connection, credentials, async (db) => {
+      const [count] = await queryRows<{ n: bigint }>(db, 'SELECT count(*) AS n FROM read_parquet($url)', { url });
+      const schema = await queryRows<{ column_name: string; column_type: string }>(
+        db, 'DESCRIBE SELECT * FROM read_parquet($url)', { url });
+      return {
+        bucket: connection.bucket,
+        prefix: connection.prefix,
+        objectsListed: keys.length,
+        sampleKey: key,
+        sampleRows: Number(count?.n ?? 0),
+        sampleColumns: schema.map((r) => ({ name: r.column_name, type: r.column_type })),
+      };
+    });
+  };
+}

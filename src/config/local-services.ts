@@ -1,0 +1,38 @@
+import path from 'node:path';
+import type { SourceConnection } from '../shared/connection';
+
+/**
+ * Defaults of the local services that scripts/services.sh starts (keep the two in step).
+ * Used by the demo and the tests; a real deployment configures its own connections.
+ */
+export const PROJECT_ROOT = path.resolve(__dirname, '../..');
+
+export function localServiceEnv(env: NodeJS.ProcessEnv = process.env) {
+  env.MINIO_ROOT_USER ??= 's3bridge';
+  env.MINIO_ROOT_PASSWORD ??= 's3bridge-local-secret';
+  env.TEMPORAL_ADDRESS ??= '127.0.0.1:7233';
+  env.S3BRIDGE_S3_ENDPOINT ??= 'http://127.0.0.1:9000';
+  env.S3BRIDGE_DUCKDB_EXTENSION_DIR ??= path.join(PROJECT_ROOT, '.tools/duckdb-extensions');
+  return {
+    temporalAddress: env.TEMPORAL_ADDRESS,
+    temporalUi: `http://${env.TEMPORAL_ADDRESS.split(':')[0]}:${env.TEMPORAL_UI_PORT ?? '8233'}`,
+    s3Endpoint: env.S3BRIDGE_S3_ENDPOINT,
+  };
+}
+
+/** A source connection to the local MinIO with its root user, by reference to the env variables. */
+export function localSourceConnection(
+  overrides: Partial<SourceConnection> & Pick<SourceConnection, 'name' | 'bucket'>,
+): SourceConnection {
+  return {
+    direction: 'source',
+    region: 'us-east-1',
+    prefix: '',
+    format: 'auto',
+    partitioning: 'auto',
+    endpoint: process.env.S3BRIDGE_S3_ENDPOINT ?? 'http://127.0.0.1:9000',
+    forcePathStyle: true,
+    auth: { type: 'static-keys', accessKeyId: 'env:MINIO_ROOT_USER', secretAccessKey: 'env:MINIO_ROOT_PASSWORD' },
+    ...overrides,
+  };
+}

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+
+/**
+ * The connection model: where a customer's bucket is and how s3bridge may reach it.
+ * Workflow-safe (pure zod). Secret values never appear here: auth holds references
+ * (`env:NAME` or `file:/path`) resolved inside activities only.
+ */
+
+const BUCKET_RULES =
+  'bucket names are 3-63 characters of lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit';
+
+/** Explains the commonest mistakes (a URI, an ARN or a path pasted as the bucket name). */
+export function bucketNameProblem(value: string): string | undefined {
+  const uri = /^s3a?:\/\/([^/]+)\/?(.*)$/i.exec(value);
+  if (uri) {
+    const [, bucket, rest] = uri;
+    const prefix = rest?.replace(/\/+$/, '');
+    return `enter the bucket name only, without "s3://": bucket "${bucket}"${prefix ? ` and prefix "${prefix}"` : ''}`;
+  }
+  const arn = /^arn:aws[a-z-]*:s3:::([^/]+)\/?(.*)$/.exec(value);
+  if (arn) {
+    const [, bucket, rest] = arn;
+    const prefix = rest?.replace(/\/+$/, '');
+    return `enter the bucket name, not its ARN: bucket "${bucket}"${prefix ? ` and prefix "${prefix}"` : ''}`;
+  }
+  const https = /^https?:\/\/([^/]+)\/?(.*)$/i.exec(value);
+  if (https) {
+    return 'enter the bucket name, not a URL (an S3-compatible server goes in "endpoint")';
+  }
+  if (value.includes('/')) {
+    const [bucket, ...rest] = value.split('/');
+    const prefix = rest.join('/').replace(/\/+$/, '');
+    return `enter the path in "prefix", not in the bucket name: bucket "${bucket}"${prefix ? ` and prefix "${prefix}"` : ''}`;
+  }
+  if (value !== value.toLowerCase()) return `bucket names are lowercase: "${value.toLowerCase()}"?`;
+  if (value.length < 3 || value.length > 63) return `${BUCKET_RULES}; "${value}" has ${value.length}`;
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(value)) return BUCKET_RULES;
+  if (value.includes('..')) return 'bucket names cannot contain two adjacent dots';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(value)) return 'bucket names cannot look like an IP address';
+  if (value.startsWith('xn--') || value.endsWith('-s3alias') || value.endsWith('--ol-s3')) {
+    return 'bucket names cannot start with "xn--" or end with "-s3alias" or "--ol-s3"';
+  }
+  return undefined;
+}
+
+export const BucketName = z.string().superRefine((value, ctx) => {
+  const problem = bucketNameProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export const Region = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region code such as "us-east-1" or "eu-west-1"');
+
+export const Prefix = z
+  .string()
+  .default('')
+  .refine((p) => !p.startsWith('/'), 'the prefix has no leading slash: write "events/2025", not "/events/2025"')
+  .refine((p) => !/^s3a?:\/\//i.test(p), 'the prefix is a path inside the bucket, without "s3://" and the bucket name')
+  .refine((p) => !p.split('/').includes('..'), 'the prefix cannot contain ".."')
+  .transform((p) => p.replace(/\/+$/, ''));
+
+/** A reference to a secret: `env:NAME` (an environment variable of the worker) or `file:/path`. */
+export const SecretRef = z
+  .string()
+  .superRefine((value, ctx) => {
+    if (/^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/.test(value)) return;
+    const looksSecret = /^(AKIA|ASIA)[A-Z0-9]{12,}$/.test(value) || /^[A-Za-z0-9/+=]{30,}$/.test(value);
+    ctx.addIssue({
+      code: 'custom',
+      message: looksSecret
+        ? 'this looks like a secret value; pass a reference instead ("env:VARIABLE_NAME" or "file:/path/to/file") so it never enters workflow history'
+        : 'expected a secret reference: "env:VARIABLE_NAME" or "file:/path/to/file"',
+    });
+  });
+export type SecretRef = z.infer<typeof SecretRef>;
+
+export const RoleArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+    'expected a role ARN of the form arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME (12-digit account id)',
+  );
+
+const StaticKeys = z.object({
+  type: z.literal('static-keys'),
+  accessKeyId: SecretRef,
+  secretAccessKey: SecretRef,
+  sessionToken: SecretRef.optional(),
+});
+
+const DefaultChain = z.object({ type: z.literal('default-chain') });
+
+export const Auth = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('assume-role'),
+    roleArn: RoleArn,
+    // Not a secret (AWS documents it as such); it must reach STS unchanged.
+    externalId: z.string().min(2).max(1224).regex(/^[\w+=,.@:/-]+$/, 'external IDs use letters, digits and +=,.@:/-'),
+    // The credentials that call sts:AssumeRole; the default chain unless given.
+    baseCredentials: z.discriminatedUnion('type', [StaticKeys, DefaultChain]).default({ type: 'default-chain' }),
+    sessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/).default('s3bridge'),
+  }),
+  StaticKeys,
+  DefaultChain,
+], { error: (issue) => issue.code === 'invalid_union' ? 'auth.type must be "assume-role", "static-keys" or "default-chain"' : undefined });
+export type Auth = z.infer<typeof Auth>;
+
+export const DataFormat = z.enum(['parquet', 'csv', 'csv.gz', 'ndjson', 'ndjson.gz', 'auto']);
+export type DataFormat = z.infer<typeof DataFormat>;
+
+/** all: unpartitioned tables are skipped; none: partition-like folders are plain folders; dated-folders: day folders become `date`; auto: detect. */
+export const Partitioning = z.enum(['auto', 'all', 'none', 'dated-folders']);
+export type Partitioning = z.infer<typeof Partitioning>;
+
+export const Encryption = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('none') }),
+  z.object({ type: z.literal('AES256') }),
+  z.object({
+    type: z.literal('aws:kms'),
+    kmsKeyArn: z
+      .string()
+      .regex(
+        /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+|[\w-]+)$/,
+        'expected a KMS key ARN (arn:aws:kms:REGION:ACCOUNT_ID:key/KEY_ID) or a key id',
+      ),
+  }),
+]);
+export type Encryption = z.infer<typeof Encryption>;
+
+const ConnectionBase = z.object({
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'connection names are 1-63 lowercase letters, digits, "-" or "_", starting with a letter or digit'),
+  region: Region,
+  bucket: BucketName,
+  prefix: Prefix,
+  auth: Auth,
+  /** An S3-compatible endpoint (MinIO, R2, ...); AWS when absent. */
+  endpoint: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as "http://127.0.0.1:9000"' }).optional(),
+  /** Path-style addressing; defaults to true when an endpoint is set. */
+  forcePathStyle: z.boolean().optional(),
+});
+
+export const SourceConnection = ConnectionBase.extend({
+  direction: z.literal('source'),
+  format: DataFormat.default('auto'),
+  partitioning: Partitioning.default('auto'),
+});
+export type SourceConnection = z.infer<typeof SourceConnection>;
+
+export const DestinationConnection = ConnectionBase.extend({
+  direction: z.literal('destination'),
+  encryption: Encryption.default({ type: 'AES256' }),
+});
+export type DestinationConnection = z.infer<typeof DestinationConnection>;
+
+export const Connection = z.discriminatedUnion('direction', [SourceConnection, DestinationConnection], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'direction must be "source" (import) or "destination" (export)' : undefined),
+});
+export type Connection = z.infer<typeof Connection>;
+export type ConnectionInput = z.input<typeof Connection>;
+
+/** A workflow names a stored connection, or carries one inline (runs started from the Temporal UI). */
+export const ConnectionRef = z.union([
+  z.string().min(1, 'name a stored connection or give one inline'),
+  Connection,
+], { error: 'expected the name of a stored connection or an inline connection object' });
+export type ConnectionRef = z.infer<typeof ConnectionRef>;
+
+export function connectionName(ref: ConnectionRef): string {
+  return typeof ref === 'string' ? ref : ref.name;
+}

@@ -1,0 +1,28 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Settings } from '../config/settings';
+import { createActivities } from '../../activities';
+import { WORKFLOWS_PATH } from './workflows-path';
+
+export interface CreateWorkerOptions {
+  settings: Settings;
+  connection?: NativeConnection;
+  /** A prebuilt bundle (tests build one per run); the worker bundles `workflows/` otherwise. */
+  workflowBundlePath?: string;
+  overrides?: Partial<WorkerOptions>;
+}
+
+/** Builds the s3bridge worker: every workflow in `workflows/`, every activity in `activities/`. */
+export async function createWorker({ settings, connection, workflowBundlePath, overrides }: CreateWorkerOptions) {
+  const nativeConnection = connection ?? (await NativeConnection.connect({ address: settings.temporalAddress }));
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: settings.temporalNamespace,
+    taskQueue: settings.taskQueue,
+    activities: createActivities({ settings }),
+    ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    // DuckDB work is CPU and memory heavy; a few concurrent loads per worker keep memory bounded.
+    maxConcurrentActivityTaskExecutions: 8,
+    ...overrides,
+  });
+  return { worker, nativeConnection, ownsConnection: connection === undefined };
+}

@@ -1,0 +1,28 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+
+const root = path.resolve(__dirname, '../..');
+
+/** Starts the real services once per run and bundles the workflows once for every test file. */
+export default async function setup(project: TestProject): Promise<void> {
+  const started = spawnSync('bash', [path.join(root, 'scripts/services.sh'), 'start'], { stdio: 'inherit' });
+  if (started.status !== 0) throw new Error('scripts/services.sh start failed; see the output above');
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(root, 'workflows/index.ts'),
+    logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },
+  });
+  const runDir = path.join(root, '.tools/run');
+  mkdirSync(runDir, { recursive: true });
+  const bundlePath = path.join(runDir, `workflow-bundle-${process.pid}.js`);
+  writeFileSync(bundlePath, code);
+  project.provide('workflowBundlePath', bundlePath);
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    workflowBundlePath: string;
+  }
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { loadSettings, type Settings } from '../../src/config/settings';
+import { localServiceEnv, localSourceConnection } from '../../src/config/local-services';
+import { createWorker } from '../../src/worker/create-worker';
+import { S3BridgeClient } from '../../src/client/s3bridge-client';
+import type { SourceConnection } from '../../src/shared/connection';
+
+let runtimeInstalled = false;
+
+/** Everything one test file needs: its own bucket, task queue, workflow-ID prefix and data dir. */
+export interface TestEnv {
+  id: string;
+  bucket: string;
+  taskQueue: string;
+  workflowIdPrefix: string;
+  settings: Settings;
+  /** An S3 client with MinIO's root user, for arranging data and asserting objects. */
+  s3: S3Client;
+  temporal: Client;
+  s3bridge: S3BridgeClient;
+  source(overrides?: Partial<SourceConnection>): SourceConnection;
+  /** Starts a worker in this process against the real Temporal server (idempotent). */
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createTestEnv(name: string): Promise<TestEnv> {
+  const services = localServiceEnv();
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const id = `${name}-${randomBytes(3).toString('hex')}`.toLowerCase();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `s3bridge-${name}-`));
+  const settings: Settings = {
+    ...loadSettings({ ...process.env, S3BRIDGE_DATA_DIR: dataDir }),
+    taskQueue: `test-${id}`,
+    duckdbMemoryLimit: '1GB',
+  };
+  const bucket = `t-${id}`.slice(0, 63);
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: services.s3Endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! },
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const temporalConnection = await Connection.connect({ address: services.temporalAddress });
+  const temporal = new Client({ connection: temporalConnection, namespace: settings.temporalNamespace });
+  const workflowIdPrefix = `${id}-`;
+  const s3bridge = new S3BridgeClient(temporal, settings, workflowIdPrefix);
+
+  let running: { stop(): Promise<void> } | undefined;
+  const env: TestEnv = {
+    id, bucket, taskQueue: settings.taskQueue, workflowIdPrefix, settings, s3, temporal, s3bridge,
+    source: (overrides = {}) => localSourceConnection({ name: `src-${id}`, bucket, ...overrides }),
+    async startWorker() {
+      if (running) return;
+      const nativeConnection = await NativeConnection.connect({ address: services.temporalAddress });
+      const { worker } = await createWorker({
+        settings,
+        connection: nativeConnection,
+        workflowBundlePath: inject('workflowBundlePath'),
+      });
+      const done = worker.run();
+      running = {
+        async stop() {
+          worker.shutdown();
+          await done;
+          await nativeConnection.close();
+        },
+      };
+    },
+    async stopWorker() {
+      await running?.stop();
+      running = undefined;
+    },
+    async close() {
+      await env.stopWorker();
+      await temporalConnection.close();
+      s3.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return env;
+}

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowFailedError } from '@temporalio/client';
+import { createTestEnv, type TestEnv } from '../support/harness';
+import { putObject, putTable } from '../support/objects';
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await createTestEnv('check-setup');
+  await env.startWorker();
+  await putTable(env.s3, env.bucket, 'events/day=2025-01-01/part-0.parquet',
+    "SELECT i AS id, 'page_view' AS event FROM range(1234) t(i)");
+  await putObject(env.s3, env.bucket, 'events/_SUCCESS', '');
+});
+afterAll(async () => env?.close());
+
+describe('checkSetup', () => {
+  it('lists the bucket through the AWS SDK and reads Parquet from MinIO with DuckDB httpfs', async () => {
+    const result = await env.s3bridge.checkSetup({ connection: env.source({ prefix: 'events' }) });
+    expect(result).toEqual({
+      bucket: env.bucket,
+      prefix: 'events',
+      objectsListed: 2,
+      sampleKey: 'events/day=2025-01-01/part-0.parquet',
+      sampleRows: 1234,
+      sampleColumns: [
+        { name: 'id', type: 'BIGINT' },
+        { name: 'event', type: 'VARCHAR' },
+      ],
+    });
+  });
+
+  it('rejects a bad input with a message naming the field', async () => {
+    const error = await env.temporal.workflow
+      .execute('checkSetup', {
+        taskQueue: env.taskQueue,
+        workflowId: `${env.workflowIdPrefix}bad-input`,
+        args: [{ connection: { ...env.source(), bucket: `s3://${env.bucket}/events` } }],
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect((error as WorkflowFailedError).cause?.message).toBe(
+      `Invalid input for checkSetup:\nconnection.bucket: enter the bucket name only, without "s3://": bucket "${env.bucket}" and prefix "events"`,
+    );
+  });
+});

@@ -1,0 +1,17 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/**
+ * Named activity option profiles; workflows pick one instead of scattering timeouts.
+ * Non-retryable failures (bad input, missing permission, bad data) stop retries at once.
+ */
+export const shortCall: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
+};
+
+/** Scans and loads that heartbeat their progress; a lost worker is noticed within the heartbeat timeout. */
+export const longScan: ActivityOptions = {
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 10 },
+};

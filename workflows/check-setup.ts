@@ -1,0 +1,14 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { parseWorkflowInput } from '../src/shared/input-errors';
+import { CheckSetupInput, type CheckSetupResult } from '../src/shared/inputs/check-setup-input';
+import { shortCall } from './activity-options';
+
+const { resolveConnection, checkSetup: readSample } = proxyActivities<Activities>(shortCall);
+
+/** Proves the stack end to end: lists a bucket and reads a Parquet object with DuckDB. */
+export async function checkSetup(rawInput: CheckSetupInput): Promise<CheckSetupResult> {
+  const input = parseWorkflowInput(CheckSetupInput, rawInput, 'checkSetup');
+  const connection = await resolveConnection({ connection: input.connection });
+  return readSample({ connection, sampleKey: input.sampleKey });
+}
