@@ -25,6 +25,8 @@ describe('checkSetup', () => {
       sampleColumns: [
         { name: 'id', type: 'BIGINT' },
         { name: 'event', type: 'VARCHAR' },
+        // DuckDB reads the Hive folder as a typed partition column.
+        { name: 'day', type: 'DATE' },
       ],
     });
   });

@@ -1,0 +1,48 @@
+import type { DayFormat } from '../layout/day-folder';
+
+/** A concrete file format (the connection's `auto` resolves to one of these per table). */
+export type FileFormat = 'parquet' | 'csv' | 'csv.gz' | 'ndjson' | 'ndjson.gz';
+
+/**
+ * How a table's files are laid out below its prefix:
+ * flat: data files directly (or in plain sub-folders); hive: `key=value/` levels;
+ * day-folders: one folder per day (Statsig); segment-logs: `<source-id>/<received-day>/` (Segment's export read back).
+ */
+export type TableLayout = 'flat' | 'hive' | 'day-folders' | 'segment-logs';
+
+export interface ColumnSchema {
+  name: string;
+  /** A DuckDB type name: BIGINT, DOUBLE, VARCHAR, DATE, TIMESTAMP, ... */
+  type: string;
+}
+
+export interface PartitionKey {
+  name: string;
+  type: string;
+  /** Distinct values found, sorted. */
+  values: string[];
+}
+
+/**
+ * What discovery records about one table: the contract between discovery (which writes it
+ * to the catalog) and import (which plans per-day units from it). Summaries only, no key lists.
+ */
+export interface DiscoveredTable {
+  connection: string;
+  name: string;
+  /** The table's full key prefix, ending with "/". */
+  prefix: string;
+  layout: TableLayout;
+  format: FileFormat;
+  /** Partition keys in folder order; for day-folders the day folder is the key named `date`. */
+  partitionKeys: PartitionKey[];
+  /** The partition key that holds the day, when there is one; import plans one unit per value. */
+  dayKey?: string;
+  /** How the day is spelled in folder names (for day-folders and segment-logs; hive values are ISO days). */
+  dayFormat?: DayFormat;
+  /** Data columns then partition columns, as DuckDB reads them (union by name). */
+  columns: ColumnSchema[];
+  fileCount: number;
+  totalBytes: number;
+  discoveredAt: string;
+}
