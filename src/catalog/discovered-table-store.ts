@@ -1,0 +1,58 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DiscoveredTable } from '../shared/catalog/discovered-table';
+import { queryRows } from '../duckdb/query-rows';
+import { inTransaction } from '../warehouse/embedded-database';
+
+/** Error type for a table that discovery has not recorded for a connection. */
+export const TABLE_NOT_DISCOVERED = 'TableNotDiscovered';
+
+const ensured = new WeakSet<DuckDBConnection>();
+
+export async function ensureDiscoveredTableTables(db: DuckDBConnection): Promise<void> {
+  if (ensured.has(db)) return;
+  await db.run('CREATE SCHEMA IF NOT EXISTS s3bridge');
+  await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.discovered_tables (
+    connection VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    descriptor JSON NOT NULL,
+    discovered_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (connection, name)
+  )`);
+  ensured.add(db);
+}
+
+/** Replaces the connection's discovered tables with this discovery's result, atomically. */
+export async function replaceDiscoveredTables(db: DuckDBConnection, connection: string, tables: DiscoveredTable[]): Promise<void> {
+  await ensureDiscoveredTableTables(db);
+  await inTransaction(db, async () => {
+    await db.run('DELETE FROM s3bridge.discovered_tables WHERE connection = $connection', { connection });
+    for (const table of tables) {
+      await db.run(
+        'INSERT INTO s3bridge.discovered_tables VALUES ($connection, $name, $descriptor, $at::TIMESTAMPTZ)',
+        { connection, name: table.name, descriptor: JSON.stringify(table), at: table.discoveredAt },
+      );
+    }
+  });
+}
+
+export async function listDiscoveredTables(db: DuckDBConnection, connection: string): Promise<DiscoveredTable[]> {
+  await ensureDiscoveredTableTables(db);
+  const rows = await queryRows<{ descriptor: string }>(
+    db, 'SELECT descriptor FROM s3bridge.discovered_tables WHERE connection = $connection ORDER BY name', { connection });
+  return rows.map((row) => JSON.parse(row.descriptor) as DiscoveredTable);
+}
+
+export async function getDiscoveredTable(db: DuckDBConnection, connection: string, name: string): Promise<DiscoveredTable> {
+  await ensureDiscoveredTableTables(db);
+  const [row] = await queryRows<{ descriptor: string }>(
+    db, 'SELECT descriptor FROM s3bridge.discovered_tables WHERE connection = $connection AND name = $name', { connection, name });
+  if (!row) {
+    throw ApplicationFailure.create({
+      type: TABLE_NOT_DISCOVERED,
+      nonRetryable: true,
+      message: `table "${name}" has not been discovered on connection "${connection}"; run discovery (\`s3bridge discover ${connection}\`) and choose one of the tables it lists`,
+    });
+  }
+  return JSON.parse(row.descriptor) as DiscoveredTable;
+}
