@@ -52,10 +52,14 @@ start_minio() {
     >"$RUN_DIR/minio.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/minio.pid"
   wait_for minio minio_healthy "$RUN_DIR/minio.pid" 60
-  # mc talks to MinIO's admin API (users, policies) for the permission tests.
+  log "MinIO ready"
+}
+
+# mc talks to MinIO's admin API (users, policies) for the permission tests; the alias is set
+# on every start, so a checkout that reuses someone else's MinIO has it too.
+mc_alias() {
   MC_CONFIG_DIR="$RUN_DIR/mc" "$BIN_DIR/mc" alias set s3bridge-local "$S3BRIDGE_S3_ENDPOINT" \
     "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null
-  log "MinIO ready"
 }
 
 stop_one() {
@@ -75,7 +79,8 @@ case "${1:-}" in
   start)
     bash "$(dirname "${BASH_SOURCE[0]}")/install-tools.sh" services
     start_temporal
-    start_minio ;;
+    start_minio
+    mc_alias ;;
   stop) stop_one temporal; stop_one minio ;;
   status)
     temporal_healthy && echo "temporal: serving at $TEMPORAL_ADDRESS" || echo "temporal: down"
