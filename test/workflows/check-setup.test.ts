@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { Worker } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, putTable } from '../support/objects';
@@ -29,6 +31,23 @@ describe('checkSetup', () => {
         { name: 'day', type: 'DATE' },
       ],
     });
+  });
+
+  it('replays its own history deterministically', async () => {
+    const workflowId = `${env.workflowIdPrefix}replay`;
+    await env.temporal.workflow.execute('checkSetup', {
+      taskQueue: env.taskQueue,
+      workflowId,
+      args: [{ connection: env.source({ prefix: 'events' }) }],
+    });
+    const history = await env.temporal.workflow.getHandle(workflowId).fetchHistory();
+    // Throws DeterminismViolationError if the workflow code no longer matches its history.
+    await Worker.runReplayHistory(
+      { workflowBundle: { code: readFileSync(inject('workflowBundlePath'), 'utf8') } },
+      history,
+      workflowId,
+    );
+    expect(history.events?.length).toBeGreaterThan(5);
   });
 
   it('rejects a bad input with a message naming the field', async () => {
