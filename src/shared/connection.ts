@@ -6,6 +6,11 @@ import { z } from 'zod';
  * (`env:NAME` or `file:/path`) resolved inside activities only.
  */
 
+/** A message for a missing field that says what to enter; zod's default names only the type. */
+function required(what: string) {
+  return (issue: { input?: unknown }) => (issue.input === undefined ? `required: ${what}` : undefined);
+}
+
 const BUCKET_RULES =
   'bucket names are 3-63 characters of lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit';
 
@@ -43,13 +48,13 @@ export function bucketNameProblem(value: string): string | undefined {
   return undefined;
 }
 
-export const BucketName = z.string().superRefine((value, ctx) => {
+export const BucketName = z.string({ error: required('the bucket name, e.g. "my-bucket" (without s3:// or a path)') }).superRefine((value, ctx) => {
   const problem = bucketNameProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 export const Region = z
-  .string()
+  .string({ error: required('the AWS region the bucket is in, e.g. "us-east-1" (S3 console, bucket overview)') })
   .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region code such as "us-east-1" or "eu-west-1"');
 
 export const Prefix = z
@@ -58,6 +63,7 @@ export const Prefix = z
   .refine((p) => !p.startsWith('/'), 'the prefix has no leading slash: write "events/2025", not "/events/2025"')
   .refine((p) => !/^s3a?:\/\//i.test(p), 'the prefix is a path inside the bucket, without "s3://" and the bucket name')
   .refine((p) => !p.split('/').includes('..'), 'the prefix cannot contain ".."')
+  .refine((p) => !p.includes('*'), 'the prefix is a plain path without wildcards: write "data/audiences", not "data/audiences/*"')
   .transform((p) => p.replace(/\/+$/, ''));
 
 /** A reference to a secret: `env:NAME` (an environment variable of the worker) or `file:/path`. */
@@ -103,14 +109,23 @@ export const Auth = z.discriminatedUnion('type', [
   }),
   StaticKeys,
   DefaultChain,
-], { error: (issue) => issue.code === 'invalid_union' ? 'auth.type must be "assume-role", "static-keys" or "default-chain"' : undefined });
+], {
+  error: (issue) => {
+    if (issue.input === undefined) return 'required: how s3bridge signs in: {"type": "assume-role", ...}, {"type": "static-keys", ...} or {"type": "default-chain"}';
+    return issue.code === 'invalid_union' ? 'auth.type must be "assume-role", "static-keys" or "default-chain"' : undefined;
+  },
+});
 export type Auth = z.infer<typeof Auth>;
 
-export const DataFormat = z.enum(['parquet', 'csv', 'csv.gz', 'ndjson', 'ndjson.gz', 'auto']);
+export const DataFormat = z.enum(['parquet', 'csv', 'csv.gz', 'ndjson', 'ndjson.gz', 'auto'], {
+  error: 'format must be "parquet", "csv", "csv.gz", "ndjson", "ndjson.gz" or "auto" (detect from the files)',
+});
 export type DataFormat = z.infer<typeof DataFormat>;
 
 /** all: unpartitioned tables are skipped; none: partition-like folders are plain folders; dated-folders: day folders become `date`; auto: detect. */
-export const Partitioning = z.enum(['auto', 'all', 'none', 'dated-folders']);
+export const Partitioning = z.enum(['auto', 'all', 'none', 'dated-folders'], {
+  error: 'partitioning must be "all" (every table has partition folders), "none" (no table has), "dated-folders" (one folder per day) or "auto"',
+});
 export type Partitioning = z.infer<typeof Partitioning>;
 
 export const Encryption = z.discriminatedUnion('type', [
@@ -119,18 +134,18 @@ export const Encryption = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('aws:kms'),
     kmsKeyArn: z
-      .string()
+      .string({ error: required('aws:kms needs kmsKeyArn, the KMS key\'s ARN (arn:aws:kms:REGION:ACCOUNT_ID:key/KEY_ID)') })
       .regex(
         /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+|[\w-]+)$/,
         'expected a KMS key ARN (arn:aws:kms:REGION:ACCOUNT_ID:key/KEY_ID) or a key id',
       ),
   }),
-]);
+], { error: (issue) => (issue.code === 'invalid_union' ? 'encryption.type must be "none", "AES256" (SSE-S3) or "aws:kms" (SSE-KMS, with kmsKeyArn)' : undefined) });
 export type Encryption = z.infer<typeof Encryption>;
 
 const ConnectionBase = z.object({
   name: z
-    .string()
+    .string({ error: required('a name for the connection, e.g. "events-source"') })
     .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'connection names are 1-63 lowercase letters, digits, "-" or "_", starting with a letter or digit'),
   region: Region,
   bucket: BucketName,

@@ -1,0 +1,66 @@
+import type { Connection } from '../connection';
+import type { PolicyStatement } from './policy-document';
+import { bucketArn, objectsArn } from './s3-arns';
+
+/**
+ * The least-privilege statements for one connection, in the identity-policy form (attached to
+ * the role or user s3bridge runs as). Every object statement is scoped to the prefix.
+ */
+
+type Scope = Pick<Connection, 'region' | 'bucket' | 'prefix'>;
+
+/** The KMS actions a writer needs: a data key per object, and Decrypt to complete multipart uploads. */
+export const KMS_WRITE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+
+export const DESTINATION_OBJECT_ACTIONS = [
+  's3:PutObject',
+  's3:DeleteObject',
+  's3:AbortMultipartUpload',
+  's3:ListMultipartUploadParts',
+];
+
+export function listBucketStatement(c: Scope): PolicyStatement {
+  return {
+    Sid: c.prefix ? 'ListPrefix' : 'ListBucket',
+    Effect: 'Allow',
+    Action: 's3:ListBucket',
+    Resource: bucketArn(c.region, c.bucket),
+    // The prefix itself and everything below it; listing elsewhere in the bucket stays denied.
+    ...(c.prefix ? { Condition: { StringLike: { 's3:prefix': [c.prefix, `${c.prefix}/*`] } } } : {}),
+  };
+}
+
+export function bucketLocationStatement(c: Scope): PolicyStatement {
+  return { Sid: 'GetBucketLocation', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucketArn(c.region, c.bucket) };
+}
+
+export function readObjectsStatement(c: Scope): PolicyStatement {
+  return { Sid: 'ReadObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: objectsArn(c.region, c.bucket, c.prefix) };
+}
+
+export function writeObjectsStatement(c: Scope, actions: string[] = DESTINATION_OBJECT_ACTIONS): PolicyStatement {
+  return {
+    Sid: 'WriteObjects',
+    Effect: 'Allow',
+    Action: actions.length === 1 ? actions[0]! : actions,
+    Resource: objectsArn(c.region, c.bucket, c.prefix),
+  };
+}
+
+export function kmsKeyStatement(kmsKeyArn: string): PolicyStatement {
+  return { Sid: 'UseKmsKey', Effect: 'Allow', Action: KMS_WRITE_ACTIONS, Resource: kmsKeyArn };
+}
+
+/** The one statement that grants a single missing action (what a failed check tells the user to add). */
+export function statementGranting(c: Scope, action: string): PolicyStatement {
+  switch (action) {
+    case 's3:ListBucket':
+      return listBucketStatement(c);
+    case 's3:GetBucketLocation':
+      return bucketLocationStatement(c);
+    case 's3:GetObject':
+      return readObjectsStatement(c);
+    default:
+      return writeObjectsStatement(c, [action]);
+  }
+}
