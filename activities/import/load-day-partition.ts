@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { DayLoadInput, DayReport } from '../../src/shared/import/import-input';
+import { getDiscoveredTable } from '../../src/catalog/discovered-table-store';
+import { withWarehouse } from '../../src/warehouse/embedded-database';
+import { DuckDBSink } from '../../src/warehouse/duckdb-sink';
+import { targetLabel, targetTable } from '../../src/warehouse/target-table';
+import { resolveCredentials } from '../../src/s3/resolve-credentials';
+import { createS3Client } from '../../src/s3/create-s3-client';
+import { withS3DuckDB } from '../../src/duckdb/s3-session';
+import { listTableFiles } from '../../src/import/list-table-files';
+import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
+import { dataColumns } from '../../src/import/table-columns';
+import { describeUnit, stageUnit } from '../../src/import/stage-unit';
+import { describeDrift, evolvedColumns, hasDrift } from '../../src/import/schema-drift';
+import { SCHEMA_DRIFT, SCHEMA_DRIFT_PENDING } from '../../src/import/import-errors';
+import type { ActivityDeps } from '../deps';
+
+export type LoadDayPartitionInput = DayLoadInput;
+
+/** Progress carried in heartbeats (visible in the Temporal UI as the activity's heartbeat details). */
+export interface LoadProgress {
+  files: number;
+  filesDone: number;
+  rows: number;
+}
+
+function driftFailure(type: string, message: string, details: unknown) {
+  return ApplicationFailure.create({ type, nonRetryable: true, message, details: [details] });
+}
+
+export function createLoadDayPartition({ settings }: ActivityDeps) {
+  /** Loads one day partition from S3 into the warehouse, replacing the day atomically; skips an unchanged day. */
+  return async function loadDayPartition(input: LoadDayPartitionInput): Promise<DayReport> {
+    const started = Date.now();
+    const context = Context.current();
+    const { connection, mapping } = input;
+    const table = await withWarehouse(settings, (db) => getDiscoveredTable(db, connection.name, input.table));
+    const target = targetTable(connection.name, table.name, mapping);
+    const configHash = configFingerprint({ mapping, target: targetLabel(target) });
+    const credentials = await resolveCredentials(connection);
+    const s3 = createS3Client(connection, credentials);
+    const listed = await listTableFiles(s3, connection.bucket, table, { onlyUnit: input.unit }).finally(() => s3.destroy());
+    const unit = listed.get(input.unit);
+    const base = { unit: input.unit, day: unit?.day ?? (input.unit === 'all' ? null : input.unit), rejectedRows: 0 };
+    if (!unit) return { ...base, status: 'skipped', rows: 0, files: 0, bytes: 0, durationMs: Date.now() - started, reason: 'no files found for this day any more' };
+    const files = unit.files.map(({ key, etag, size }) => ({ key, etag, size }));
+    const bytes = files.reduce((n, f) => n + f.size, 0);
+    const fingerprint = filesFingerprint(files);
+    const sink = new DuckDBSink(settings);
+    const previous = (await sink.ledger(connection.name, table.name)).find((e) => e.unit === input.unit);
+    // Also the retry path: an attempt that committed but died before reporting finds its own ledger entry.
+    if (!input.reload && previous?.fingerprint === fingerprint && previous.configHash === configHash) {
+      return { ...base, status: 'skipped', rows: previous.rows, rejectedRows: previous.rejectedRows, files: files.length, bytes,
+        durationMs: Date.now() - started, reason: 'unchanged', loadId: previous.loadId };
+    }
+    const reference = (await sink.acceptedColumns(connection.name, table.name)) ?? dataColumns(table);
+    const loadId = randomUUID();
+    const stagingDir = path.join(settings.dataDir, 'staging', encodeURIComponent(`${connection.name}__${table.name}__${input.unit}`));
+    rmSync(stagingDir, { recursive: true, force: true });
+    mkdirSync(stagingDir, { recursive: true });
+    const progress: LoadProgress = { files: files.length, filesDone: 0, rows: 0 };
+    // A timer heartbeat too: one big file can take longer than the heartbeat timeout.
+    const beat = setInterval(() => context.heartbeat(progress), 5_000);
+    context.heartbeat(progress);
+    try {
+      return await withS3DuckDB(settings, connection, credentials, async (db) => {
+        const stop = () => db.interrupt();
+        context.cancellationSignal.addEventListener('abort', stop);
+        try {
+          await db.run("SET TimeZone = 'UTC'");
+          const described = await describeUnit({ db, bucket: connection.bucket, table, unit }, reference);
+          let accepted = reference;
+          let driftNote: string | undefined;
+          const catalogDrift = table.drift?.status === 'pending' ? table.drift : undefined;
+          if (hasDrift(described.drift) || catalogDrift) {
+            const what = hasDrift(described.drift) ? describeDrift(described.drift) : 'discovery holds a schema change of this table for review';
+            const where = `table "${table.name}"${unit.day ? ` day ${unit.day}` : ''}`;
+            if (input.driftPolicy === 'fail') {
+              throw driftFailure(SCHEMA_DRIFT, `${where}: schema drift: ${what}; re-run with driftPolicy "evolve" to follow it, or "wait" to hold it for approval`, described.drift);
+            }
+            if (input.driftPolicy === 'wait') {
+              throw driftFailure(SCHEMA_DRIFT_PENDING, `${where}: schema drift waits for approval: ${what}; approve with \`s3bridge tables approve-drift ${connection.name} ${table.name}\``, described.drift);
+            }
+            accepted = evolvedColumns(reference, described.drift);
+            driftNote = what;
+          }
+          const staged = await stageUnit({
+            db, bucket: connection.bucket, connection: connection.name, table, unit, mapping, errorPolicy: input.errorPolicy, loadId, stagingDir,
+            onFile(filesDone, rows) {
+              progress.filesDone = filesDone;
+              progress.rows = rows;
+              context.heartbeat(progress);
+              if (context.cancellationSignal.aborted) throw new CancelledFailure('import cancelled before the day was committed; the day is untouched');
+            },
+          }, {
+            columns: described.columns,
+            dataColumns: accepted,
+            readTypes: new Map([...table.columns, ...accepted].map((c) => [c.name, c.type])),
+          });
+          if (context.cancellationSignal.aborted) throw new CancelledFailure('import cancelled before the day was committed; the day is untouched');
+          // The exactly-once point: from here the day is replaced whole, or (on any error) not at all.
+          await sink.replaceUnit({
+            connection: connection.name, table: table.name, unit: input.unit, day: unit.day, loadId, target,
+            dataFiles: staged.dataFiles, rejectFiles: staged.rejectFiles, files, fingerprint, configHash,
+            rows: staged.rows, rejectedRows: staged.rejectedRows, acceptedColumns: accepted,
+          });
+          return {
+            ...base, status: 'loaded', rows: staged.rows, rejectedRows: staged.rejectedRows, files: files.length, bytes,
+            durationMs: Date.now() - started, loadId,
+            reason: input.reload ? 'reload requested' : !previous ? 'new' : previous.fingerprint !== fingerprint ? 'files changed' : 'mapping changed',
+            ...(driftNote ? { drift: driftNote } : {}),
+          };
+        } catch (error) {
+          // An interrupted query surfaces as a DuckDB error; report it as the cancellation it is.
+          if (context.cancellationSignal.aborted && !(error instanceof CancelledFailure)) {
+            throw new CancelledFailure('import cancelled before the day was committed; the day is untouched');
+          }
+          throw error;
+        } finally {
+          context.cancellationSignal.removeEventListener('abort', stop);
+        }
+      });
+    } finally {
+      clearInterval(beat);
+      rmSync(stagingDir, { recursive: true, force: true });
+    }
+  };
+}

@@ -1,0 +1,81 @@
+import { Context } from '@temporalio/activity';
+import type { Connection } from '../../src/shared/connection';
+import type { DaySelection } from '../../src/shared/import/import-input';
+import type { ImportMapping } from '../../src/shared/import/mapping';
+import { daySelected } from '../../src/shared/import/locate-partition';
+import { getDiscoveredTable } from '../../src/catalog/discovered-table-store';
+import { withWarehouse } from '../../src/warehouse/embedded-database';
+import { DuckDBSink } from '../../src/warehouse/duckdb-sink';
+import { targetLabel, targetTable } from '../../src/warehouse/target-table';
+import { resolveCredentials } from '../../src/s3/resolve-credentials';
+import { createS3Client } from '../../src/s3/create-s3-client';
+import { listTableFiles } from '../../src/import/list-table-files';
+import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
+import { checkMapping } from '../../src/import/table-columns';
+import type { ActivityDeps } from '../deps';
+
+export interface PlanImportInput {
+  connection: Connection;
+  table: string;
+  days: DaySelection;
+  earliest?: string;
+  mapping: ImportMapping;
+  reload: boolean;
+}
+
+export interface PlannedUnit {
+  unit: string;
+  day: string | null;
+  files: number;
+  bytes: number;
+  action: 'load' | 'skip';
+  /** new, files changed, mapping changed, reload requested; or unchanged. */
+  reason: string;
+}
+
+export interface ImportPlan {
+  target: string;
+  units: PlannedUnit[];
+  /** Units left out of `units` because they are unchanged (a "new-and-changed" run lists only what it loads). */
+  unchangedNotListed: number;
+}
+
+export function createPlanImport({ settings }: ActivityDeps) {
+  /** Lists the table's files, groups them by day, and compares each day with the load ledger. */
+  return async function planImport(input: PlanImportInput): Promise<ImportPlan> {
+    const { connection, mapping } = input;
+    const table = await withWarehouse(settings, (db) => getDiscoveredTable(db, connection.name, input.table));
+    checkMapping(table, mapping);
+    const target = targetTable(connection.name, table.name, mapping);
+    const configHash = configFingerprint({ mapping, target: targetLabel(target) });
+    const s3 = createS3Client(connection, await resolveCredentials(connection));
+    let units;
+    try {
+      units = await listTableFiles(s3, connection.bucket, table, { onPage: (listed) => Context.current().heartbeat({ listed }) });
+    } finally {
+      s3.destroy();
+    }
+    const ledger = new Map((await new DuckDBSink(settings).ledger(connection.name, table.name)).map((e) => [e.unit, e]));
+    const range = typeof input.days === 'object' ? input.days : {};
+    const planned: PlannedUnit[] = [];
+    let unchangedNotListed = 0;
+    for (const unit of [...units.values()].sort((a, b) => (a.unit < b.unit ? -1 : 1))) {
+      if (unit.day !== null && !daySelected(unit.day, { ...range, earliest: input.earliest })) continue;
+      const previous = ledger.get(unit.unit);
+      const reason = input.reload ? 'reload requested'
+        : !previous ? 'new'
+          : previous.fingerprint !== filesFingerprint(unit.files) ? 'files changed'
+            : previous.configHash !== configHash ? 'mapping changed'
+              : 'unchanged';
+      if (reason === 'unchanged' && input.days === 'new-and-changed') {
+        unchangedNotListed += 1;
+        continue;
+      }
+      planned.push({
+        unit: unit.unit, day: unit.day, files: unit.files.length, bytes: unit.files.reduce((n, f) => n + f.size, 0),
+        action: reason === 'unchanged' ? 'skip' : 'load', reason,
+      });
+    }
+    return { target: targetLabel(target), units: planned, unchangedNotListed };
+  };
+}

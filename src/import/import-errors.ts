@@ -1,0 +1,39 @@
+import { ApplicationFailure } from '@temporalio/common';
+
+/** Typed failure names of a day's load; each is non-retryable: retrying the same bytes fails the same way. */
+export const BAD_DATA = 'BadData';
+export const CORRUPT_FILE = 'CorruptFile';
+export const SCHEMA_DRIFT = 'SchemaDrift';
+export const SCHEMA_DRIFT_PENDING = 'SchemaDriftPending';
+export const INVALID_MAPPING = 'InvalidMapping';
+
+const TRANSIENT = /HTTP (GET|HEAD|Error)|HTTP \d{3}|Could not establish connection|Connection (reset|refused|timed out)|timed out/i;
+
+/**
+ * Classifies a DuckDB error raised while reading one S3 file: network trouble and 5xx are
+ * rethrown for Temporal to retry; 403/404 and unreadable bytes fail the day naming the key.
+ */
+export function readFailure(error: unknown, url: string, format: string): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  const firstLine = message.split('\n')[0] ?? message;
+  if (TRANSIENT.test(message)) {
+    if (/\b403\b|Forbidden|AccessDenied/i.test(message)) {
+      return ApplicationFailure.create({ type: 'S3AccessDenied', nonRetryable: true,
+        message: `reading ${url}: access denied; the connection needs s3:GetObject on this prefix (see \`s3bridge policy\`)` });
+    }
+    if (/\b404\b|Not Found|NoSuchKey/i.test(message)) {
+      return ApplicationFailure.create({ type: 'S3NoSuchKey', nonRetryable: true,
+        message: `reading ${url}: the object is gone (deleted or renamed since it was listed); re-run the import` });
+    }
+    return error instanceof Error ? error : new Error(message);
+  }
+  return ApplicationFailure.create({
+    type: CORRUPT_FILE,
+    nonRetryable: true,
+    message: `${url} cannot be read as ${format}: ${firstLine}; replace or remove the file, then re-run the import`,
+  });
+}
+
+export function badData(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: BAD_DATA, nonRetryable: true, message });
+}

@@ -1,0 +1,63 @@
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { DiscoveredTable } from '../shared/catalog/discovered-table';
+import { ignoredReason } from '../shared/layout/object-key';
+import { locatePartition, matchesFormat, type FilePartition } from '../shared/import/locate-partition';
+import { toS3Failure } from '../s3/classify-s3-error';
+import type { SourceFile } from './source-file';
+
+export interface UnitFiles {
+  unit: string;
+  day: string | null;
+  files: (SourceFile & { partition: FilePartition })[];
+}
+
+/**
+ * Lists a table's data files grouped by day partition (paginated ListObjectsV2). `within`
+ * narrows the listing to one day's folder when the day is the table's first folder level.
+ */
+export async function listTableFiles(
+  s3: S3Client,
+  bucket: string,
+  table: DiscoveredTable,
+  options: { onlyUnit?: string; onPage?: (listed: number) => void } = {},
+): Promise<Map<string, UnitFiles>> {
+  const units = new Map<string, UnitFiles>();
+  let token: string | undefined;
+  let listed = 0;
+  const prefix = narrowedPrefix(table, options.onlyUnit);
+  do {
+    let page;
+    try {
+      page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    } catch (error) {
+      throw toS3Failure(error, `listing s3://${bucket}/${prefix}`);
+    }
+    for (const object of page.Contents ?? []) {
+      const key = object.Key ?? '';
+      const size = object.Size ?? 0;
+      if (!key || ignoredReason(key, size) !== undefined || !matchesFormat(key, table.format)) continue;
+      const partition = locatePartition(table, key);
+      if (!partition || (options.onlyUnit !== undefined && partition.unit !== options.onlyUnit)) continue;
+      let unit = units.get(partition.unit);
+      if (!unit) {
+        unit = { unit: partition.unit, day: partition.day, files: [] };
+        units.set(partition.unit, unit);
+      }
+      unit.files.push({ key, etag: (object.ETag ?? '').replaceAll('"', ''), size, partition });
+    }
+    listed += page.KeyCount ?? 0;
+    options.onPage?.(listed);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  for (const unit of units.values()) unit.files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return units;
+}
+
+/** For a Hive table partitioned by day at its first level, one day lives under one folder: list only that. */
+function narrowedPrefix(table: DiscoveredTable, unit: string | undefined): string {
+  if (!unit || !table.dayKey || table.layout !== 'hive' || table.partitionKeys[0]?.name !== table.dayKey) return table.prefix;
+  const values = table.partitionKeys[0].values;
+  // Hive values are written as ISO days; fall back to the whole prefix if discovery saw another spelling.
+  if (values.length > 0 && !values.some((v) => v === unit)) return table.prefix;
+  return `${table.prefix}${table.dayKey}=${unit}/`;
+}

@@ -1,0 +1,191 @@
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { ColumnSchema, PartitionKey } from '../shared/catalog/discovered-table';
+import type { EventsMapping, ImportMapping, MetricsMapping, TimestampSpec } from '../shared/import/mapping';
+import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
+import { checkedType } from './column-types';
+
+/** A row-level check: when `when` holds, the row is bad in `column` for `reason`. */
+export interface RowCheck {
+  when: string;
+  column: string;
+  reason: string;
+}
+
+/** The SELECT list that maps one source file (temp table `s`) to warehouse rows, and its checks. */
+export interface Projection {
+  selects: string[];
+  checks: RowCheck[];
+  params: Record<string, DuckDBValue>;
+  /** Mapped columns the file lacks: every row is bad (missing required column). */
+  missing: string[];
+}
+
+export interface ProjectionContext {
+  mapping: ImportMapping;
+  /** The file's columns as read into `s` (CSV already typed; NDJSON as VARCHAR; Parquet as written). */
+  fileColumns: ColumnSchema[];
+  /** raw mode: the data columns to write, with their warehouse types. */
+  dataColumns: ColumnSchema[];
+  /** raw mode: the partition columns and this file's values from its path. */
+  partitionKeys: PartitionKey[];
+  partitionValues: Record<string, string>;
+  day: string | null;
+}
+
+class Builder {
+  readonly params: Record<string, DuckDBValue> = {};
+  readonly checks: RowCheck[] = [];
+  readonly missing: string[] = [];
+  private readonly types: Map<string, string>;
+
+  constructor(fileColumns: ColumnSchema[]) {
+    this.types = new Map(fileColumns.map((c) => [c.name, c.type]));
+  }
+
+  /** Binds a value; returns its placeholder. */
+  bind(value: DuckDBValue): string {
+    const name = `p${Object.keys(this.params).length}`;
+    this.params[name] = value;
+    return `$${name}`;
+  }
+
+  has(column: string): boolean {
+    return this.types.has(column);
+  }
+
+  typeOf(column: string): string | undefined {
+    return this.types.get(column);
+  }
+
+  /** A mapped column: `s."c"`, or NULL (and a missing-column finding) when the file lacks it. */
+  required(column: string): string {
+    if (this.has(column)) return `s.${quoteIdentifier(column)}`;
+    if (!this.missing.includes(column)) this.missing.push(column);
+    return 'NULL';
+  }
+
+  /** Casts a column to `type`, flagging values that do not convert. */
+  converted(column: string, type: string, reason = `cannot convert to ${type}`): string {
+    const source = this.required(column);
+    if (source === 'NULL') return `NULL::${type}`;
+    if (this.typeOf(column) === type) return source;
+    const cast = `TRY_CAST(${source} AS ${type})`;
+    this.checks.push({ when: `${source} IS NOT NULL AND ${cast} IS NULL`, column, reason });
+    return cast;
+  }
+
+  text(column: string): string {
+    const source = this.required(column);
+    return source === 'NULL' ? 'NULL::VARCHAR' : `CAST(${source} AS VARCHAR)`;
+  }
+
+  notNull(expression: string, column: string, reason: string): void {
+    this.checks.push({ when: `${expression} IS NULL`, column, reason });
+  }
+
+  json(columns: string[]): string {
+    const present = columns.filter((c) => this.has(c));
+    if (present.length === 0) return "'{}'::JSON";
+    return `json_object(${present.map((c) => `${quoteLiteral(c)}, s.${quoteIdentifier(c)}`).join(', ')})`;
+  }
+}
+
+function timestampExpression(b: Builder, spec: TimestampSpec): string {
+  const source = b.required(spec.column);
+  if (source === 'NULL') return 'NULL::TIMESTAMPTZ';
+  // Bound only where used: DuckDB rejects a statement given a parameter it does not use.
+  const zone = () => b.bind(spec.timezone);
+  const type = b.typeOf(spec.column) ?? 'VARCHAR';
+  let expression: string;
+  if (spec.format === 'unix-seconds' || spec.format === 'unix-millis') {
+    const divisor = spec.format === 'unix-millis' ? ' / 1000' : '';
+    expression = `to_timestamp(TRY_CAST(${source} AS DOUBLE)${divisor})`;
+  } else if (spec.format !== 'iso') {
+    // strptime's result type depends on the pattern, so it is inlined (strictly escaped), not bound.
+    const parsed = `try_strptime(CAST(${source} AS VARCHAR), ${quoteLiteral(spec.format)})`;
+    expression = /%z|%Z/.test(spec.format) ? `CAST(${parsed} AS TIMESTAMPTZ)` : `timezone(${zone()}, ${parsed})`;
+  } else if (type === 'TIMESTAMP WITH TIME ZONE') {
+    expression = source;
+  } else if (type.startsWith('TIMESTAMP') || type === 'DATE') {
+    expression = `timezone(${zone()}, CAST(${source} AS TIMESTAMP))`;
+  } else {
+    // Text with an offset or "Z" keeps its offset; a bare local time is read in the mapping's zone.
+    const text = `CAST(${source} AS VARCHAR)`;
+    expression = `CASE WHEN regexp_matches(${text}, '(Z|[+-]\\d{2}(:?\\d{2})?)$') THEN TRY_CAST(${text} AS TIMESTAMPTZ)
+      ELSE timezone(${zone()}, TRY_CAST(${text} AS TIMESTAMP)) END`;
+  }
+  b.checks.push({ when: `${source} IS NULL`, column: spec.column, reason: 'missing timestamp' });
+  b.checks.push({ when: `${source} IS NOT NULL AND (${expression}) IS NULL`, column: spec.column, reason: `unparseable timestamp (expected ${spec.format})` });
+  return expression;
+}
+
+function nameOrConstant(b: Builder, spec: { column: string } | { constant: string }, what: string): string {
+  if ('constant' in spec) return b.bind(spec.constant);
+  const expression = b.text(spec.column);
+  b.notNull(expression, spec.column, `missing ${what}`);
+  return expression;
+}
+
+function eventsSelects(b: Builder, m: EventsMapping, fileColumns: ColumnSchema[]): string[] {
+  const eventName = nameOrConstant(b, m.eventName, 'event name');
+  const userId = m.userId ? b.text(m.userId) : 'NULL::VARCHAR';
+  const unitEntries = Object.entries(m.unitIds);
+  const unitIds = unitEntries.length === 0
+    ? "'{}'::JSON"
+    : `json_object(${unitEntries.map(([idType, column]) => `${quoteLiteral(idType)}, ${b.text(column)}`).join(', ')})`;
+  const ids = [userId, ...unitEntries.map(([, column]) => b.text(column))];
+  b.checks.push({
+    when: ids.map((id) => `${id} IS NULL`).join(' AND '),
+    column: m.userId ?? unitEntries[0]![1],
+    reason: 'no unit id (every mapped id is empty)',
+  });
+  const timestamp = timestampExpression(b, m.timestamp);
+  const value = m.value ? b.text(m.value) : 'NULL::VARCHAR';
+  const mapped = new Set([
+    'column' in m.eventName ? m.eventName.column : '', m.userId ?? '', ...unitEntries.map(([, c]) => c), m.timestamp.column, m.value ?? '',
+  ]);
+  const properties = m.properties ?? fileColumns.map((c) => c.name).filter((c) => !mapped.has(c));
+  return [
+    `${eventName} AS event_name`, `${userId} AS user_id`, `${unitIds} AS unit_ids`, `${timestamp} AS "timestamp"`,
+    `${value} AS "value"`, `${b.json(properties)} AS properties`,
+  ];
+}
+
+function metricsSelects(b: Builder, m: MetricsMapping, day: string | null): string[] {
+  const unitId = b.text(m.unitId);
+  b.notNull(unitId, m.unitId, 'missing unit id');
+  const date = m.date ? b.converted(m.date, 'DATE') : `${b.bind(day)}::DATE`;
+  if (m.date) b.notNull(date, m.date, 'missing date');
+  const metricName = nameOrConstant(b, m.metricName, 'metric name');
+  const value = b.converted(m.value, 'DOUBLE');
+  return [
+    `${unitId} AS unit_id`, `${b.bind(m.unitType)} AS unit_type`, `${date} AS "date"`,
+    `${metricName} AS metric_name`, `${value} AS "value"`,
+  ];
+}
+
+function rawSelects(b: Builder, ctx: ProjectionContext): string[] {
+  const selects = ctx.dataColumns.map((c) => {
+    const type = checkedType(c.type, `column "${c.name}"`);
+    const expression = b.has(c.name) ? b.converted(c.name, type) : `NULL::${type}`;
+    return `${expression} AS ${quoteIdentifier(c.name)}`;
+  });
+  for (const key of ctx.partitionKeys) {
+    const type = checkedType(key.type, `partition key "${key.name}"`);
+    const value = ctx.partitionValues[key.name];
+    selects.push(`${value === undefined ? 'NULL' : `TRY_CAST(${b.bind(value)} AS ${type})`}::${type} AS ${quoteIdentifier(key.name)}`);
+  }
+  return selects;
+}
+
+/** Builds the mapping of one file: data columns per mode (lineage is added by the caller). */
+export function buildProjection(ctx: ProjectionContext): Projection {
+  const b = new Builder(ctx.fileColumns);
+  const { mapping } = ctx;
+  const selects = mapping.mode === 'raw'
+    ? rawSelects(b, ctx)
+    : mapping.mode === 'events'
+      ? eventsSelects(b, mapping.events, ctx.fileColumns)
+      : metricsSelects(b, mapping.metrics, ctx.day);
+  return { selects, checks: b.checks, params: b.params, missing: b.missing };
+}

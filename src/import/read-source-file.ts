@@ -1,0 +1,85 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnSchema, FileFormat } from '../shared/catalog/discovered-table';
+import { queryRows } from '../duckdb/query-rows';
+import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
+import { checkedType } from './column-types';
+
+/** Formats without declared types: their columns are compared by name only, read as text or the accepted type. */
+export function isTextFormat(format: FileFormat): boolean {
+  return format !== 'parquet';
+}
+
+function compression(format: FileFormat): string {
+  return format.endsWith('.gz') ? "'gzip'" : "'auto'";
+}
+
+// Partition columns come from the path as the catalog types them, never from DuckDB's own Hive detection.
+const CSV_DIALECT = `delim=',', quote='"', escape='"', hive_partitioning=false`;
+
+/**
+ * The columns one file holds, cheaply: Parquet's footer; a CSV's header line; NDJSON's keys
+ * as DuckDB detects them from a sample.
+ */
+export async function describeFile(db: DuckDBConnection, url: string, format: FileFormat): Promise<ColumnSchema[]> {
+  if (format === 'parquet') {
+    return queryRows<ColumnSchema>(db, 'SELECT column_name AS name, column_type AS type FROM (DESCRIBE SELECT * FROM read_parquet($url, hive_partitioning=false))', { url });
+  }
+  if (format === 'csv' || format === 'csv.gz') {
+    // Header read as a plain row: the sniffer would trip over the very malformed lines the error policy must report.
+    const [header] = await queryRows<Record<string, string | null>>(db,
+      `SELECT * FROM read_csv($url, header=false, all_varchar=true, null_padding=true, ${CSV_DIALECT}, compression=${compression(format)}) LIMIT 1`, { url });
+    return Object.values(header ?? {}).filter((v): v is string => v !== null && v !== '').map((name) => ({ name, type: 'VARCHAR' }));
+  }
+  const columns = await queryRows<ColumnSchema>(db,
+    `SELECT column_name AS name, column_type AS type FROM (DESCRIBE SELECT * FROM read_json($url, format='newline_delimited', hive_partitioning=false, compression=${compression(format)}))`, { url });
+  return columns.map((c) => ({ name: c.name, type: 'VARCHAR' }));
+}
+
+/**
+ * Loads one file into the temp table `s` (plus `__row`, the 1-based row or line, when the format
+ * has one). CSV is read with the given types and DuckDB's rejects tables, which name the line,
+ * the column and keep the raw line of malformed rows and failed conversions.
+ */
+export async function loadFile(
+  db: DuckDBConnection,
+  url: string,
+  format: FileFormat,
+  columns: ColumnSchema[],
+): Promise<void> {
+  await db.run('DROP TABLE IF EXISTS s');
+  if (format === 'parquet') {
+    await db.run('CREATE TEMP TABLE s AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS __row FROM read_parquet($url, file_row_number=true, hive_partitioning=false)', { url });
+    return;
+  }
+  const struct = `{${columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(checkedType(c.type, `column "${c.name}"`))}`).join(', ')}}`;
+  if (format === 'csv' || format === 'csv.gz') {
+    await db.run('DROP TABLE IF EXISTS csv_rejects');
+    await db.run('DROP TABLE IF EXISTS csv_scans');
+    await db.run(`CREATE TEMP TABLE s AS SELECT *, NULL::BIGINT AS __row FROM read_csv($url, header=true, auto_detect=false, ${CSV_DIALECT},
+      compression=${compression(format)}, columns=${struct}, store_rejects=true, rejects_table='csv_rejects', rejects_scan='csv_scans')`, { url });
+    return;
+  }
+  await db.run(`CREATE TEMP TABLE s AS SELECT *, NULL::BIGINT AS __row FROM read_json($url, format='newline_delimited', hive_partitioning=false,
+    compression=${compression(format)}, columns=${struct})`, { url });
+}
+
+/** A CSV's malformed lines and failed conversions, as DuckDB recorded them while loading `s`. */
+export interface CsvReject {
+  line: number;
+  column: string | null;
+  reason: string;
+  raw: string;
+}
+
+export async function csvRejects(db: DuckDBConnection, format: FileFormat): Promise<CsvReject[]> {
+  if (format !== 'csv' && format !== 'csv.gz') return [];
+  const rows = await queryRows<{ line: bigint; column_name: string | null; error_message: string; csv_line: string }>(db,
+    'SELECT line, column_name, error_message, csv_line FROM csv_rejects ORDER BY line');
+  return rows.map((r) => ({ line: Number(r.line), column: r.column_name, reason: r.error_message, raw: r.csv_line }));
+}
+
+/** Quoted `s."column"` references of the file's columns, for raw values of rejected rows. */
+export function rawValuesJson(columns: ColumnSchema[]): string {
+  if (columns.length === 0) return "'{}'";
+  return `CAST(json_object(${columns.map((c) => `${quoteLiteral(c.name)}, s.${quoteIdentifier(c.name)}`).join(', ')}) AS VARCHAR)`;
+}

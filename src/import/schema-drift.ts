@@ -1,0 +1,52 @@
+import type { ColumnSchema } from '../shared/catalog/discovered-table';
+import { fitsType, widenColumnType } from './column-types';
+
+/** How a day's files differ from the schema the table's loads follow. */
+export interface SchemaDrift {
+  added: ColumnSchema[];
+  changed: { column: string; from: string; to: string }[];
+  /** The keys of the files that carry the change (first few). */
+  files: string[];
+}
+
+export function hasDrift(drift: SchemaDrift): boolean {
+  return drift.added.length > 0 || drift.changed.length > 0;
+}
+
+/**
+ * Compares one file's columns with the reference. Text formats (CSV, NDJSON) have no declared
+ * types, so only new columns count; Parquet types count when they do not fit the reference.
+ */
+export function addFileDrift(drift: SchemaDrift, reference: ColumnSchema[], file: { key: string; columns: ColumnSchema[] }, typed: boolean): void {
+  const known = new Map(reference.map((c) => [c.name, c.type]));
+  let found = false;
+  for (const column of file.columns) {
+    const type = known.get(column.name);
+    if (type === undefined) {
+      if (!drift.added.some((c) => c.name === column.name)) drift.added.push({ name: column.name, type: typed ? column.type : 'VARCHAR' });
+      found = true;
+    } else if (typed && !fitsType(column.type, type) && !drift.changed.some((c) => c.column === column.name && c.to === column.type)) {
+      drift.changed.push({ column: column.name, from: type, to: column.type });
+      found = true;
+    }
+  }
+  if (found && drift.files.length < 5) drift.files.push(file.key);
+}
+
+/** The reference after accepting the drift: new columns appended, changed ones widened. */
+export function evolvedColumns(reference: ColumnSchema[], drift: SchemaDrift): ColumnSchema[] {
+  const columns = reference.map((c) => {
+    const changes = drift.changed.filter((d) => d.column === c.name);
+    return { name: c.name, type: changes.reduce((type, d) => widenColumnType(type, d.to), c.type) };
+  });
+  return [...columns, ...drift.added];
+}
+
+/** One line per change, as shown in a failed or waiting day. */
+export function describeDrift(drift: SchemaDrift): string {
+  const parts = [
+    ...drift.added.map((c) => `new column "${c.name}" ${c.type}`),
+    ...drift.changed.map((c) => `column "${c.column}" changed from ${c.from} to ${c.to}`),
+  ];
+  return `${parts.join('; ')} (in ${drift.files.join(', ')})`;
+}

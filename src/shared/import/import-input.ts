@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { ConnectionRef, type Connection } from '../connection';
+import { ImportMapping } from './mapping';
+
+const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO day such as "2025-01-31"');
+
+/** Which day partitions to import: a range (inclusive), every day found, or what is new or changed. */
+export const DaySelection = z.union([
+  z.literal('all'),
+  z.literal('new-and-changed'),
+  z.object({ from: IsoDay, to: IsoDay }).strict().refine((r) => r.from <= r.to, 'the range\'s "from" comes after its "to"'),
+], { error: 'days must be "all", "new-and-changed" or {"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}' });
+export type DaySelection = z.infer<typeof DaySelection>;
+
+/** fail-day: the first bad row fails its day; skip-to-rejects: bad rows go to s3bridge.rejects. */
+export const ErrorPolicy = z.enum(['fail-day', 'skip-to-rejects']);
+export type ErrorPolicy = z.infer<typeof ErrorPolicy>;
+
+/** evolve: add/widen warehouse columns; fail: fail the day with the diff; wait: hold the day until the drift is approved. */
+export const DriftPolicy = z.enum(['evolve', 'fail', 'wait']);
+export type DriftPolicy = z.infer<typeof DriftPolicy>;
+
+/** The importTable workflow's input: small JSON, startable from the Temporal UI. */
+export const ImportInput = z.object({
+  connection: ConnectionRef,
+  table: z.string().min(1, 'name a discovered table'),
+  days: DaySelection.default('new-and-changed'),
+  /** The first day a "new-and-changed" or "all" run considers, so a first run does not pull years of history. */
+  earliest: IsoDay.optional(),
+  mapping: ImportMapping.default({ mode: 'raw' }),
+  errorPolicy: ErrorPolicy.default('fail-day'),
+  driftPolicy: DriftPolicy.default('fail'),
+  /** Days loaded at once (child workflows in flight). */
+  concurrency: z.number().int().min(1).max(64).default(4),
+  /** Reload the selected days even when their files are unchanged. */
+  reload: z.boolean().default(false),
+}).strict();
+export type ImportInput = z.input<typeof ImportInput>;
+export type ParsedImportInput = z.output<typeof ImportInput>;
+
+/** One day partition (or the whole table, unit "all") as planned and as reported. */
+export interface DayReport {
+  unit: string;
+  /** The ISO day, or null for a table without a day partition. */
+  day: string | null;
+  status: 'loaded' | 'skipped' | 'failed';
+  rows: number;
+  rejectedRows: number;
+  files: number;
+  bytes: number;
+  durationMs: number;
+  /** Why a day was skipped ("unchanged") or failed (the error), or why it was loaded ("new", "files changed"). */
+  reason: string;
+  loadId?: string;
+  /** Columns added or widened by the drift policy "evolve" (or an approval). */
+  drift?: string;
+}
+
+export interface ImportReport {
+  connection: string;
+  table: string;
+  /** The warehouse table the rows went to. */
+  target: string;
+  days: DayReport[];
+  totals: { loaded: number; skipped: number; failed: number; rows: number; rejectedRows: number; files: number; bytes: number };
+}
+
+/** One day's load: the importDay workflow's input and its loadDayPartition activity's. */
+export interface DayLoadInput {
+  connection: Connection;
+  table: string;
+  /** The ISO day, or "all" for a table without a day partition. */
+  unit: string;
+  mapping: ImportMapping;
+  errorPolicy: ErrorPolicy;
+  driftPolicy: DriftPolicy;
+  reload: boolean;
+}

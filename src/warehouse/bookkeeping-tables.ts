@@ -1,0 +1,48 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * The import's bookkeeping in schema `s3bridge`, in the warehouse file itself, so a unit's
+ * replace and its ledger entry commit in one transaction. No primary keys: rows are replaced
+ * by delete-then-insert inside that transaction, which DuckDB's index checks dislike.
+ */
+export async function ensureBookkeepingTables(db: DuckDBConnection): Promise<void> {
+  await db.run('CREATE SCHEMA IF NOT EXISTS s3bridge');
+  await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.load_ledger (
+    connection VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL,
+    day DATE,
+    load_id VARCHAR NOT NULL,
+    target VARCHAR NOT NULL,
+    fingerprint VARCHAR NOT NULL,
+    config_hash VARCHAR NOT NULL,
+    files JSON NOT NULL,
+    file_count INTEGER NOT NULL,
+    bytes BIGINT NOT NULL,
+    row_count BIGINT NOT NULL,
+    rejected_rows BIGINT NOT NULL,
+    loaded_at TIMESTAMPTZ NOT NULL
+  )`);
+  await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.rejects (
+    connection VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL,
+    day DATE,
+    load_id VARCHAR NOT NULL,
+    source_key VARCHAR NOT NULL,
+    row_number BIGINT,
+    column_name VARCHAR,
+    reason VARCHAR NOT NULL,
+    raw VARCHAR,
+    rejected_at TIMESTAMPTZ NOT NULL
+  )`);
+  await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.accepted_schemas (
+    connection VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    columns JSON NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+  )`);
+}
+
+/** The columns staged reject files carry, in order (the load adds connection, table, unit, day, load id). */
+export const REJECT_FILE_COLUMNS = ['source_key', 'row_number', 'column_name', 'reason', 'raw'] as const;

@@ -1,0 +1,140 @@
+import { LIST, listValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import type { Settings } from '../config/settings';
+import type { ColumnSchema } from '../shared/catalog/discovered-table';
+import { queryRows } from '../duckdb/query-rows';
+import { quoteIdentifier } from '../duckdb/sql';
+import { widenColumnType } from '../import/column-types';
+import { inTransaction, withWarehouse } from './embedded-database';
+import { ensureBookkeepingTables } from './bookkeeping-tables';
+import { CANONICAL_COLUMNS, LINEAGE_COLUMNS, targetLabel, targetSql, type TargetTable } from './target-table';
+import type { LedgerEntry, StagedUnit, WarehouseSink } from './warehouse-sink';
+
+// One writer per warehouse file in this process: schema changes and replaces of the same table
+// by concurrent day loads would otherwise conflict in DuckDB's optimistic transactions.
+const writeQueues = new Map<string, Promise<unknown>>();
+
+function serialized<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const previous = writeQueues.get(file) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(fn);
+  writeQueues.set(file, next);
+  return next;
+}
+
+const FILES_TYPE = { files: LIST(VARCHAR) };
+
+/** The embedded DuckDB warehouse file as a sink. */
+export class DuckDBSink implements WarehouseSink {
+  constructor(private readonly settings: Settings) {}
+
+  private use<T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T> {
+    return withWarehouse(this.settings, async (db) => {
+      await ensureBookkeepingTables(db);
+      return fn(db);
+    });
+  }
+
+  ledger(connection: string, table: string): Promise<LedgerEntry[]> {
+    return this.use(async (db) => {
+      const rows = await queryRows<{
+        unit: string; day: string | null; load_id: string; target: string; fingerprint: string; config_hash: string;
+        file_count: number; bytes: bigint; row_count: bigint; rejected_rows: bigint; loaded_at: string;
+      }>(db, `SELECT unit, day::VARCHAR AS day, load_id, target, fingerprint, config_hash, file_count, bytes, row_count,
+                     rejected_rows, loaded_at::VARCHAR AS loaded_at
+              FROM s3bridge.load_ledger WHERE connection = $connection AND table_name = $table ORDER BY unit`,
+      { connection, table });
+      return rows.map((r) => ({
+        unit: r.unit, day: r.day, loadId: r.load_id, target: r.target, fingerprint: r.fingerprint, configHash: r.config_hash,
+        fileCount: r.file_count, bytes: Number(r.bytes), rows: Number(r.row_count), rejectedRows: Number(r.rejected_rows),
+        loadedAt: r.loaded_at,
+      }));
+    });
+  }
+
+  acceptedColumns(connection: string, table: string): Promise<ColumnSchema[] | undefined> {
+    return this.use(async (db) => {
+      const [row] = await queryRows<{ columns: string }>(db,
+        'SELECT columns FROM s3bridge.accepted_schemas WHERE connection = $connection AND table_name = $table', { connection, table });
+      return row ? (JSON.parse(row.columns) as ColumnSchema[]) : undefined;
+    });
+  }
+
+  targetColumns(target: TargetTable): Promise<ColumnSchema[] | undefined> {
+    return this.use((db) => readTargetColumns(db, target));
+  }
+
+  replaceUnit(staged: StagedUnit): Promise<void> {
+    return serialized(this.settings.warehousePath, () => this.use((db) => inTransaction(db, async () => {
+      await prepareTarget(db, staged);
+      const target = targetSql(staged.target);
+      const unitFilter = '_connection = $connection AND _table = $table AND _day IS NOT DISTINCT FROM $day::DATE';
+      const key = { connection: staged.connection, table: staged.table, day: staged.day };
+      await db.run(`DELETE FROM ${target} WHERE ${unitFilter}`, key);
+      if (staged.dataFiles.length > 0) {
+        await db.run(`INSERT INTO ${target} BY NAME SELECT * FROM read_parquet($files, union_by_name=true)`,
+          { files: listValue(staged.dataFiles) }, FILES_TYPE);
+      }
+      const bookkeepingKey = { connection: staged.connection, table: staged.table, unit: staged.unit };
+      const bookkeepingFilter = 'connection = $connection AND table_name = $table AND unit = $unit';
+      await db.run(`DELETE FROM s3bridge.rejects WHERE ${bookkeepingFilter}`, bookkeepingKey);
+      if (staged.rejectFiles.length > 0) {
+        await db.run(`INSERT INTO s3bridge.rejects
+          SELECT $connection, $table, $unit, $day::DATE, $loadId, source_key, row_number, column_name, reason, raw, now()
+          FROM read_parquet($files)`,
+        { ...bookkeepingKey, day: staged.day, loadId: staged.loadId, files: listValue(staged.rejectFiles) }, FILES_TYPE);
+      }
+      await db.run(`DELETE FROM s3bridge.load_ledger WHERE ${bookkeepingFilter}`, bookkeepingKey);
+      await db.run(`INSERT INTO s3bridge.load_ledger VALUES ($connection, $table, $unit, $day::DATE, $loadId, $target,
+          $fingerprint, $configHash, $files::JSON, $fileCount, $bytes, $rows, $rejectedRows, now())`, {
+        ...bookkeepingKey, day: staged.day, loadId: staged.loadId, target: targetLabel(staged.target),
+        fingerprint: staged.fingerprint, configHash: staged.configHash, files: JSON.stringify(staged.files),
+        fileCount: staged.files.length, bytes: staged.files.reduce((n, f) => n + f.size, 0),
+        rows: staged.rows, rejectedRows: staged.rejectedRows,
+      });
+      await db.run('DELETE FROM s3bridge.accepted_schemas WHERE connection = $connection AND table_name = $table',
+        { connection: staged.connection, table: staged.table });
+      await db.run('INSERT INTO s3bridge.accepted_schemas VALUES ($connection, $table, $columns::JSON, now())',
+        { connection: staged.connection, table: staged.table, columns: JSON.stringify(staged.acceptedColumns) });
+    })));
+  }
+}
+
+async function readTargetColumns(db: DuckDBConnection, target: TargetTable): Promise<ColumnSchema[] | undefined> {
+  const rows = await queryRows<{ name: string; type: string }>(db,
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns
+     WHERE table_schema = $schema AND table_name = $name ORDER BY ordinal_position`,
+  { schema: target.schema, name: target.name });
+  return rows.length > 0 ? rows : undefined;
+}
+
+/** Creates the target on first load; evolves a raw table to the staged columns (the drift policy already allowed it). */
+async function prepareTarget(db: DuckDBConnection, staged: StagedUnit): Promise<void> {
+  const { target } = staged;
+  await db.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(target.schema)}`);
+  const existing = await readTargetColumns(db, target);
+  if (target.kind !== 'raw') {
+    if (existing) return;
+    const columns = [...CANONICAL_COLUMNS[target.kind], ...LINEAGE_COLUMNS]
+      .map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
+    await db.run(`CREATE TABLE ${targetSql(target)} (${columns})`);
+    return;
+  }
+  const described = await db.runAndReadAll(
+    'SELECT column_name AS name, column_type AS type FROM (DESCRIBE SELECT * FROM read_parquet($files, union_by_name=true))',
+    { files: listValue(staged.dataFiles) }, FILES_TYPE);
+  const stagedColumns = described.getRowObjectsJS() as { name: string; type: string }[];
+  if (!existing) {
+    const columns = stagedColumns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
+    await db.run(`CREATE TABLE ${targetSql(target)} (${columns})`);
+    return;
+  }
+  const current = new Map(existing.map((c) => [c.name, c.type]));
+  for (const column of stagedColumns) {
+    const type = current.get(column.name);
+    if (type === undefined) {
+      await db.run(`ALTER TABLE ${targetSql(target)} ADD COLUMN ${quoteIdentifier(column.name)} ${column.type}`);
+    } else if (type !== column.type) {
+      const wider = widenColumnType(type, column.type);
+      if (wider !== type) await db.run(`ALTER TABLE ${targetSql(target)} ALTER ${quoteIdentifier(column.name)} TYPE ${wider}`);
+    }
+  }
+}

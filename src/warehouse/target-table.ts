@@ -1,0 +1,52 @@
+import type { ImportMapping } from '../shared/import/mapping';
+import { qualifiedName } from '../duckdb/sql';
+
+/** Where a mapping's rows land in the warehouse. */
+export interface TargetTable {
+  schema: string;
+  name: string;
+  /** raw tables take their columns from the source; canonical ones have fixed columns. */
+  kind: 'raw' | 'events' | 'metrics';
+}
+
+/** raw: `raw."<connection>__<table>"`; events and metrics: the canonical `canonical.events` / `canonical.metrics`. */
+export function targetTable(connection: string, table: string, mapping: ImportMapping): TargetTable {
+  if (mapping.mode === 'raw') return { schema: 'raw', name: `${connection}__${table}`, kind: 'raw' };
+  return { schema: 'canonical', name: mapping.mode, kind: mapping.mode };
+}
+
+export function targetSql(target: TargetTable): string {
+  return qualifiedName(target.schema, target.name);
+}
+
+export function targetLabel(target: TargetTable): string {
+  return `${target.schema}.${target.name}`;
+}
+
+/** Lineage columns every warehouse row carries, after its data columns. */
+export const LINEAGE_COLUMNS = [
+  { name: '_connection', type: 'VARCHAR' },
+  { name: '_table', type: 'VARCHAR' },
+  { name: '_day', type: 'DATE' },
+  { name: '_source_key', type: 'VARCHAR' },
+  { name: '_load_id', type: 'VARCHAR' },
+] as const;
+
+/** The canonical tables' data columns (Statsig's events and metrics shapes). */
+export const CANONICAL_COLUMNS: Record<'events' | 'metrics', { name: string; type: string }[]> = {
+  events: [
+    { name: 'event_name', type: 'VARCHAR' },
+    { name: 'user_id', type: 'VARCHAR' },
+    { name: 'unit_ids', type: 'JSON' },
+    { name: 'timestamp', type: 'TIMESTAMP WITH TIME ZONE' },
+    { name: 'value', type: 'VARCHAR' },
+    { name: 'properties', type: 'JSON' },
+  ],
+  metrics: [
+    { name: 'unit_id', type: 'VARCHAR' },
+    { name: 'unit_type', type: 'VARCHAR' },
+    { name: 'date', type: 'DATE' },
+    { name: 'metric_name', type: 'VARCHAR' },
+    { name: 'value', type: 'DOUBLE' },
+  ],
+};

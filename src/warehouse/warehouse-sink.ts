@@ -1,0 +1,53 @@
+import type { ColumnSchema } from '../shared/catalog/discovered-table';
+import type { SourceFile } from '../import/source-file';
+import type { TargetTable } from './target-table';
+
+/** What the ledger knows of one loaded unit (a day, or a whole unpartitioned table). */
+export interface LedgerEntry {
+  unit: string;
+  day: string | null;
+  loadId: string;
+  target: string;
+  fingerprint: string;
+  configHash: string;
+  fileCount: number;
+  bytes: number;
+  rows: number;
+  rejectedRows: number;
+  loadedAt: string;
+}
+
+/** One unit's load, staged as local Parquet files, ready to replace the unit in the warehouse. */
+export interface StagedUnit {
+  connection: string;
+  table: string;
+  unit: string;
+  day: string | null;
+  loadId: string;
+  target: TargetTable;
+  /** Mapped rows, lineage columns included. */
+  dataFiles: string[];
+  /** Rejected rows (s3bridge.rejects columns). */
+  rejectFiles: string[];
+  files: SourceFile[];
+  fingerprint: string;
+  configHash: string;
+  rows: number;
+  rejectedRows: number;
+  /** The source schema this load followed; later loads compare new files against it (drift). */
+  acceptedColumns: ColumnSchema[];
+}
+
+/**
+ * Where imported rows go. The embedded DuckDB file is the default; a Parquet-on-S3 sink for
+ * multi-worker deployments implements the same calls. replaceUnit is the exactly-once point:
+ * the unit's old rows, its rejects and its ledger entry change together or not at all.
+ */
+export interface WarehouseSink {
+  ledger(connection: string, table: string): Promise<LedgerEntry[]>;
+  /** The source columns the table's loads last followed, if any load was committed. */
+  acceptedColumns(connection: string, table: string): Promise<ColumnSchema[] | undefined>;
+  /** The warehouse table's columns, or undefined before its first load. */
+  targetColumns(target: TargetTable): Promise<ColumnSchema[] | undefined>;
+  replaceUnit(staged: StagedUnit): Promise<void>;
+}

@@ -1,0 +1,40 @@
+import { ActivityFailure, ApplicationFailure, condition, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { DayLoadInput, DayReport } from '../src/shared/import/import-input';
+import { dayLoad } from './activity-options';
+import { approveDriftSignal } from './definitions';
+
+const { loadDayPartition } = proxyActivities<Activities>(dayLoad);
+
+export type ImportDayInput = DayLoadInput;
+
+/** What a day is doing: loading, or waiting for a drift approval (with the diff). */
+export const importDayStateQuery = defineQuery<{ state: 'loading' | 'waiting-for-drift-approval'; drift?: string }>('importDayState');
+
+// Must match the activity's failure type (src/import/import-errors.ts, not importable in the sandbox).
+const SCHEMA_DRIFT_PENDING = 'SchemaDriftPending';
+
+function isDriftPending(error: unknown): error is ActivityFailure {
+  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === SCHEMA_DRIFT_PENDING;
+}
+
+/** Imports one day partition (ID `import-<connection>-<table>-<day>`); holds a drifted day until approved. */
+export async function importDay(input: ImportDayInput): Promise<DayReport> {
+  let approved = false;
+  let state: { state: 'loading' | 'waiting-for-drift-approval'; drift?: string } = { state: 'loading' };
+  setHandler(approveDriftSignal, ({ connection, table }) => {
+    if (connection === input.connection.name && table === input.table) approved = true;
+  });
+  setHandler(importDayStateQuery, () => state);
+  try {
+    return await loadDayPartition(input);
+  } catch (error) {
+    if (!isDriftPending(error) || input.driftPolicy !== 'wait') throw error;
+    state = { state: 'waiting-for-drift-approval', drift: error.cause?.message };
+    await condition(() => approved);
+    state = { state: 'loading' };
+    // Approval accepts the change: the day loads with the evolved schema.
+    const report = await loadDayPartition({ ...input, driftPolicy: 'evolve' });
+    return { ...report, reason: `${report.reason}; drift approved` };
+  }
+}
