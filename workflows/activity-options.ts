@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/workflow';
 
 /**
  * Named activity option profiles; workflows pick one instead of scattering timeouts.
@@ -14,4 +14,13 @@ export const longScan: ActivityOptions = {
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 10 },
+};
+
+/**
+ * One day's load: heartbeats per file and on a timer. Cancellation waits for the activity to
+ * stop, so the import's report says truthfully whether the day was committed or left untouched.
+ */
+export const dayLoad: ActivityOptions = {
+  ...longScan,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
