@@ -1,12 +1,20 @@
 import type { ActivityDeps } from './deps';
 import { createResolveConnection } from './connections/resolve-connection';
 import { createCheckSetup } from './setup/check-setup';
+import { createListSchemaTables } from './discovery/list-schema-tables';
+import { createDiscoverTableBatch } from './discovery/discover-table-batch';
+import { createCommitDiscovery } from './discovery/commit-discovery';
+import { createRecordDriftApproval } from './discovery/record-drift-approval';
 
 /** Every activity the worker registers, built from injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
     resolveConnection: createResolveConnection(deps),
     checkSetup: createCheckSetup(deps),
+    listSchemaTables: createListSchemaTables(deps),
+    discoverTableBatch: createDiscoverTableBatch(deps),
+    commitDiscovery: createCommitDiscovery(deps),
+    recordDriftApproval: createRecordDriftApproval(deps),
   };
 }
 

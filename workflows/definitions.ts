@@ -1,4 +1,5 @@
-import { defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { DiscoveryProgress } from '../src/shared/discovery/discovery-report';
 
 /**
  * Signals and queries shared across workflows and their callers (client, CLI).
@@ -7,3 +8,6 @@ import { defineSignal } from '@temporalio/workflow';
 
 /** Approves a table's pending schema drift; imports waiting on that table carry on. */
 export const approveDriftSignal = defineSignal<[{ connection: string; table: string }]>('approveDrift');
+
+/** A running discovery's progress: tables listed and tables done so far. */
+export const discoveryProgressQuery = defineQuery<DiscoveryProgress>('discoveryProgress');

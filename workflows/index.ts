@@ -1,2 +1,4 @@
 // The workflow bundle's entry point: every workflow the worker runs is exported here.
 export { checkSetup } from './check-setup';
+export { discoverSchema } from './discover-schema';
+export { approveTableDrift } from './approve-table-drift';

@@ -1,9 +1,15 @@
-import type { Client } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import type { Settings } from '../config/settings';
 import { connectionName } from '../shared/connection';
 import { CheckSetupInput, type CheckSetupResult } from '../shared/inputs/check-setup-input';
+import { DiscoverSchemaInput, ApproveTableDriftInput, ScheduleResyncInput } from '../shared/inputs/discover-schema-input';
+import type { DiscoveryReport } from '../shared/discovery/discovery-report';
+import type { TableDrift } from '../shared/catalog/discovered-table';
 import { checkSetup } from '../../workflows';
+import { approveTableDrift, discoverSchema } from '../../workflows';
+import { approveDriftSignal } from '../../workflows/definitions';
 
 /**
  * The typed way to start s3bridge workflows from code. Inputs are parsed with the same zod
@@ -23,5 +29,73 @@ export class S3BridgeClient {
       workflowId: `${this.workflowIdPrefix}check-setup-${connectionName(parsed.connection)}-${randomUUID().slice(0, 8)}`,
       args: [input],
     });
+  }
+
+  /** The ID of a connection's discovery workflow: one discovery (or resync) per connection at a time. */
+  discoveryWorkflowId(connection: string): string {
+    return `${this.workflowIdPrefix}discover-schema-${connection}`;
+  }
+
+  /** Starts discovering a source connection's tables (or joins the discovery already running). */
+  async startDiscoverSchema(input: DiscoverSchemaInput): Promise<WorkflowHandle<typeof discoverSchema>> {
+    const parsed = DiscoverSchemaInput.parse(input);
+    return this.temporal.workflow.start(discoverSchema, {
+      taskQueue: this.settings.taskQueue,
+      workflowId: this.discoveryWorkflowId(connectionName(parsed.connection)),
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [input],
+    });
+  }
+
+  /** Discovers (or resyncs) a connection and returns the report with the diff against the previous discovery. */
+  async discoverSchema(input: DiscoverSchemaInput): Promise<DiscoveryReport> {
+    return (await this.startDiscoverSchema(input)).result();
+  }
+
+  /** Creates (or replaces) a Temporal Schedule that resyncs the connection every `every`; returns its ID. */
+  async scheduleResync(input: ScheduleResyncInput): Promise<string> {
+    const parsed = ScheduleResyncInput.parse(input);
+    const scheduleId = `${this.workflowIdPrefix}resync-${parsed.connection}`;
+    await this.temporal.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+    await this.temporal.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: parsed.every as Duration }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: discoverSchema,
+        args: [{ connection: parsed.connection }],
+        taskQueue: this.settings.taskQueue,
+        workflowId: this.discoveryWorkflowId(parsed.connection),
+      },
+      // A resync still running when the next is due makes the next one pointless.
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+      memo: { connection: parsed.connection },
+    });
+    return scheduleId;
+  }
+
+  /**
+   * Approves a table's held schema change: recorded in the catalog (by a workflow, so the
+   * worker that owns the catalog file writes it), then every running import of that table
+   * (workflow IDs `import-<connection>-<table>...`) is signalled. Returns the signalled IDs.
+   */
+  async approveTableDrift(input: ApproveTableDriftInput): Promise<{ drift: TableDrift; signalled: string[] }> {
+    const parsed = ApproveTableDriftInput.parse(input);
+    const drift = await this.temporal.workflow.execute(approveTableDrift, {
+      taskQueue: this.settings.taskQueue,
+      workflowId: `${this.workflowIdPrefix}approve-drift-${parsed.connection}-${parsed.table}-${randomUUID().slice(0, 8)}`,
+      args: [parsed],
+    });
+    const prefix = `${this.workflowIdPrefix}import-${parsed.connection}-${parsed.table}`;
+    const signalled: string[] = [];
+    const running = this.temporal.workflow.list({ query: `WorkflowId STARTS_WITH ${JSON.stringify(prefix)} AND ExecutionStatus = "Running"` });
+    for await (const execution of running) {
+      // `import-c-t2` starts with `import-c-t` too: only the table itself or its per-day children.
+      const rest = execution.workflowId.slice(prefix.length);
+      if (rest !== '' && !rest.startsWith('-')) continue;
+      await this.temporal.workflow.getHandle(execution.workflowId).signal(approveDriftSignal, { connection: parsed.connection, table: parsed.table });
+      signalled.push(execution.workflowId);
+    }
+    return { drift, signalled };
   }
 }

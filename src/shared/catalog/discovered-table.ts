@@ -1,4 +1,6 @@
 import type { DayFormat } from '../layout/day-folder';
+import type { DiscoveryProblem } from '../discovery/discovery-problem';
+import type { TableDiff } from '../discovery/schema-diff';
 
 /** A concrete file format (the connection's `auto` resolves to one of these per table). */
 export type FileFormat = 'parquet' | 'csv' | 'csv.gz' | 'ndjson' | 'ndjson.gz';
@@ -45,4 +47,21 @@ export interface DiscoveredTable {
   fileCount: number;
   totalBytes: number;
   discoveredAt: string;
+  /** Keys (relative to `prefix`) of the files whose schema was read: the N most recent. */
+  sampledFiles?: string[];
+  /** Objects left out as not data (`_SUCCESS`, `.crc`, hidden, zero-byte). */
+  ignoredFileCount?: number;
+  /** What discovery noticed without failing: ignored, odd-format, unreadable files, type conflicts. */
+  problems?: DiscoveryProblem[];
+  /** Set when listed from the catalog and a schema change is held for review (or was approved). */
+  drift?: TableDrift;
+}
+
+/** A table's schema change held for review: imports wait until it is approved (or follow their drift policy). */
+export interface TableDrift {
+  status: 'pending' | 'approved';
+  /** The change discovery found (columns, types, format) against the schema imports last followed. */
+  diff: TableDiff;
+  detectedAt: string;
+  approvedAt?: string;
 }

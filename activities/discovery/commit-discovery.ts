@@ -1,0 +1,70 @@
+import type { SourceConnection } from '../../src/shared/connection';
+import type { DiscoveredTable } from '../../src/shared/catalog/discovered-table';
+import type { DiscoveryProblem } from '../../src/shared/discovery/discovery-problem';
+import type { DiscoveryReport } from '../../src/shared/discovery/discovery-report';
+import { diffCatalog, isSchemaChange } from '../../src/shared/discovery/schema-diff';
+import { schemaFormatProblems } from '../../src/shared/discovery/schema-format';
+import { listDiscoveredTables, writeDiscoveredTables } from '../../src/catalog/discovered-table-store';
+import { clearStaging, readStagedResults } from '../../src/catalog/discovery-staging-store';
+import { findDiscoveryReport, saveDiscoveryReport } from '../../src/catalog/discovery-run-store';
+import { recordTableDrift } from '../../src/catalog/table-drift-store';
+import { inTransaction, withWarehouse } from '../../src/warehouse/embedded-database';
+import type { ActivityDeps } from '../deps';
+
+export interface CommitDiscoveryInput {
+  connection: SourceConnection;
+  discoveryId: string;
+  startedAt: string;
+  finishedAt: string;
+  schemaProblems: DiscoveryProblem[];
+  holdDrift: boolean;
+}
+
+export function createCommitDiscovery({ settings }: ActivityDeps) {
+  /** Replaces the connection's catalog with the run's staged tables, diffs against the previous one, holds drift; returns the report. */
+  return async function commitDiscovery(input: CommitDiscoveryInput): Promise<DiscoveryReport> {
+    const { connection, discoveryId } = input;
+    return withWarehouse(settings, async (db) => {
+      // A retry after a commit that landed returns the same report instead of diffing against itself.
+      const committed = await findDiscoveryReport(db, discoveryId);
+      if (committed) return committed;
+      const staged = await readStagedResults(db, discoveryId);
+      const formats = schemaFormatProblems(staged.flatMap((r) => (r.status === 'discovered' ? [r.table] : [])));
+      const tables: DiscoveredTable[] = staged.flatMap((r) => {
+        if (r.status !== 'discovered') return [];
+        const problem = formats.tableProblems.get(r.name);
+        return [problem ? { ...r.table, problems: [...(r.table.problems ?? []), problem] } : r.table];
+      });
+      return inTransaction(db, async () => {
+        const previous = await listDiscoveredTables(db, connection.name);
+        const diff = diffCatalog(previous, tables);
+        const drifted: string[] = [];
+        if (input.holdDrift) {
+          const before = new Map(previous.map((t) => [t.name, t]));
+          for (const change of diff.tablesChanged.filter(isSchemaChange)) {
+            const after = tables.find((t) => t.name === change.name)!;
+            if (await recordTableDrift(db, before.get(change.name)!, after, input.finishedAt)) drifted.push(change.name);
+          }
+        }
+        await writeDiscoveredTables(db, connection.name, tables);
+        const report: DiscoveryReport = {
+          discoveryId,
+          connection: connection.name,
+          startedAt: input.startedAt,
+          finishedAt: input.finishedAt,
+          tablesDiscovered: tables.length,
+          skipped: staged.flatMap((r) => (r.status === 'skipped' ? [{ name: r.name, reason: r.reason }] : [])),
+          objectsListed: staged.reduce((n, r) => n + r.objects, 0),
+          bytesListed: staged.reduce((n, r) => n + r.bytes, 0),
+          schemaProblems: [...input.schemaProblems, ...formats.schemaProblems],
+          tablesWithProblems: tables.filter((t) => (t.problems ?? []).length > 0).map((t) => t.name),
+          diff,
+          drifted,
+        };
+        await saveDiscoveryReport(db, report);
+        await clearStaging(db, discoveryId);
+        return report;
+      });
+    });
+  };
+}

@@ -1,0 +1,76 @@
+import { Context } from '@temporalio/activity';
+import type { SourceConnection } from '../../src/shared/connection';
+import type { DiscoveryBatchSummary } from '../../src/shared/discovery/discovery-report';
+import { resolveCredentials } from '../../src/s3/resolve-credentials';
+import { createS3Client } from '../../src/s3/create-s3-client';
+import { readCandidates, readStagedResults, stageResult, type StagedResult } from '../../src/catalog/discovery-staging-store';
+import { discoverTable } from '../../src/discovery/discover-table';
+import { mapBounded } from '../../src/discovery/map-bounded';
+import { openDiscoveryDuckDB } from '../../src/discovery/open-discovery-duckdb';
+import { withWarehouse } from '../../src/warehouse/embedded-database';
+import type { ActivityDeps } from '../deps';
+
+export interface DiscoverTableBatchInput {
+  connection: SourceConnection;
+  discoveryId: string;
+  /** The batch: staged table folders offset .. offset + limit - 1. */
+  offset: number;
+  limit: number;
+  sampleFiles: number;
+  concurrentTables: number;
+  discoveredAt: string;
+}
+
+function summarize(results: StagedResult[]): DiscoveryBatchSummary {
+  return {
+    tables: results.length,
+    discovered: results.filter((r) => r.status === 'discovered').length,
+    skipped: results.filter((r) => r.status === 'skipped').length,
+    objectsListed: results.reduce((n, r) => n + r.objects, 0),
+    bytesListed: results.reduce((n, r) => n + r.bytes, 0),
+  };
+}
+
+export function createDiscoverTableBatch({ settings }: ActivityDeps) {
+  /** Discovers a batch of staged tables concurrently, staging each result; heartbeats per table, returns counts. */
+  return async function discoverTableBatch(input: DiscoverTableBatchInput): Promise<DiscoveryBatchSummary> {
+    const { connection, discoveryId } = input;
+    const context = Context.current();
+    const credentials = await resolveCredentials(connection);
+    const s3 = createS3Client(connection, credentials);
+    const duckdb = await openDiscoveryDuckDB(settings, connection, credentials);
+    try {
+      // The warehouse stays open for the batch (reopening a DuckDB file per table is slow);
+      // its one connection stages results one at a time.
+      return await withWarehouse(settings, async (db) => {
+        const candidates = await readCandidates(db, discoveryId, input.offset, input.limit);
+        const names = new Set(candidates.map((c) => c.name));
+        // A retried attempt resumes: tables staged by an earlier attempt are not read again.
+        const done = (await readStagedResults(db, discoveryId)).filter((r) => names.has(r.name));
+        const doneNames = new Set(done.map((r) => r.name));
+        let finished = done.length;
+        let listed = 0;
+        const beat = () => context.heartbeat({ tablesDone: finished, tables: candidates.length, objectsListed: listed });
+        let staging = Promise.resolve();
+        const results = await mapBounded(candidates.filter((c) => !doneNames.has(c.name)), input.concurrentTables, async (candidate) => {
+          let seen = 0;
+          const result = await discoverTable({
+            s3, duckdb, connection, candidate,
+            sampleFiles: input.sampleFiles,
+            discoveredAt: input.discoveredAt,
+            onProgress: (n) => { listed += n - seen; seen = n; beat(); },
+          });
+          staging = staging.then(() => stageResult(db, discoveryId, result));
+          await staging;
+          finished += 1;
+          beat();
+          return result;
+        });
+        return summarize([...done, ...results]);
+      });
+    } finally {
+      duckdb.closeSync();
+      s3.destroy();
+    }
+  };
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { ConnectionRef } from '../connection';
+
+const Problem = z.object({ kind: z.string(), message: z.string(), files: z.array(z.string()).optional(), fileCount: z.number().optional() });
+
+export const DiscoverSchemaInput = z.object({
+  connection: ConnectionRef,
+  /** Files per table whose schema DuckDB reads: the N most recent (LastModified). */
+  sampleFiles: z.number().int().min(1).max(100).default(5),
+  /** Tables one activity discovers; it heartbeats after each. */
+  batchSize: z.number().int().min(1).max(1000).default(25),
+  /** Batch activities in flight at once. */
+  concurrentBatches: z.number().int().min(1).max(32).default(4),
+  /** Tables one batch discovers at once. */
+  concurrentTables: z.number().int().min(1).max(64).default(8),
+  /** Hold schema changes for review: a changed table is marked drifted until approved. */
+  holdDrift: z.boolean().default(true),
+  /** Set by continue-as-new: the run in progress (its staged results and where it stopped). */
+  resume: z.object({ discoveryId: z.string(), startedAt: z.string(), nextOffset: z.number().int().min(0), tableCount: z.number().int().min(0),
+    schemaProblems: z.array(Problem) }).optional(),
+});
+export type DiscoverSchemaInput = z.input<typeof DiscoverSchemaInput>;
+export type DiscoverSchemaOptions = z.output<typeof DiscoverSchemaInput>;
+
+export const ApproveTableDriftInput = z.object({
+  connection: z.string().min(1),
+  table: z.string().min(1),
+});
+export type ApproveTableDriftInput = z.input<typeof ApproveTableDriftInput>;
+
+/** A Temporal Schedule that re-runs discovery (resync) every `every` (Temporal interval: `6h`, `1d`). */
+export const ScheduleResyncInput = z.object({
+  connection: z.string().min(1, 'name a stored connection'),
+  every: z.string().regex(/^\d+\s*(s|m|h|d)$/, 'expected an interval such as "30m", "6h" or "1d"').default('6h'),
+});
+export type ScheduleResyncInput = z.input<typeof ScheduleResyncInput>;

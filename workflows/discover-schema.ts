@@ -1,0 +1,66 @@
+import { ApplicationFailure, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { parseWorkflowInput } from '../src/shared/input-errors';
+import { DiscoverSchemaInput, type DiscoverSchemaOptions } from '../src/shared/inputs/discover-schema-input';
+import type { DiscoveryProblem } from '../src/shared/discovery/discovery-problem';
+import type { DiscoveryReport } from '../src/shared/discovery/discovery-report';
+import { longScan, shortCall } from './activity-options';
+import { discoveryProgressQuery } from './definitions';
+
+const { resolveConnection } = proxyActivities<Activities>(shortCall);
+const { listSchemaTables, discoverTableBatch, commitDiscovery } = proxyActivities<Activities>(longScan);
+
+/** Continue as new well before Temporal's history limits (50k events / 50 MB). */
+const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
+
+/**
+ * Discovers a source connection's tables (or resyncs them): lists the table folders, reads
+ * them in batches of concurrent activities, then replaces the catalog and reports the diff
+ * against the previous discovery, holding schema changes for review.
+ */
+export async function discoverSchema(rawInput: DiscoverSchemaInput): Promise<DiscoveryReport> {
+  const input = parseWorkflowInput(DiscoverSchemaInput, rawInput, 'discoverSchema');
+  const connection = await resolveConnection({ connection: input.connection });
+  if (connection.direction !== 'source') {
+    throw ApplicationFailure.create({
+      type: 'NotASourceConnection',
+      nonRetryable: true,
+      message: `connection "${connection.name}" is a destination; discovery reads source connections`,
+    });
+  }
+  const resume = input.resume;
+  const discoveryId = resume?.discoveryId ?? workflowInfo().firstExecutionRunId;
+  const startedAt = resume?.startedAt ?? new Date().toISOString();
+  let schemaProblems: DiscoveryProblem[] = (resume?.schemaProblems ?? []) as DiscoveryProblem[];
+  let tableCount = resume?.tableCount ?? 0;
+  if (!resume) {
+    const listed = await listSchemaTables({ connection, discoveryId });
+    tableCount = listed.tableCount;
+    schemaProblems = listed.schemaProblems;
+  }
+  const progress = { tableCount, tablesDone: resume?.nextOffset ?? 0 };
+  setHandler(discoveryProgressQuery, () => ({ discoveryId, ...progress }));
+
+  let next = resume?.nextOffset ?? 0;
+  const shouldContinueAsNew = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE;
+  const lane = async () => {
+    while (next < tableCount && !shouldContinueAsNew()) {
+      const offset = next;
+      next += input.batchSize;
+      const summary = await discoverTableBatch({
+        connection, discoveryId, offset, limit: input.batchSize,
+        sampleFiles: input.sampleFiles, concurrentTables: input.concurrentTables, discoveredAt: startedAt,
+      });
+      progress.tablesDone += summary.tables;
+    }
+  };
+  await Promise.all(Array.from({ length: input.concurrentBatches }, lane));
+  if (next < tableCount) {
+    // Every launched batch has finished: the next run starts at the first batch not launched.
+    const options: DiscoverSchemaOptions = { ...input, resume: { discoveryId, startedAt, nextOffset: next, tableCount, schemaProblems } };
+    await continueAsNew<typeof discoverSchema>(options);
+  }
+  return commitDiscovery({
+    connection, discoveryId, startedAt, finishedAt: new Date().toISOString(), schemaProblems, holdDrift: input.holdDrift,
+  });
+}
