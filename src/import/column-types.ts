@@ -12,7 +12,7 @@ export function fitsType(from: string, to: string): boolean {
   const fi = INTEGERS.indexOf(from);
   const ti = INTEGERS.indexOf(to);
   if (fi >= 0 && ti >= 0) return fi <= ti;
-  if (to === 'DOUBLE' && NUMERIC.includes(from)) return true;
+  if (to === 'DOUBLE' && (NUMERIC.includes(from) || from.startsWith('DECIMAL'))) return true;
   if (from === 'DATE' && to.startsWith('TIMESTAMP')) return true;
   return false;
 }
