@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { formatFromKey, magicOf, textKind } from '../../src/shared/discovery/file-format';
+import { chooseTableFormat } from '../../src/shared/discovery/table-format';
+
+describe('file formats', () => {
+  it('reads extensions, leaving a bare .gz to sniffing', () => {
+    expect(['a.parquet', 'a.csv', 'a.csv.gz', 'a.json', 'a.ndjson.gz', 'a.jsonl', 'a.gz', 'a.txt'].map(formatFromKey))
+      .toEqual(['parquet', 'csv', 'csv.gz', 'ndjson', 'ndjson.gz', 'ndjson', 'gz', undefined]);
+  });
+
+  it('reads magic bytes and text kinds', () => {
+    expect(magicOf(Buffer.from('PAR1xxxx'))).toBe('parquet');
+    expect(magicOf(Buffer.from([0x1f, 0x8b, 8, 0]))).toBe('gzip');
+    expect(magicOf(Buffer.from('id,name\n'))).toBe('text');
+    expect(textKind('  {"a":1}\n')).toBe('ndjson');
+    expect(textKind('a,b\n1,2\n')).toBe('csv');
+  });
+
+  it('chooses the format most files have and names the odd ones', () => {
+    const file = (key: string) => ({ key, size: 1, lastModified: 0 });
+    const result = chooseTableFormat({ dataFiles: [file('a.parquet'), file('b.parquet'), file('c.csv'), file('notes')], connectionFormat: 'auto', segmentSource: false });
+    expect(result.format).toBe('parquet');
+    expect(result.files.map((f) => f.key)).toEqual(['a.parquet', 'b.parquet']);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      "1 file without a data file extension left out (set the connection's format to read them): notes",
+      '1 csv file in a parquet table left out (one format per table): c.csv',
+    ]);
+    expect(chooseTableFormat({ dataFiles: [file('x.gz')], connectionFormat: 'auto', segmentSource: true }).format).toBe('ndjson.gz');
+    expect(chooseTableFormat({ dataFiles: [file('x.gz')], connectionFormat: 'csv.gz', segmentSource: false }).format).toBe('csv.gz');
+  });
+});

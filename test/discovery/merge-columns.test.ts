@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { mergeColumns } from '../../src/shared/discovery/merge-columns';
+import { widenType } from '../../src/shared/discovery/widen-type';
+import { partitionType } from '../../src/shared/discovery/partition-type';
+
+describe('widenType', () => {
+  it('widens where safe: int to bigint to double, dates to timestamp, nested to JSON, the rest to varchar', () => {
+    expect(widenType('INTEGER', 'BIGINT')).toBe('BIGINT');
+    expect(widenType('BIGINT', 'DOUBLE')).toBe('DOUBLE');
+    expect(widenType('DECIMAL(10,2)', 'BIGINT')).toBe('DOUBLE');
+    expect(widenType('DATE', 'TIMESTAMP')).toBe('TIMESTAMP');
+    expect(widenType('STRUCT(a BIGINT)', 'STRUCT(b VARCHAR)')).toBe('JSON');
+    expect(widenType('BIGINT', 'VARCHAR')).toBe('VARCHAR');
+    expect(widenType('BOOLEAN', 'DATE')).toBe('VARCHAR');
+    expect(widenType('"NULL"', 'BIGINT')).toBe('BIGINT');
+  });
+});
+
+describe('mergeColumns', () => {
+  it('unions by name in file order, widens conflicts naming the files, appends partition columns', () => {
+    const result = mergeColumns(
+      [
+        { key: 'b.parquet', columns: [{ name: 'id', type: 'BIGINT' }, { name: 'amount', type: 'DOUBLE' }, { name: 'extra', type: 'VARCHAR' }] },
+        { key: 'a.parquet', columns: [{ name: 'id', type: 'INTEGER' }, { name: 'amount', type: 'BIGINT' }] },
+      ],
+      [{ name: 'date', type: 'DATE', values: ['2025-01-01'] }],
+    );
+    expect(result.columns).toEqual([
+      { name: 'id', type: 'BIGINT' }, { name: 'amount', type: 'DOUBLE' }, { name: 'extra', type: 'VARCHAR' }, { name: 'date', type: 'DATE' },
+    ]);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      'column "id" has different types: INTEGER in a.parquet; BIGINT in b.parquet; read as BIGINT',
+      'column "amount" has different types: BIGINT in a.parquet; DOUBLE in b.parquet; read as DOUBLE',
+    ]);
+  });
+
+  it('types partition values from all of them', () => {
+    expect(partitionType(['2025-01-01', '2025-01-02'])).toBe('DATE');
+    expect(partitionType(['1', '22'])).toBe('BIGINT');
+    expect(partitionType(['1.5', '2'])).toBe('DOUBLE');
+    expect(partitionType(['EU', '1'])).toBe('VARCHAR');
+    expect(partitionType(['20250101'])).toBe('BIGINT');
+  });
+});
