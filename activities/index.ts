@@ -1,5 +1,8 @@
 import type { ActivityDeps } from './deps';
 import { createResolveConnection } from './connections/resolve-connection';
+import { createRunConnectionCheck } from './connections/run-connection-check';
+import { createRecordConnectionStatus } from './connections/record-connection-status';
+import { createRequireActiveConnection } from './connections/require-active-connection';
 import { createCheckSetup } from './setup/check-setup';
 import { createListSchemaTables } from './discovery/list-schema-tables';
 import { createDiscoverTableBatch } from './discovery/discover-table-batch';
@@ -10,6 +13,9 @@ import { createRecordDriftApproval } from './discovery/record-drift-approval';
 export function createActivities(deps: ActivityDeps) {
   return {
     resolveConnection: createResolveConnection(deps),
+    runConnectionCheck: createRunConnectionCheck(deps),
+    recordConnectionStatus: createRecordConnectionStatus(deps),
+    requireActiveConnection: createRequireActiveConnection(deps),
     checkSetup: createCheckSetup(deps),
     listSchemaTables: createListSchemaTables(deps),
     discoverTableBatch: createDiscoverTableBatch(deps),

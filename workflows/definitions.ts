@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ValidationReport } from '../src/shared/validation/validation-report';
 import type { DiscoveryProgress } from '../src/shared/discovery/discovery-report';
 
 /**
@@ -11,3 +12,6 @@ export const approveDriftSignal = defineSignal<[{ connection: string; table: str
 
 /** A running discovery's progress: tables listed and tables done so far. */
 export const discoveryProgressQuery = defineQuery<DiscoveryProgress>('discoveryProgress');
+
+/** The validation report so far: status Processing and each check's row as it completes. */
+export const connectionValidationQuery = defineQuery<ValidationReport>('connectionValidation');

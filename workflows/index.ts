@@ -1,4 +1,5 @@
 // The workflow bundle's entry point: every workflow the worker runs is exported here.
 export { checkSetup } from './check-setup';
+export { validateConnection } from './validate-connection';
 export { discoverSchema } from './discover-schema';
 export { approveTableDrift } from './approve-table-drift';

@@ -7,9 +7,13 @@ import { CheckSetupInput, type CheckSetupResult } from '../shared/inputs/check-s
 import { DiscoverSchemaInput, ApproveTableDriftInput, ScheduleResyncInput } from '../shared/inputs/discover-schema-input';
 import type { DiscoveryReport } from '../shared/discovery/discovery-report';
 import type { TableDrift } from '../shared/catalog/discovered-table';
-import { checkSetup } from '../../workflows';
+import { ValidateConnectionInput } from '../shared/inputs/validate-connection-input';
+import { ScheduleConnectionValidationInput } from '../shared/inputs/schedule-connection-validation-input';
+import type { ValidationReport } from '../shared/validation/validation-report';
+import { checkSetup, validateConnection } from '../../workflows';
 import { approveTableDrift, discoverSchema } from '../../workflows';
 import { approveDriftSignal } from '../../workflows/definitions';
+import { connectionValidationQuery } from '../../workflows/definitions';
 
 /**
  * The typed way to start s3bridge workflows from code. Inputs are parsed with the same zod
@@ -29,6 +33,55 @@ export class S3BridgeClient {
       workflowId: `${this.workflowIdPrefix}check-setup-${connectionName(parsed.connection)}-${randomUUID().slice(0, 8)}`,
       args: [input],
     });
+  }
+
+  /** The ID of a connection's validation workflow: one validation per connection at a time. */
+  validationWorkflowId(connection: string): string {
+    return `${this.workflowIdPrefix}validate-connection-${connection}`;
+  }
+
+  /** Starts validating a connection (or joins the validation already running) and returns its handle. */
+  async startValidateConnection(input: ValidateConnectionInput): Promise<WorkflowHandle<typeof validateConnection>> {
+    const parsed = ValidateConnectionInput.parse(input);
+    return this.temporal.workflow.start(validateConnection, {
+      taskQueue: this.settings.taskQueue,
+      workflowId: this.validationWorkflowId(connectionName(parsed.connection)),
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [input],
+    });
+  }
+
+  /** Validates a connection and returns its report (status Active or Failed). */
+  async validateConnection(input: ValidateConnectionInput): Promise<ValidationReport> {
+    return (await this.startValidateConnection(input)).result();
+  }
+
+  /** The report of a validation while it runs (or the last one the workflow kept), by query. */
+  async queryConnectionValidation(connection: string): Promise<ValidationReport> {
+    return this.temporal.workflow.getHandle(this.validationWorkflowId(connection)).query(connectionValidationQuery);
+  }
+
+  /** Creates (or replaces) a Temporal Schedule that re-validates the connection periodically; returns its ID. */
+  async scheduleConnectionValidation(input: ScheduleConnectionValidationInput): Promise<string> {
+    const parsed = ScheduleConnectionValidationInput.parse(input);
+    const name = connectionName(parsed.connection);
+    const scheduleId = `${this.workflowIdPrefix}validate-connection-${name}`;
+    await this.temporal.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+    await this.temporal.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: parsed.every as Duration }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: validateConnection,
+        args: [{ connection: parsed.connection }],
+        taskQueue: this.settings.taskQueue,
+        workflowId: this.validationWorkflowId(name),
+      },
+      // A validation still running when the next is due makes the next one pointless.
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+      memo: { connection: name },
+    });
+    return scheduleId;
   }
 
   /** The ID of a connection's discovery workflow: one discovery (or resync) per connection at a time. */

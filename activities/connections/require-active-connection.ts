@@ -1,0 +1,50 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { Connection, connectionName, type ConnectionRef } from '../../src/shared/connection';
+import { getConnection } from '../../src/catalog/connection-store';
+import { findConnectionStatus } from '../../src/catalog/connection-status-store';
+import { withWarehouse } from '../../src/warehouse/embedded-database';
+import type { ActivityDeps } from '../deps';
+
+/** Error type for a connection that is not Active (never validated, validating, failed or changed since). */
+export const CONNECTION_NOT_ACTIVE = 'ConnectionNotActive';
+
+export interface RequireActiveConnectionInput {
+  connection: ConnectionRef;
+}
+
+/** JSON with sorted keys: the same settings compare equal whatever order their fields came in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v);
+}
+
+function notActive(message: string, details: { status: string; reason?: string }): ApplicationFailure {
+  return ApplicationFailure.create({ type: CONNECTION_NOT_ACTIVE, nonRetryable: true, message, details: [details] });
+}
+
+export function createRequireActiveConnection({ settings }: ActivityDeps) {
+  /** Resolves a connection and refuses it unless its last validation is Active and still matches its settings. */
+  return async function requireActiveConnection({ connection: ref }: RequireActiveConnectionInput): Promise<Connection> {
+    const name = connectionName(ref);
+    return withWarehouse(settings, async (db) => {
+      const connection = typeof ref === 'string' ? await getConnection(db, ref) : Connection.parse(ref);
+      const status = await findConnectionStatus(db, name);
+      const validate = `run \`s3bridge connections validate ${name}\``;
+      if (!status) throw notActive(`connection "${name}" has not been validated: ${validate}`, { status: 'unvalidated' });
+      if (canonical(status.config) !== canonical(connection)) {
+        throw notActive(`connection "${name}" changed since its validation at ${status.updatedAt}: ${validate} again`, { status: 'stale' });
+      }
+      if (status.status === 'processing') {
+        throw notActive(`connection "${name}" is Processing (validation started at ${status.updatedAt}): wait for it to finish`, { status: status.status });
+      }
+      if (status.status === 'failed') {
+        throw notActive(`connection "${name}" is Failed since ${status.updatedAt}: ${status.reason ?? 'see its report'}; fix it and ${validate}`, {
+          status: status.status, reason: status.reason,
+        });
+      }
+      return connection;
+    });
+  };
+}
