@@ -81,7 +81,7 @@ describe('resync', () => {
   it('refuses to approve a table with no held change', async () => {
     const error = await env.s3bridge.approveTableDrift({ connection: connection.name, table: 'b' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
-    expect((error as WorkflowFailedError).cause?.cause?.message).toBe(
+    expect(((error as WorkflowFailedError).cause?.cause as Error | undefined)?.message).toBe(
       `table "b" of connection "${connection.name}" has no schema change waiting for approval`);
   });
 

@@ -1,7 +1,9 @@
 import type { CliCommand } from '../command';
 import { checkSetupCommand } from './check-setup';
+import { discoverCommand } from './discover';
+import { tablesCommand } from './tables';
 import { connectionsCommand } from './connections';
 import { policyCommand } from './policy';
 
 /** Every CLI command; add a new one here. */
-export const commands: CliCommand[] = [checkSetupCommand, connectionsCommand, policyCommand];
+export const commands: CliCommand[] = [checkSetupCommand, discoverCommand, tablesCommand, connectionsCommand, policyCommand];
