@@ -8,6 +8,8 @@ import { createListSchemaTables } from './discovery/list-schema-tables';
 import { createDiscoverTableBatch } from './discovery/discover-table-batch';
 import { createCommitDiscovery } from './discovery/commit-discovery';
 import { createRecordDriftApproval } from './discovery/record-drift-approval';
+import { createPlanImport } from './import/plan-import';
+import { createLoadDayPartition } from './import/load-day-partition';
 
 /** Every activity the worker registers, built from injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -21,6 +23,8 @@ export function createActivities(deps: ActivityDeps) {
     discoverTableBatch: createDiscoverTableBatch(deps),
     commitDiscovery: createCommitDiscovery(deps),
     recordDriftApproval: createRecordDriftApproval(deps),
+    planImport: createPlanImport(deps),
+    loadDayPartition: createLoadDayPartition(deps),
   };
 }
 

@@ -3,3 +3,5 @@ export { checkSetup } from './check-setup';
 export { validateConnection } from './validate-connection';
 export { discoverSchema } from './discover-schema';
 export { approveTableDrift } from './approve-table-drift';
+export { importTable } from './import-table';
+export { importDay } from './import-day';

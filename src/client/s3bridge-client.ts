@@ -14,6 +14,10 @@ import { checkSetup, validateConnection } from '../../workflows';
 import { approveTableDrift, discoverSchema } from '../../workflows';
 import { approveDriftSignal } from '../../workflows/definitions';
 import { connectionValidationQuery } from '../../workflows/definitions';
+import { importTable } from '../../workflows';
+import { ImportInput, type ImportReport } from '../shared/import/import-input';
+import { ScheduleImportInput } from '../shared/import/schedule-import-input';
+import { importWorkflowId } from '../shared/import/unit-workflow-id';
 
 /**
  * The typed way to start s3bridge workflows from code. Inputs are parsed with the same zod
@@ -150,5 +154,61 @@ export class S3BridgeClient {
       signalled.push(execution.workflowId);
     }
     return { drift, signalled };
+  }
+
+  /** The ID of a table's import: one import per table at a time; its days run as `<id>-<day>`. */
+  importWorkflowId(connection: string, table: string): string {
+    return `${this.workflowIdPrefix}${importWorkflowId(connection, table)}`;
+  }
+
+  /** Starts importing a discovered table and returns the handle (its result is the per-day report). */
+  async startImport(input: ImportInput, idSuffix = ''): Promise<WorkflowHandle<typeof importTable>> {
+    const parsed = ImportInput.parse(input);
+    return this.temporal.workflow.start(importTable, {
+      taskQueue: this.settings.taskQueue,
+      workflowId: `${this.importWorkflowId(connectionName(parsed.connection), parsed.table)}${idSuffix}`,
+      args: [input],
+    });
+  }
+
+  /** Imports a table (the days the input selects) and returns the per-day report. */
+  async importTable(input: ImportInput): Promise<ImportReport> {
+    return (await this.startImport(input)).result();
+  }
+
+  /**
+   * Imports a historical range of days, beside any scheduled import of the same table: the
+   * run has its own ID, its days share the table's day IDs, so no day is loaded twice at once.
+   */
+  async backfill(input: ImportInput & { days: { from: string; to: string } }): Promise<ImportReport> {
+    const parsed = ImportInput.parse(input);
+    const range = parsed.days as { from: string; to: string };
+    return (await this.startImport(input, `-backfill-${range.from}-${range.to}`)).result();
+  }
+
+  /**
+   * Creates (or replaces) the daily Schedule of an import: it runs at hour:minute UTC, after the
+   * previous day closed, imports new and changed days, skips a run while one is still going,
+   * and catches up missed runs within the window. Returns the schedule ID.
+   */
+  async scheduleImport(input: ScheduleImportInput): Promise<string> {
+    const parsed = ScheduleImportInput.parse(input);
+    const table = parsed.import.table;
+    const scheduleId = this.importWorkflowId(connectionName(parsed.import.connection), table);
+    await this.temporal.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+    await this.temporal.schedule.create({
+      scheduleId,
+      spec: { calendars: [{ hour: parsed.hour, minute: parsed.minute }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: importTable,
+        args: [{ ...input.import, days: 'new-and-changed' }],
+        taskQueue: this.settings.taskQueue,
+        workflowId: scheduleId,
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: parsed.catchupWindow as Duration },
+      memo: { connection: connectionName(parsed.import.connection), table },
+    });
+    return scheduleId;
   }
 }
