@@ -10,6 +10,11 @@ function help(): string {
   return ['usage: s3bridge <command> [options]', '', ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)].join('\n');
 }
 
+/** The innermost cause: "Activity task failed" wraps the message that says what to fix. */
+function rootCause(error: Error): Error {
+  return error.cause instanceof Error ? rootCause(error.cause) : error;
+}
+
 /** `npm run cli -- <command>`: the s3bridge command line. */
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
@@ -28,11 +33,12 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     await command.run(args, { settings: loadSettings() });
-    return 0;
+    // A command that printed a negative result (a Failed validation) sets process.exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof UsageError) console.error(`${error.message}\nusage: ${command.usage}`);
     else if (error instanceof ZodError) console.error(`invalid input:\n${formatZodIssues(error)}`);
-    else if (error instanceof WorkflowFailedError) console.error(`workflow failed: ${error.cause?.message ?? error.message}`);
+    else if (error instanceof WorkflowFailedError) console.error(`workflow failed: ${rootCause(error).message}`);
     else throw error;
     return 2;
   }

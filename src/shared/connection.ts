@@ -143,10 +143,13 @@ export const Encryption = z.discriminatedUnion('type', [
 ], { error: (issue) => (issue.code === 'invalid_union' ? 'encryption.type must be "none", "AES256" (SSE-S3) or "aws:kms" (SSE-KMS, with kmsKeyArn)' : undefined) });
 export type Encryption = z.infer<typeof Encryption>;
 
+const NAME_RULES = 'connection names are 1-63 lowercase letters, digits, "-" or "_", starting with a letter or digit';
+const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
 const ConnectionBase = z.object({
   name: z
     .string({ error: required('a name for the connection, e.g. "events-source"') })
-    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'connection names are 1-63 lowercase letters, digits, "-" or "_", starting with a letter or digit'),
+    .regex(NAME_PATTERN, NAME_RULES),
   region: Region,
   bucket: BucketName,
   prefix: Prefix,
@@ -178,7 +181,10 @@ export type ConnectionInput = z.input<typeof Connection>;
 
 /** A workflow names a stored connection, or carries one inline (runs started from the Temporal UI). */
 export const ConnectionRef = z.union([
-  z.string().min(1, 'name a stored connection or give one inline'),
+  z.string().min(1, 'name a stored connection or give one inline').regex(
+    NAME_PATTERN,
+    `not a connection name (${NAME_RULES}): name a stored connection, or give the connection inline as a JSON object`,
+  ),
   Connection,
 ], { error: 'expected the name of a stored connection or an inline connection object' });
 export type ConnectionRef = z.infer<typeof ConnectionRef>;

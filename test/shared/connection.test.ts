@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Connection } from '../../src/shared/connection';
+import { Connection, ConnectionRef } from '../../src/shared/connection';
 import { formatZodIssues } from '../../src/shared/input-errors';
 
 function problems(input: unknown): string {
@@ -62,5 +62,14 @@ describe('Connection', () => {
   it('fills the defaults: auto format and partitioning for sources, AES256 for destinations', () => {
     expect(Connection.parse(valid)).toMatchObject({ format: 'auto', partitioning: 'auto', prefix: 'exports' });
     expect(Connection.parse({ ...valid, direction: 'destination' })).toMatchObject({ encryption: { type: 'AES256' } });
+  });
+
+  it('takes a stored connection by name or one inline, and says when a string is no name', () => {
+    expect(ConnectionRef.parse('events')).toBe('events');
+    expect(ConnectionRef.parse(valid)).toMatchObject({ name: 'events', format: 'auto' });
+    const result = ConnectionRef.safeParse('s3://acme-data/exports');
+    expect(result.success ? 'valid' : formatZodIssues(result.error, 'connection')).toBe(
+      'connection: not a connection name (connection names are 1-63 lowercase letters, digits, "-" or "_", starting with a letter or digit): name a stored connection, or give the connection inline as a JSON object',
+    );
   });
 });

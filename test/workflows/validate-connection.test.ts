@@ -22,6 +22,7 @@ beforeAll(async () => {
   await putTable(env.s3, env.bucket, 'schema/users/part-0.parquet', 'SELECT i AS id FROM range(5) t(i)');
   await putObject(env.s3, env.bucket, 'schema/events/_SUCCESS', '');
   await putTable(env.s3, env.bucket, 'flat/part-0.csv', 'SELECT 1 AS id', 'csv');
+  await putObject(env.s3, env.bucket, 'corrupt/events/part-0.parquet', 'not parquet at all');
 });
 afterAll(async () => {
   for (const user of users) await user.remove();
@@ -194,6 +195,53 @@ describe('validateConnection', () => {
       status: 'failed',
       detail: `the folders under s3://${env.bucket}/schema/events/ are partitions (day=2025-01-01), not tables`,
       fix: 'the prefix points inside a table: set prefix to "schema" so that "events" is read as a table',
+    });
+  });
+
+  it('says when the configured format does not match the files', async () => {
+    const report = await env.s3bridge.validateConnection({ connection: source('wrong-format', { prefix: '', format: 'ndjson.gz' }) });
+    expect(row(report, 'source-layout')).toMatchObject({
+      status: 'failed',
+      detail: 'format is "ndjson.gz" but the files in corrupt, flat, schema end in .parquet, .csv',
+      fix: 'set format to the files\' format (parquet, csv, csv.gz, ndjson, ndjson.gz) or "auto"',
+    });
+  });
+
+  it('says when DuckDB cannot read the sample file', async () => {
+    const report = await env.s3bridge.validateConnection({ connection: source('corrupt', { prefix: 'corrupt', format: 'parquet' }) });
+    const failed = row(report, 'sample-read');
+    expect(failed.status).toBe('failed');
+    expect(failed.detail).toMatch(new RegExp(`^DuckDB cannot read s3://${env.bucket}/corrupt/events/part-0\\.parquet: parquet: .*`));
+    expect(failed.fix).toBe('check that the connection\'s format ("parquet") matches the files, and replace corrupt/events/part-0.parquet if it is corrupt');
+  });
+
+  it('says when the role cannot be assumed', async () => {
+    const report = await env.s3bridge.validateConnection({
+      connection: source('bad-base', {
+        auth: {
+          type: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/s3bridge-reader', externalId: 'acme-42', sessionName: 's3bridge',
+          baseCredentials: { type: 'static-keys', accessKeyId: 'env:MINIO_ROOT_USER', secretAccessKey: 'env:MINIO_ROOT_USER' },
+        },
+      }),
+    });
+    expect(row(report, 'credentials')).toMatchObject({
+      status: 'failed',
+      // MinIO's STS answers AccessDenied for a wrong secret, as AWS STS does for a refused trust policy.
+      detail: 'AssumeRole was refused: AccessDenied (HTTP 403)',
+      fix: 'the role\'s trust policy must let the worker\'s identity assume arn:aws:iam::123456789012:role/s3bridge-reader with external ID "acme-42" (and the base credentials must be valid): ' +
+        '{"Sid":"AllowS3bridgeToAssumeRole","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::<S3BRIDGE_ACCOUNT_ID>:role/<S3BRIDGE_WORKER_ROLE>"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"acme-42"}}}',
+    });
+  });
+
+  it('says when the KMS key does not exist', async () => {
+    const report = await env.s3bridge.validateConnection({
+      connection: destination('no-key', { encryption: { type: 'aws:kms', kmsKeyArn: 'no-such-key' } }),
+    });
+    expect(row(report, 'write-probe')).toMatchObject({
+      status: 'failed',
+      detail: 'KMS refused key no-such-key: kms:KeyNotFound (HTTP 404): key with given key ID does not exist',
+      fix: 'check kmsKeyArn (the key must exist in us-east-1 and be enabled) and let s3bridge use it: add to the key policy ' +
+        '{"Sid":"AllowS3bridgeToUseKey","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::<ACCOUNT_ID>:role/<ROLE_NAME>"},"Action":["kms:GenerateDataKey","kms:Decrypt"],"Resource":"*"}',
     });
   });
 
