@@ -10,9 +10,6 @@ import { discoveryProgressQuery } from './definitions';
 const { resolveConnection } = proxyActivities<Activities>(shortCall);
 const { listSchemaTables, discoverTableBatch, commitDiscovery } = proxyActivities<Activities>(longScan);
 
-/** Continue as new well before Temporal's history limits (50k events / 50 MB). */
-const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
-
 /**
  * Discovers a source connection's tables (or resyncs them): lists the table folders, reads
  * them in batches of concurrent activities, then replaces the catalog and reports the diff
@@ -42,7 +39,8 @@ export async function discoverSchema(rawInput: DiscoverSchemaInput): Promise<Dis
   setHandler(discoveryProgressQuery, () => ({ discoveryId, ...progress }));
 
   let next = resume?.nextOffset ?? 0;
-  const shouldContinueAsNew = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE;
+  // Continue as new well before Temporal's history limits (50k events / 50 MB).
+  const shouldContinueAsNew = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > input.continueAsNewAfterEvents;
   const lane = async () => {
     while (next < tableCount && !shouldContinueAsNew()) {
       const offset = next;

@@ -208,6 +208,17 @@ describe('discoverSchema', () => {
     expect(tables.src2).toMatchObject({ layout: 'segment-logs', dayFormat: 'unix-millis', partitionKeys: [{ name: 'date', values: ['2025-01-01'] }] });
   });
 
+  it('continues as new between batches when history grows, and finishes the same discovery', async () => {
+    const connection = source('can', { prefix: 'statsig' });
+    const handle = await env.s3bridge.startDiscoverSchema({ connection, batchSize: 1, concurrentBatches: 1, continueAsNewAfterEvents: 10 });
+    const report = await handle.result();
+    expect(report).toMatchObject({ tablesDiscovered: 2, objectsListed: 3 });
+    // The discovery keeps the first run's ID across runs; that run ended by continuing as new.
+    const firstRun = await env.temporal.workflow.getHandle(handle.workflowId, report.discoveryId).fetchHistory();
+    expect(firstRun.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    expect(Object.keys(byName(await catalog(connection.name))).sort()).toEqual(['events', 'metrics']);
+  });
+
   it('follows the partitioning setting: "all" skips unpartitioned tables, "none" reads folders as plain', async () => {
     const all = source('all', { prefix: 'schema', partitioning: 'all' });
     const report = await env.s3bridge.discoverSchema({ connection: all, sampleFiles: 1 });

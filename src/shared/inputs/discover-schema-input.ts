@@ -13,6 +13,8 @@ export const DiscoverSchemaInput = z.object({
   concurrentBatches: z.number().int().min(1).max(32).default(4),
   /** Tables one batch discovers at once. */
   concurrentTables: z.number().int().min(1).max(64).default(8),
+  /** Continue as new once history has this many events (Temporal's limit is 50k; tests lower it to exercise the path). */
+  continueAsNewAfterEvents: z.number().int().min(10).max(40_000).default(10_000),
   /** Hold schema changes for review: a changed table is marked drifted until approved. */
   holdDrift: z.boolean().default(true),
   /** Set by continue-as-new: the run in progress (its staged results and where it stopped). */
