@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { Worker } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
 import { decodeRetryState } from '@temporalio/common';
 import { createTestEnv, type TestEnv } from '../support/harness';
@@ -296,15 +298,20 @@ describe('validateConnection', () => {
     }
   });
 
-  it('leaves no secret value in any history these tests produced', async () => {
+  it('leaves no secret value in any history these tests produced, and replays each deterministically', async () => {
     const secrets = [process.env.MINIO_ROOT_PASSWORD!, ...users.map((u) => u.secretKey)];
     expect(users.length).toBeGreaterThanOrEqual(5);
-    let histories = 0;
+    const histories = [];
     for await (const execution of env.temporal.workflow.list({ query: `TaskQueue = "${env.taskQueue}"` })) {
-      const history = JSON.stringify(await env.temporal.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory());
-      for (const secret of secrets) expect(history.includes(secret), `${execution.workflowId} holds a secret`).toBe(false);
-      histories += 1;
+      const history = await env.temporal.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+      const text = JSON.stringify(history);
+      for (const secret of secrets) expect(text.includes(secret), `${execution.workflowId} holds a secret`).toBe(false);
+      histories.push({ workflowId: execution.workflowId, history });
     }
-    expect(histories).toBeGreaterThanOrEqual(14);
+    expect(histories.length).toBeGreaterThanOrEqual(18);
+    // Throws DeterminismViolationError if the workflow code no longer matches a history.
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { code: readFileSync(inject('workflowBundlePath'), 'utf8') } }, histories)) {
+      expect(result.error, result.workflowId).toBeUndefined();
+    }
   });
 });
