@@ -3,7 +3,9 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { ColumnSchema } from '../../src/shared/catalog/discovered-table';
 import type { DayLoadInput, DayReport } from '../../src/shared/import/import-input';
+import type { ImportMapping } from '../../src/shared/import/mapping';
 import { getDiscoveredTable } from '../../src/catalog/discovered-table-store';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { DuckDBSink } from '../../src/warehouse/duckdb-sink';
@@ -26,6 +28,16 @@ export interface LoadProgress {
   files: number;
   filesDone: number;
   rows: number;
+}
+
+/**
+ * The types text files are read with: the accepted schema's, except an events timestamp, read
+ * as text so a value without an offset is placed in the mapping's zone, not silently in UTC.
+ */
+function readTypes(columns: ColumnSchema[], mapping: ImportMapping): Map<string, string> {
+  const types = new Map(columns.map((c) => [c.name, c.type]));
+  if (mapping.mode === 'events') types.set(mapping.events.timestamp.column, 'VARCHAR');
+  return types;
 }
 
 function driftFailure(type: string, message: string, details: unknown) {
@@ -99,7 +111,7 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
           }, {
             columns: described.columns,
             dataColumns: accepted,
-            readTypes: new Map([...table.columns, ...accepted].map((c) => [c.name, c.type])),
+            readTypes: readTypes([...table.columns, ...accepted], mapping),
           });
           if (context.cancellationSignal.aborted) throw new CancelledFailure('import cancelled before the day was committed; the day is untouched');
           // The exactly-once point: from here the day is replaced whole, or (on any error) not at all.

@@ -11,7 +11,12 @@ export function days(first: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => new Date(start + i * 86_400_000).toISOString().slice(0, 10));
 }
 
-/** A catalog entry as discovery records it (used until a test runs discovery itself). */
+/** Runs real discovery on the test's source connection (the worker must be running). */
+export async function discover(env: TestEnv): Promise<void> {
+  await env.s3bridge.discoverSchema({ connection: env.source() });
+}
+
+/** A catalog entry as discovery records it, for tests that need a catalog discovery would not produce. */
 export function discovered(env: TestEnv, table: Partial<DiscoveredTable> & Pick<DiscoveredTable, 'name' | 'columns'>): DiscoveredTable {
   return {
     connection: env.source().name,

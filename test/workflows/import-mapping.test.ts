@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, putTable } from '../support/objects';
-import { catalog, discovered, warehouse } from '../import/fixtures';
+import { discover, warehouse } from '../import/fixtures';
 
 let env: TestEnv;
 
@@ -19,23 +19,8 @@ beforeAll(async () => {
   ].join('\n'));
   await putTable(env.s3, env.bucket, 'metrics/20250201/m.parquet',
     "SELECT * FROM (VALUES ('u1', 'revenue', 10.5), ('u2', 'revenue', 3.0), ('u1', 'sessions', 2)) t(unit, metric, val)");
-  await catalog(env, [
-    discovered(env, {
-      name: 'clicks', layout: 'day-folders', format: 'csv', dayKey: 'date', dayFormat: 'YYYY-MM-DD',
-      partitionKeys: [{ name: 'date', type: 'DATE', values: ['2025-02-01', '2025-02-02'] }],
-      columns: [
-        { name: 'event', type: 'VARCHAR' }, { name: 'uid', type: 'VARCHAR' }, { name: 'device', type: 'VARCHAR' },
-        { name: 'ts', type: 'VARCHAR' }, { name: 'amount', type: 'DOUBLE' }, { name: 'page', type: 'VARCHAR' },
-        { name: 'referrer', type: 'VARCHAR' }, { name: 'date', type: 'DATE' },
-      ],
-    }),
-    discovered(env, {
-      name: 'metrics', layout: 'day-folders', format: 'parquet', dayKey: 'date', dayFormat: 'YYYYMMDD',
-      partitionKeys: [{ name: 'date', type: 'DATE', values: ['2025-02-01'] }],
-      columns: [{ name: 'unit', type: 'VARCHAR' }, { name: 'metric', type: 'VARCHAR' }, { name: 'val', type: 'DOUBLE' }, { name: 'date', type: 'DATE' }],
-    }),
-  ]);
   await env.startWorker();
+  await discover(env);
 });
 afterAll(async () => env?.close());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, putTable } from '../support/objects';
-import { catalog, discovered, rawTable, warehouse } from '../import/fixtures';
+import { discover, rawTable, warehouse } from '../import/fixtures';
 import { approveDriftSignal } from '../../workflows/definitions';
 import { importDayStateQuery } from '../../workflows/import-day';
 
@@ -11,26 +11,16 @@ const csv = (...lines: string[]) => ['id,amount,note', ...lines].join('\n');
 beforeAll(async () => {
   env = await createTestEnv('import-policies');
   await putObject(env.s3, env.bucket, 'orders/date=2025-03-01/part-0.csv', csv('1,10,a', '2,20,b'));
-  // Line 3 holds a value that is not a BIGINT; line 5 has one field too many.
-  await putObject(env.s3, env.bucket, 'orders/date=2025-03-02/part-0.csv', csv('3,30,c', '4,abc,d', '5,50,e', '6,60,f,extra', '7,70,g'));
   await putObject(env.s3, env.bucket, 'orders/date=2025-03-03/part-0.csv', csv('8,80,h'));
   await putTable(env.s3, env.bucket, 'visits/date=2025-03-01/part-0.parquet', 'SELECT r AS id FROM range(5) t(r)');
-  await putObject(env.s3, env.bucket, 'visits/date=2025-03-02/part-0.parquet', 'PAR1 this is not a parquet file PAR1');
   await putTable(env.s3, env.bucket, 'visits/date=2025-03-03/part-0.parquet', 'SELECT r AS id FROM range(7) t(r)');
   await putTable(env.s3, env.bucket, 'drifty/date=2025-04-01/part-0.parquet', "SELECT r AS id, 'n' || r AS name FROM range(3) t(r)");
-  const day = (d: string) => ({ name: 'date', type: 'DATE', values: [d] });
-  await catalog(env, [
-    discovered(env, {
-      name: 'orders', format: 'csv', dayKey: 'date', partitionKeys: [day('2025-03-01')],
-      columns: [{ name: 'id', type: 'BIGINT' }, { name: 'amount', type: 'BIGINT' }, { name: 'note', type: 'VARCHAR' }, { name: 'date', type: 'DATE' }],
-    }),
-    discovered(env, { name: 'visits', dayKey: 'date', partitionKeys: [day('2025-03-01')], columns: [{ name: 'id', type: 'BIGINT' }, { name: 'date', type: 'DATE' }] }),
-    discovered(env, {
-      name: 'drifty', dayKey: 'date', partitionKeys: [day('2025-04-01')],
-      columns: [{ name: 'id', type: 'BIGINT' }, { name: 'name', type: 'VARCHAR' }, { name: 'date', type: 'DATE' }],
-    }),
-  ]);
   await env.startWorker();
+  await discover(env);
+  // Bad data arrives after discovery, as it does in production.
+  // Line 3 holds a value that is not a BIGINT; line 5 has one field too many.
+  await putObject(env.s3, env.bucket, 'orders/date=2025-03-02/part-0.csv', csv('3,30,c', '4,abc,d', '5,50,e', '6,60,f,extra', '7,70,g'));
+  await putObject(env.s3, env.bucket, 'visits/date=2025-03-02/part-0.parquet', 'PAR1 this is not a parquet file PAR1');
 });
 afterAll(async () => env?.close());
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putTable } from '../support/objects';
-import { catalog, discovered, rawTable, warehouse } from '../import/fixtures';
+import { discover, rawTable, warehouse } from '../import/fixtures';
 
 let env: TestEnv;
 let scheduleId: string | undefined;
@@ -10,11 +10,8 @@ let scheduleId: string | undefined;
 beforeAll(async () => {
   env = await createTestEnv('import-schedule');
   await putTable(env.s3, env.bucket, 'daily/date=2025-07-01/part-0.parquet', 'SELECT r AS n FROM range(3) t(r)');
-  await catalog(env, [discovered(env, {
-    name: 'daily', dayKey: 'date', partitionKeys: [{ name: 'date', type: 'DATE', values: ['2025-07-01'] }],
-    columns: [{ name: 'n', type: 'BIGINT' }, { name: 'date', type: 'DATE' }],
-  })]);
   await env.startWorker();
+  await discover(env);
 });
 afterAll(async () => {
   if (scheduleId) await env.temporal.schedule.getHandle(scheduleId).delete().catch(() => undefined);

@@ -3,7 +3,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putTable } from '../support/objects';
-import { catalog, days, discovered, rawTable, warehouse } from '../import/fixtures';
+import { days, rawTable, warehouse } from '../import/fixtures';
 
 let env: TestEnv;
 const DAYS = days('2025-01-01', 30);
@@ -16,15 +16,13 @@ beforeAll(async () => {
       `SELECT ${i} * 1000 + r AS id, 'page_view' AS event FROM range(${rowsOf(i)}) t(r)`);
   }
   await putTable(env.s3, env.bucket, 'users/users.parquet', "SELECT r AS user_id, 'u' || r AS name FROM range(42) t(r)");
-  await catalog(env, [
-    discovered(env, {
-      name: 'events', layout: 'hive', dayKey: 'date',
-      partitionKeys: [{ name: 'date', type: 'DATE', values: DAYS }],
-      columns: [{ name: 'id', type: 'BIGINT' }, { name: 'event', type: 'VARCHAR' }, { name: 'date', type: 'DATE' }],
-    }),
-    discovered(env, { name: 'users', layout: 'flat', columns: [{ name: 'user_id', type: 'BIGINT' }, { name: 'name', type: 'VARCHAR' }] }),
-  ]);
   await env.startWorker();
+  // The catalog entries come from real discovery, as a user's import would.
+  const discovery = await env.s3bridge.discoverSchema({ connection: env.source() });
+  expect(discovery).toBeDefined();
+  const [events] = await warehouse<{ descriptor: string }>(env,
+    "SELECT descriptor::VARCHAR AS descriptor FROM s3bridge.discovered_tables WHERE name = 'events'");
+  expect(JSON.parse(events!.descriptor)).toMatchObject({ layout: 'hive', format: 'parquet', dayKey: 'date', fileCount: 30 });
 });
 afterAll(async () => env?.close());
 

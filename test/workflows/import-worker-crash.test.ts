@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, renderFile } from '../support/objects';
-import { catalog, discovered, rawTable, warehouse } from '../import/fixtures';
+import { discover, rawTable, warehouse } from '../import/fixtures';
 
 let env: TestEnv;
 let child: ChildProcess | undefined;
@@ -32,10 +32,6 @@ beforeAll(async () => {
     await putObject(env.s3, env.bucket, `logs/date=2025-06-02/part-${String(i).padStart(3, '0')}.parquet`, part);
   }
   await putObject(env.s3, env.bucket, 'logs/date=2025-06-03/part-0.parquet', part);
-  await catalog(env, [discovered(env, {
-    name: 'logs', dayKey: 'date', partitionKeys: [{ name: 'date', type: 'DATE', values: ['2025-06-01', '2025-06-02', '2025-06-03'] }],
-    columns: [{ name: 'n', type: 'BIGINT' }, { name: 'date', type: 'DATE' }],
-  })]);
 });
 afterAll(async () => {
   child?.kill('SIGKILL');
@@ -45,6 +41,7 @@ afterAll(async () => {
 describe('importTable survives a worker killed mid-day', () => {
   it('SIGKILL of the worker process while a day loads; a new worker finishes with exact counts', async () => {
     child = await startWorkerProcess();
+    await discover(env);
     const handle = await env.s3bridge.startImport({ connection: env.source(), table: 'logs', days: 'all', concurrency: 1 });
     const bigDay = env.temporal.workflow.getHandle(`${env.workflowIdPrefix}import-${env.source().name}-logs-2025-06-02`);
     // Wait until the big day's load has started and heartbeated, then kill the worker under it.
