@@ -7,7 +7,7 @@ import { dayWorkflowId, importWorkflowId } from '../src/shared/import/unit-workf
 import { longScan, shortCall } from './activity-options';
 import { importDay } from './import-day';
 
-const { resolveConnection } = proxyActivities<Activities>(shortCall);
+const { requireActiveConnection } = proxyActivities<Activities>(shortCall);
 const { planImport } = proxyActivities<Activities>(longScan);
 
 function failureReason(error: unknown): string {
@@ -38,8 +38,8 @@ function dayIdPrefix(connection: string, table: string): string {
  */
 export async function importTable(rawInput: ImportInput): Promise<ImportReport> {
   const input = parseWorkflowInput(ImportInput, rawInput, 'importTable');
-  // The one place the import resolves its connection (switch to requireActiveConnection once connections' status lands).
-  const connection = await resolveConnection({ connection: input.connection });
+  // Imports refuse a connection that is not Active (never validated, Failed, or changed since), with the reason.
+  const connection = await requireActiveConnection({ connection: input.connection });
   const plan = await planImport({
     connection, table: input.table, days: input.days, earliest: input.earliest, mapping: input.mapping, reload: input.reload,
   });

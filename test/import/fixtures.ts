@@ -11,8 +11,10 @@ export function days(first: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => new Date(start + i * 86_400_000).toISOString().slice(0, 10));
 }
 
-/** Runs real discovery on the test's source connection (the worker must be running). */
+/** Validates the test's source connection (imports need it Active), then runs real discovery on it (the worker must be running). */
 export async function discover(env: TestEnv): Promise<void> {
+  const validation = await env.s3bridge.validateConnection({ connection: env.source() });
+  if (validation.status !== 'active') throw new Error(`source connection not Active: ${JSON.stringify(validation)}`);
   await env.s3bridge.discoverSchema({ connection: env.source() });
 }
 

@@ -73,4 +73,11 @@ describe('importTable mapping', () => {
     expect((error as { cause?: { cause?: Error } }).cause?.cause?.message).toBe(
       'invalid metrics mapping: column "user" is not in table "metrics" (its columns: unit, metric, val, date)');
   });
+
+  it('refuses a connection that is not Active, with the reason', async () => {
+    const unvalidated = env.source({ name: `other-${env.id}` });
+    const error = await env.s3bridge.importTable({ connection: unvalidated, table: 'metrics' }).catch((e: unknown) => e as Error);
+    expect((error as { cause?: { cause?: Error } }).cause?.cause?.message).toBe(
+      `connection "other-${env.id}" has not been validated: run \`s3bridge connections validate other-${env.id}\``);
+  });
 });

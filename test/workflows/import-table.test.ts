@@ -3,7 +3,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putTable } from '../support/objects';
-import { days, rawTable, warehouse } from '../import/fixtures';
+import { days, discover, rawTable, warehouse } from '../import/fixtures';
 
 let env: TestEnv;
 const DAYS = days('2025-01-01', 30);
@@ -18,8 +18,7 @@ beforeAll(async () => {
   await putTable(env.s3, env.bucket, 'users/users.parquet', "SELECT r AS user_id, 'u' || r AS name FROM range(42) t(r)");
   await env.startWorker();
   // The catalog entries come from real discovery, as a user's import would.
-  const discovery = await env.s3bridge.discoverSchema({ connection: env.source() });
-  expect(discovery).toBeDefined();
+  await discover(env);
   const [events] = await warehouse<{ descriptor: string }>(env,
     "SELECT descriptor::VARCHAR AS descriptor FROM s3bridge.discovered_tables WHERE name = 'events'");
   expect(JSON.parse(events!.descriptor)).toMatchObject({ layout: 'hive', format: 'parquet', dayKey: 'date', fileCount: 30 });
