@@ -41,7 +41,8 @@ export async function discoverTable(input: DiscoverTableInput): Promise<StagedRe
 
   const layout = analyzeTableLayout({ objects, partitioning: connection.partitioning, segmentSource: candidate.segmentSource });
   if (layout.dataFiles.length === 0) {
-    return skip(`empty table: no data files${layout.ignoredCount > 0 ? ` (${layout.ignoredCount} ignored: ${layout.problems[0]?.message ?? ''})` : ''}`);
+    const ignored = layout.problems.find((p) => p.kind === 'ignored-files');
+    return skip(`empty table: no data files${ignored ? ` (${ignored.message})` : ''}`);
   }
   if (connection.partitioning === 'all' && !layout.partitioned) {
     return skip('not partitioned: the connection says all tables are partitioned, and this table has no partition folders');
