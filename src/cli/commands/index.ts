@@ -4,6 +4,9 @@ import { discoverCommand } from './discover';
 import { tablesCommand } from './tables';
 import { connectionsCommand } from './connections';
 import { policyCommand } from './policy';
+import { importCommand } from './import';
+import { backfillCommand } from './backfill';
+import { scheduleCommand } from './schedule';
 
 /** Every CLI command; add a new one here. */
-export const commands: CliCommand[] = [checkSetupCommand, discoverCommand, tablesCommand, connectionsCommand, policyCommand];
+export const commands: CliCommand[] = [checkSetupCommand, discoverCommand, tablesCommand, connectionsCommand, policyCommand, importCommand, backfillCommand, scheduleCommand];
