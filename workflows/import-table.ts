@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ChildWorkflowFailure, executeChild, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ChildWorkflowFailure, executeChild, isCancellation, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { parseWorkflowInput } from '../src/shared/input-errors';
 import { ImportInput, type DayReport, type ImportReport } from '../src/shared/import/import-input';
@@ -59,6 +59,8 @@ export async function importTable(rawInput: ImportInput): Promise<ImportReport> 
           }],
         }));
       } catch (error) {
+        // A cancelled import ends cancelled (each day committed whole or not at all), not as a report of failed days.
+        if (isCancellation(error)) throw error;
         // One day's failure (bad data, a corrupt file, drift) never stops the other days.
         const reason = failureReason(error);
         log.warn('day failed', { unit: unit.unit, reason });

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { ColumnSchema } from '../../src/shared/catalog/discovered-table';
+import type { ColumnSchema, DiscoveredTable } from '../../src/shared/catalog/discovered-table';
 import type { DayLoadInput, DayReport } from '../../src/shared/import/import-input';
 import type { ImportMapping } from '../../src/shared/import/mapping';
 import { getDiscoveredTable } from '../../src/catalog/discovered-table-store';
@@ -17,7 +17,7 @@ import { listTableFiles } from '../../src/import/list-table-files';
 import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
 import { dataColumns } from '../../src/import/table-columns';
 import { describeUnit, stageUnit } from '../../src/import/stage-unit';
-import { describeDrift, evolvedColumns, hasDrift } from '../../src/import/schema-drift';
+import { describeDrift, evolvedColumns, hasDrift, type SchemaDrift } from '../../src/import/schema-drift';
 import { SCHEMA_DRIFT, SCHEMA_DRIFT_PENDING } from '../../src/import/import-errors';
 import type { ActivityDeps } from '../deps';
 
@@ -38,6 +38,17 @@ function readTypes(columns: ColumnSchema[], mapping: ImportMapping): Map<string,
   const types = new Map(columns.map((c) => [c.name, c.type]));
   if (mapping.mode === 'events') types.set(mapping.events.timestamp.column, 'VARCHAR');
   return types;
+}
+
+/** A change approved in the catalog (`tables approve-drift`) is followed: it is what discovery now lists. */
+function withoutApproved(drift: SchemaDrift, table: DiscoveredTable): SchemaDrift {
+  if (table.drift?.status !== 'approved') return drift;
+  const listed = new Map(table.columns.map((c) => [c.name, c.type]));
+  return {
+    ...drift,
+    added: drift.added.filter((c) => !listed.has(c.name)),
+    changed: drift.changed.filter((c) => listed.get(c.column) !== c.to),
+  };
 }
 
 function driftFailure(type: string, message: string, details: unknown) {
@@ -88,8 +99,9 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
           let accepted = reference;
           let driftNote: string | undefined;
           const catalogDrift = table.drift?.status === 'pending' ? table.drift : undefined;
-          if (hasDrift(described.drift) || catalogDrift) {
-            const what = hasDrift(described.drift) ? describeDrift(described.drift) : 'discovery holds a schema change of this table for review';
+          const unapproved = withoutApproved(described.drift, table);
+          if (hasDrift(unapproved) || catalogDrift) {
+            const what = hasDrift(unapproved) ? describeDrift(unapproved) : 'discovery holds a schema change of this table for review';
             const where = `table "${table.name}"${unit.day ? ` day ${unit.day}` : ''}`;
             if (input.driftPolicy === 'fail') {
               throw driftFailure(SCHEMA_DRIFT, `${where}: schema drift: ${what}; re-run with driftPolicy "evolve" to follow it, or "wait" to hold it for approval`, described.drift);
@@ -97,8 +109,10 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
             if (input.driftPolicy === 'wait') {
               throw driftFailure(SCHEMA_DRIFT_PENDING, `${where}: schema drift waits for approval: ${what}; approve with \`s3bridge tables approve-drift ${connection.name} ${table.name}\``, described.drift);
             }
+          }
+          if (hasDrift(described.drift)) {
             accepted = evolvedColumns(reference, described.drift);
-            driftNote = what;
+            driftNote = describeDrift(described.drift);
           }
           const staged = await stageUnit({
             db, bucket: connection.bucket, connection: connection.name, table, unit, mapping, errorPolicy: input.errorPolicy, loadId, stagingDir,
