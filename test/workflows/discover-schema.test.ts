@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, renderFile, type FileFormat } from '../support/objects';
@@ -208,7 +210,7 @@ describe('discoverSchema', () => {
     expect(tables.src2).toMatchObject({ layout: 'segment-logs', dayFormat: 'unix-millis', partitionKeys: [{ name: 'date', values: ['2025-01-01'] }] });
   });
 
-  it('continues as new between batches when history grows, and finishes the same discovery', async () => {
+  it('continues as new between batches when history grows, finishes the same discovery, and replays deterministically', async () => {
     const connection = source('can', { prefix: 'statsig' });
     const handle = await env.s3bridge.startDiscoverSchema({ connection, batchSize: 1, concurrentBatches: 1, continueAsNewAfterEvents: 10 });
     const report = await handle.result();
@@ -216,6 +218,10 @@ describe('discoverSchema', () => {
     // The discovery keeps the first run's ID across runs; that run ended by continuing as new.
     const firstRun = await env.temporal.workflow.getHandle(handle.workflowId, report.discoveryId).fetchHistory();
     expect(firstRun.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    // Both ends of the chain replay deterministically (throws DeterminismViolationError otherwise).
+    const bundle = { workflowBundle: { code: readFileSync(inject('workflowBundlePath'), 'utf8') } };
+    await Worker.runReplayHistory(bundle, firstRun, handle.workflowId);
+    await Worker.runReplayHistory(bundle, await env.temporal.workflow.getHandle(handle.workflowId).fetchHistory(), handle.workflowId);
     expect(Object.keys(byName(await catalog(connection.name))).sort()).toEqual(['events', 'metrics']);
   });
 
