@@ -28,3 +28,7 @@ export S3BRIDGE_S3_ENDPOINT="${S3BRIDGE_S3_ENDPOINT:-http://$MINIO_HOST:$MINIO_P
 export S3BRIDGE_DUCKDB_EXTENSION_DIR="${S3BRIDGE_DUCKDB_EXTENSION_DIR:-$TOOLS_DIR/duckdb-extensions}"
 
 log() { printf '[s3bridge] %s\n' "$*" >&2; }
+
+# The stack is pinned to Node 20; AWS SDK releases after January 2027 need Node 22 (see README,
+# "Noticed"). The warning says so on every start, so the scripts print it once in the README instead.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}"

@@ -1,13 +1,20 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadSettings } from '../config/settings';
 import { localServiceEnv, localSourceConnection } from '../config/local-services';
 import { createTemporalClient } from '../client/create-client';
 import { S3BridgeClient } from '../client/s3bridge-client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { saveConnection } from '../catalog/connection-store';
+import { queryRows } from '../duckdb/query-rows';
+import { withWarehouse } from '../warehouse/embedded-database';
 import { createWorker } from '../worker/create-worker';
-import { DEMO_BUCKET, DEMO_PREFIX, seedSampleData } from './sample-data';
+import { DEMO_BUCKET, DEMO_PREFIX, demoRowsForDay, seedSampleData } from './sample-data';
 
-/** `npm run demo`: seeds MinIO with sample data and runs the main job against it. */
+/**
+ * `npm run demo`: the main job on embedded defaults. Seeds MinIO with a sample schema, stores
+ * a connection, then validates it, discovers its tables and imports `page_views` day by day
+ * into the DuckDB warehouse as canonical events, each step a Temporal workflow.
+ */
 async function main(): Promise<void> {
   const services = localServiceEnv();
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -18,21 +25,60 @@ async function main(): Promise<void> {
     forcePathStyle: true,
     credentials: { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! },
   });
-  console.log(`seeding sample data into s3://${DEMO_BUCKET}/${DEMO_PREFIX}/ on ${services.s3Endpoint}`);
+  console.log(`1. seeding sample data into s3://${DEMO_BUCKET}/${DEMO_PREFIX}/ on ${services.s3Endpoint}`);
   await seedSampleData(s3);
   s3.destroy();
 
-  const connection = localSourceConnection({ name: 'demo', bucket: DEMO_BUCKET, prefix: DEMO_PREFIX });
+  // The connection holds references to the MinIO keys (env:...), never their values.
+  const connection = localSourceConnection({ name: 'demo', bucket: DEMO_BUCKET, prefix: DEMO_PREFIX, format: 'parquet' });
+  await withWarehouse(settings, (db) => saveConnection(db, connection));
+  console.log(`2. stored connection "demo" in the catalog (${settings.warehousePath})`);
+
   const client = new S3BridgeClient(await createTemporalClient(settings), settings, 'demo-');
   const { worker, nativeConnection } = await createWorker({ settings });
-  console.log(`worker started on task queue "${settings.taskQueue}"`);
   await worker.runUntil(async () => {
-    const result = await client.checkSetup({ connection });
-    console.log('checkSetup result:');
-    console.log(JSON.stringify(result, null, 2));
+    const validation = await client.validateConnection({ connection: 'demo' });
+    console.log(`3. validateConnection: ${validation.status}`);
+    for (const check of validation.checks) console.log(`   ${check.status.padEnd(7)} ${check.check}: ${check.detail ?? check.tried}`);
+    if (validation.status !== 'active') throw new Error(`connection failed validation: ${validation.reason ?? ''}`);
+
+    const discovery = await client.discoverSchema({ connection: 'demo' });
+    console.log(`4. discoverSchema: ${discovery.tablesDiscovered} table(s) from ${discovery.objectsListed} objects`);
+
+    const report = await client.importTable({
+      connection: 'demo',
+      table: 'page_views',
+      days: 'new-and-changed',
+      mapping: {
+        mode: 'events',
+        events: { eventName: { column: 'event' }, userId: 'user_id', timestamp: { column: 'ts' } },
+      },
+    });
+    console.log(`5. importTable page_views -> ${report.target} (re-running the demo skips unchanged days)`);
+    console.log('   day         status   rows  files  reason');
+    for (const day of report.days) {
+      console.log(`   ${String(day.day).padEnd(11)} ${day.status.padEnd(8)} ${String(day.rows).padStart(5)}  ${String(day.files).padStart(5)}  ${day.reason}`);
+    }
   });
   await nativeConnection.close();
+
+  const counts = await withWarehouse(settings, (db) =>
+    queryRows<{ day: string; n: bigint }>(
+      db,
+      `SELECT strftime(_day, '%Y-%m-%d') AS day, count(*) AS n FROM canonical.events
+       WHERE _connection = 'demo' AND _table = 'page_views' GROUP BY ALL ORDER BY day`,
+    ),
+  );
+  console.log('6. warehouse canonical.events, rows per day (expected in brackets):');
+  let exact = true;
+  for (const { day, n } of counts) {
+    const expected = demoRowsForDay(day);
+    exact &&= Number(n) === expected;
+    console.log(`   ${day}  ${n} [${expected}]`);
+  }
+  console.log(exact ? '   every day holds exactly its source rows' : '   MISMATCH between the warehouse and the source');
   console.log(`\nTemporal UI: ${services.temporalUi}/namespaces/${settings.temporalNamespace}/workflows`);
+  if (!exact) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
