@@ -14,14 +14,23 @@ export function fitsType(from: string, to: string): boolean {
   if (fi >= 0 && ti >= 0) return fi <= ti;
   if (to === 'DOUBLE' && (NUMERIC.includes(from) || from.startsWith('DECIMAL'))) return true;
   if (from === 'DATE' && to.startsWith('TIMESTAMP')) return true;
+  const [fd, td] = [decimal(from), decimal(to)];
+  // A decimal fits another with as many integer digits and as many fraction digits.
+  if (fd && td) return fd.scale <= td.scale && fd.precision - fd.scale <= td.precision - td.scale;
   return false;
+}
+
+function decimal(type: string): { precision: number; scale: number } | undefined {
+  const match = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(type);
+  return match ? { precision: Number(match[1]), scale: Number(match[2]) } : undefined;
 }
 
 /** The narrowest type holding both (the target of an evolved column). */
 export function widenColumnType(a: string, b: string): string {
   if (fitsType(b, a)) return a;
   if (fitsType(a, b)) return b;
-  if (NUMERIC.includes(a) && NUMERIC.includes(b)) return 'DOUBLE';
+  const numeric = (t: string) => NUMERIC.includes(t) || decimal(t) !== undefined;
+  if (numeric(a) && numeric(b)) return 'DOUBLE';
   return 'VARCHAR';
 }
 
