@@ -39,7 +39,8 @@ export async function createMinioUser(label: string, policy: PolicyDocument): Pr
   await aliasSet;
   const id = `${label}-${randomBytes(3).toString('hex')}`;
   const accessKey = `u-${id}`;
-  const secretKey = randomBytes(18).toString('base64url');
+  // Hex, not base64url: a secret starting with '-' would be read by mc as a flag.
+  const secretKey = randomBytes(18).toString('hex');
   const dir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-policy-'));
   const file = path.join(dir, 'policy.json');
   writeFileSync(file, JSON.stringify(policy));
