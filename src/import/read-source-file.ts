@@ -9,8 +9,9 @@ export function isTextFormat(format: FileFormat): boolean {
   return format !== 'parquet';
 }
 
+/** Gzip is declared for the .gz formats (Segment's files end in a bare `.gz`); otherwise DuckDB detects it. */
 function compression(format: FileFormat): string {
-  return format.endsWith('.gz') ? "'gzip'" : "'auto'";
+  return format.endsWith('.gz') ? ", compression='gzip'" : '';
 }
 
 // Partition columns come from the path as the catalog types them, never from DuckDB's own Hive detection.
@@ -27,11 +28,11 @@ export async function describeFile(db: DuckDBConnection, url: string, format: Fi
   if (format === 'csv' || format === 'csv.gz') {
     // Header read as a plain row: the sniffer would trip over the very malformed lines the error policy must report.
     const [header] = await queryRows<Record<string, string | null>>(db,
-      `SELECT * FROM read_csv($url, header=false, all_varchar=true, null_padding=true, ${CSV_DIALECT}, compression=${compression(format)}) LIMIT 1`, { url });
+      `SELECT * FROM read_csv($url, header=false, all_varchar=true, null_padding=true, ${CSV_DIALECT}${compression(format)}) LIMIT 1`, { url });
     return Object.values(header ?? {}).filter((v): v is string => v !== null && v !== '').map((name) => ({ name, type: 'VARCHAR' }));
   }
   const columns = await queryRows<ColumnSchema>(db,
-    `SELECT column_name AS name, column_type AS type FROM (DESCRIBE SELECT * FROM read_json($url, format='newline_delimited', hive_partitioning=false, compression=${compression(format)}))`, { url });
+    `SELECT column_name AS name, column_type AS type FROM (DESCRIBE SELECT * FROM read_json($url, format='newline_delimited', hive_partitioning=false${compression(format)}))`, { url });
   return columns.map((c) => ({ name: c.name, type: 'VARCHAR' }));
 }
 
@@ -55,12 +56,12 @@ export async function loadFile(
   if (format === 'csv' || format === 'csv.gz') {
     await db.run('DROP TABLE IF EXISTS csv_rejects');
     await db.run('DROP TABLE IF EXISTS csv_scans');
-    await db.run(`CREATE TEMP TABLE s AS SELECT *, NULL::BIGINT AS __row FROM read_csv($url, header=true, auto_detect=false, ${CSV_DIALECT},
-      compression=${compression(format)}, columns=${struct}, store_rejects=true, rejects_table='csv_rejects', rejects_scan='csv_scans')`, { url });
+    await db.run(`CREATE TEMP TABLE s AS SELECT *, NULL::BIGINT AS __row FROM read_csv($url, header=true, auto_detect=false, ${CSV_DIALECT}${compression(format)},
+      columns=${struct}, store_rejects=true, rejects_table='csv_rejects', rejects_scan='csv_scans')`, { url });
     return;
   }
-  await db.run(`CREATE TEMP TABLE s AS SELECT *, NULL::BIGINT AS __row FROM read_json($url, format='newline_delimited', hive_partitioning=false,
-    compression=${compression(format)}, columns=${struct})`, { url });
+  await db.run(`CREATE TEMP TABLE s AS SELECT *, NULL::BIGINT AS __row FROM read_json($url, format='newline_delimited', hive_partitioning=false${compression(format)},
+    columns=${struct})`, { url });
 }
 
 /** A CSV's malformed lines and failed conversions, as DuckDB recorded them while loading `s`. */

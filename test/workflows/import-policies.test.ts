@@ -15,12 +15,14 @@ beforeAll(async () => {
   await putTable(env.s3, env.bucket, 'visits/date=2025-03-01/part-0.parquet', 'SELECT r AS id FROM range(5) t(r)');
   await putTable(env.s3, env.bucket, 'visits/date=2025-03-03/part-0.parquet', 'SELECT r AS id FROM range(7) t(r)');
   await putTable(env.s3, env.bucket, 'drifty/date=2025-04-01/part-0.parquet', "SELECT r AS id, 'n' || r AS name FROM range(3) t(r)");
+  await putObject(env.s3, env.bucket, 'signups/date=2025-03-01/part-0.ndjson', '{"id":1,"age":30}\n{"id":2,"age":41}\n');
   await env.startWorker();
   await discover(env);
   // Bad data arrives after discovery, as it does in production.
   // Line 3 holds a value that is not a BIGINT; line 5 has one field too many.
   await putObject(env.s3, env.bucket, 'orders/date=2025-03-02/part-0.csv', csv('3,30,c', '4,abc,d', '5,50,e', '6,60,f,extra', '7,70,g'));
   await putObject(env.s3, env.bucket, 'visits/date=2025-03-02/part-0.parquet', 'PAR1 this is not a parquet file PAR1');
+  await putObject(env.s3, env.bucket, 'signups/date=2025-03-02/part-0.ndjson', '{"id":3,"age":22}\n{"id":4,"age":"old"}\n');
 });
 afterAll(async () => env?.close());
 
@@ -43,12 +45,23 @@ describe('bad data', () => {
     expect(report.totals.skipped).toBe(2);
     expect(await warehouse(env, `SELECT id FROM ${rawTable(env, 'orders')} WHERE _day = '2025-03-02' ORDER BY id`))
       .toEqual([{ id: 3 }, { id: 5 }, { id: 7 }]);
-    expect(await warehouse(env, 'SELECT day::VARCHAR AS day, source_key, row_number, column_name, reason, raw FROM s3bridge.rejects ORDER BY row_number')).toEqual([
+    expect(await warehouse(env, 'SELECT day::VARCHAR AS day, source_key, row_number, column_name, reason, raw FROM s3bridge.rejects WHERE table_name = \'orders\' ORDER BY row_number')).toEqual([
       { day: '2025-03-02', source_key: 'orders/date=2025-03-02/part-0.csv', row_number: 3, column_name: 'amount',
         reason: 'Error when converting column "amount". Could not convert string "abc" to \'BIGINT\'', raw: '4,abc,d' },
       { day: '2025-03-02', source_key: 'orders/date=2025-03-02/part-0.csv', row_number: 5, column_name: null,
         reason: 'Expected Number of Columns: 3 Found: 4', raw: '6,60,f,extra' },
     ]);
+  });
+
+  it('fail-day on NDJSON names the key, the column and the row by its raw values; skip-to-rejects keeps them', async () => {
+    const failed = await env.s3bridge.importTable({ connection: env.source(), table: 'signups', days: 'all' });
+    expect(statuses(failed), JSON.stringify(failed.days)).toEqual([['2025-03-01', 'loaded', 2], ['2025-03-02', 'failed', 0]]);
+    expect(failed.days[1]!.reason).toBe(`s3://${env.bucket}/signups/date=2025-03-02/part-0.ndjson, column "age": cannot convert to BIGINT `
+      + '(values {"id":"4","age":"old"}); fix the file, or import with errorPolicy "skip-to-rejects" to load the good rows and keep the bad ones in s3bridge.rejects');
+    const skipped = await env.s3bridge.importTable({ connection: env.source(), table: 'signups', errorPolicy: 'skip-to-rejects' });
+    expect(skipped.days).toMatchObject([{ day: '2025-03-02', status: 'loaded', rows: 1, rejectedRows: 1 }]);
+    expect(await warehouse(env, "SELECT row_number, column_name, reason, raw FROM s3bridge.rejects WHERE table_name = 'signups'"))
+      .toEqual([{ row_number: null, column_name: 'age', reason: 'cannot convert to BIGINT', raw: '{"id":"4","age":"old"}' }]);
   });
 
   it('a corrupt file fails only its day, non-retryably, naming the key', async () => {
