@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, putTable } from '../support/objects';
@@ -19,6 +20,11 @@ beforeAll(async () => {
   ].join('\n'));
   await putTable(env.s3, env.bucket, 'metrics/20250201/m.parquet',
     "SELECT * FROM (VALUES ('u1', 'revenue', 10.5), ('u2', 'revenue', 3.0), ('u1', 'sessions', 2)) t(unit, metric, val)");
+  // Segment's S3 export read back: gzipped NDJSON under the received day's unix timestamp (ms).
+  await putObject(env.s3, env.bucket, 'segment-logs/src1/1738540800000/part-0.gz', gzipSync([
+    '{"type":"track","event":"Signed Up","userId":"u9","anonymousId":"a9","timestamp":"2025-02-03T10:00:00.000Z"}',
+    '{"type":"track","event":"Order Completed","userId":null,"anonymousId":"a7","timestamp":"2025-02-03T11:30:00.000Z"}',
+  ].join('\n')));
   await env.startWorker();
   await discover(env);
 });
@@ -47,6 +53,24 @@ describe('importTable mapping', () => {
         properties: '{"page":"/join","referrer":"ads"}', _table: 'clicks', _day: '2025-02-02', _source_key: 'clicks/2025-02-02/part-0.csv' },
       { event_name: 'page_view', user_id: 'u2', unit_ids: '{"stableID":null}', ts: '2025-02-01T23:15:00Z', value: null,
         properties: '{"page":"/home","referrer":null}', _table: 'clicks', _day: '2025-02-01', _source_key: 'clicks/2025-02-01/part-0.csv' },
+    ]);
+  });
+
+  it('maps Segment\'s gzipped NDJSON logs (received-day folders) onto canonical events', async () => {
+    const [table] = await warehouse<{ name: string; layout: string }>(env,
+      "SELECT name, descriptor->>'layout' AS layout FROM s3bridge.discovered_tables WHERE descriptor->>'format' = 'ndjson.gz'");
+    expect(table).toMatchObject({ layout: 'segment-logs' });
+    const report = await env.s3bridge.importTable({
+      connection: env.source(), table: table!.name,
+      mapping: { mode: 'events', events: {
+        eventName: { column: 'event' }, userId: 'userId', unitIds: { anonymousID: 'anonymousId' }, timestamp: { column: 'timestamp' }, properties: ['type'],
+      } },
+    });
+    expect(report.days).toMatchObject([{ day: '2025-02-03', status: 'loaded', rows: 2 }]);
+    expect(await warehouse(env, `SELECT event_name, user_id, unit_ids::VARCHAR AS ids, strftime("timestamp" AT TIME ZONE 'UTC', '%H:%M') AS t,
+        properties::VARCHAR AS p FROM canonical.events WHERE _table = $t ORDER BY "timestamp"`, { t: table!.name })).toEqual([
+      { event_name: 'Signed Up', user_id: 'u9', ids: '{"anonymousID":"a9"}', t: '10:00', p: '{"type":"track"}' },
+      { event_name: 'Order Completed', user_id: null, ids: '{"anonymousID":"a7"}', t: '11:30', p: '{"type":"track"}' },
     ]);
   });
 
