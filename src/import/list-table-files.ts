@@ -56,8 +56,7 @@ export async function listTableFiles(
 /** For a Hive table partitioned by day at its first level, one day lives under one folder: list only that. */
 function narrowedPrefix(table: DiscoveredTable, unit: string | undefined): string {
   if (!unit || !table.dayKey || table.layout !== 'hive' || table.partitionKeys[0]?.name !== table.dayKey) return table.prefix;
-  const values = table.partitionKeys[0].values;
-  // Hive values are written as ISO days; fall back to the whole prefix if discovery saw another spelling.
-  if (values.length > 0 && !values.some((v) => v === unit)) return table.prefix;
+  // Hive day values are usually ISO days; if discovery saw another spelling, list the whole prefix and match parsed days.
+  if (!table.partitionKeys[0].values.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v))) return table.prefix;
   return `${table.prefix}${table.dayKey}=${unit}/`;
 }
