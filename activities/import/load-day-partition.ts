@@ -7,7 +7,8 @@ import type { ColumnSchema, DiscoveredTable } from '../../src/shared/catalog/dis
 import type { DayLoadInput, DayReport } from '../../src/shared/import/import-input';
 import type { ImportMapping } from '../../src/shared/import/mapping';
 import { getDiscoveredTable } from '../../src/catalog/discovered-table-store';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
+import { inTransaction, withWarehouse } from '../../src/warehouse/embedded-database';
+import { recordTableDrift } from '../../src/catalog/table-drift-store';
 import { DuckDBSink } from '../../src/warehouse/duckdb-sink';
 import { targetLabel, targetTable } from '../../src/warehouse/target-table';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
@@ -19,6 +20,7 @@ import { dataColumns } from '../../src/import/table-columns';
 import { describeUnit, stageUnit } from '../../src/import/stage-unit';
 import { describeDrift, evolvedColumns, hasDrift, type SchemaDrift } from '../../src/import/schema-drift';
 import { SCHEMA_DRIFT, SCHEMA_DRIFT_PENDING } from '../../src/import/import-errors';
+import type { Settings } from '../../src/config/settings';
 import type { ActivityDeps } from '../deps';
 
 export type LoadDayPartitionInput = DayLoadInput;
@@ -49,6 +51,13 @@ function withoutApproved(drift: SchemaDrift, table: DiscoveredTable): SchemaDrif
     added: drift.added.filter((c) => !listed.has(c.name)),
     changed: drift.changed.filter((c) => listed.get(c.column) !== c.to),
   };
+}
+
+/** Holds the change in the catalog too, so `tables approve-drift` finds it, records the approval and signals the waiting days. */
+async function holdInCatalog(settings: Settings, table: DiscoveredTable, columns: ColumnSchema[]): Promise<void> {
+  const partitions = table.columns.filter((c) => table.partitionKeys.some((k) => k.name === c.name));
+  const { drift: _drift, ...before } = table;
+  await withWarehouse(settings, (db) => inTransaction(db, () => recordTableDrift(db, before, { ...before, columns: [...columns, ...partitions] }, new Date().toISOString())));
 }
 
 function driftFailure(type: string, message: string, details: unknown) {
@@ -107,6 +116,7 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
               throw driftFailure(SCHEMA_DRIFT, `${where}: schema drift: ${what}; re-run with driftPolicy "evolve" to follow it, or "wait" to hold it for approval`, described.drift);
             }
             if (input.driftPolicy === 'wait') {
+              if (hasDrift(unapproved)) await holdInCatalog(settings, table, evolvedColumns(reference, unapproved));
               throw driftFailure(SCHEMA_DRIFT_PENDING, `${where}: schema drift waits for approval: ${what}; approve with \`s3bridge tables approve-drift ${connection.name} ${table.name}\``, described.drift);
             }
           }

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, putTable } from '../support/objects';
 import { discover, rawTable, warehouse } from '../import/fixtures';
-import { approveDriftSignal } from '../../workflows/definitions';
 import { importDayStateQuery } from '../../workflows/import-day';
 
 let env: TestEnv;
@@ -103,7 +102,10 @@ describe('schema drift', () => {
     }
     expect(state.drift).toContain('column "id" changed from BIGINT to VARCHAR');
     expect(await warehouse(env, `SELECT count(*) AS n FROM ${rawTable(env, 'drifty')} WHERE _day = '2025-04-03'`)).toEqual([{ n: 0 }]);
-    await day.signal(approveDriftSignal, { connection: env.source().name, table: 'drifty' });
+    // The CLI's `tables approve-drift`: records the approval in the catalog and signals the waiting day.
+    const approval = await env.s3bridge.approveTableDrift({ connection: env.source().name, table: 'drifty' });
+    expect(approval.drift.status).toBe('approved');
+    expect(approval.signalled).toContain(day.workflowId);
     const report = await handle.result();
     expect(report.days).toMatchObject([{ day: '2025-04-03', status: 'loaded', rows: 2, reason: 'new; drift approved' }]);
     expect(await warehouse(env, `SELECT id FROM ${rawTable(env, 'drifty')} ORDER BY id`))
