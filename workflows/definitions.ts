@@ -15,3 +15,6 @@ export const discoveryProgressQuery = defineQuery<DiscoveryProgress>('discoveryP
 
 /** The validation report so far: status Processing and each check's row as it completes. */
 export const connectionValidationQuery = defineQuery<ValidationReport>('connectionValidation');
+
+/** What an import's day is doing: loading, or waiting for a drift approval (with the diff). */
+export const importDayStateQuery = defineQuery<{ state: 'loading' | 'waiting-for-drift-approval'; drift?: string }>('importDayState');

@@ -1,15 +1,12 @@
-import { ActivityFailure, ApplicationFailure, condition, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { DayLoadInput, DayReport } from '../src/shared/import/import-input';
 import { dayLoad } from './activity-options';
-import { approveDriftSignal } from './definitions';
+import { approveDriftSignal, importDayStateQuery } from './definitions';
 
 const { loadDayPartition } = proxyActivities<Activities>(dayLoad);
 
 export type ImportDayInput = DayLoadInput;
-
-/** What a day is doing: loading, or waiting for a drift approval (with the diff). */
-export const importDayStateQuery = defineQuery<{ state: 'loading' | 'waiting-for-drift-approval'; drift?: string }>('importDayState');
 
 // Must match the activity's failure type (src/import/import-errors.ts, not importable in the sandbox).
 const SCHEMA_DRIFT_PENDING = 'SchemaDriftPending';

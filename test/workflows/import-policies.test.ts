@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, putTable } from '../support/objects';
 import { discover, rawTable, warehouse } from '../import/fixtures';
-import { importDayStateQuery } from '../../workflows/import-day';
+import { importDayStateQuery } from '../../workflows/definitions';
 
 let env: TestEnv;
 const csv = (...lines: string[]) => ['id,amount,note', ...lines].join('\n');
