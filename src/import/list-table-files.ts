@@ -1,6 +1,6 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { DiscoveredTable } from '../shared/catalog/discovered-table';
-import { ignoredReason } from '../shared/layout/object-key';
+import { ignoredTableFileReason } from '../shared/layout/object-key';
 import { locatePartition, matchesFormat, type FilePartition } from '../shared/import/locate-partition';
 import { toS3Failure } from '../s3/classify-s3-error';
 import type { SourceFile } from './source-file';
@@ -35,7 +35,7 @@ export async function listTableFiles(
     for (const object of page.Contents ?? []) {
       const key = object.Key ?? '';
       const size = object.Size ?? 0;
-      if (!key || ignoredReason(key, size) !== undefined || !matchesFormat(key, table.format)) continue;
+      if (!key || ignoredTableFileReason(key.slice(table.prefix.length), size) !== undefined || !matchesFormat(key, table.format)) continue;
       const partition = locatePartition(table, key);
       if (!partition || (options.onlyUnit !== undefined && partition.unit !== options.onlyUnit)) continue;
       let unit = units.get(partition.unit);

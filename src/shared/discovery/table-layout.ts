@@ -1,7 +1,7 @@
 import type { PartitionKey, TableLayout } from '../catalog/discovered-table';
 import type { Partitioning } from '../connection';
 import { parseDayFolder, type DayFormat } from '../layout/day-folder';
-import { ignoredReason, parseHiveSegment } from '../layout/object-key';
+import { ignoredTableFileReason, parseHiveSegment } from '../layout/object-key';
 import { MAX_NAMED_FILES, nameFew, type DiscoveryProblem } from './discovery-problem';
 import type { ListedObject } from './listed-object';
 import { partitionType } from './partition-type';
@@ -44,11 +44,6 @@ function shapeOf(key: string, partitioning: Partitioning): Shape {
   return { id: 'flat', kind: 'flat' };
 }
 
-/** A folder whose name starts with `_` or `.` (Spark's `_temporary`, `.staging`) holds no table data. */
-function hiddenFolder(key: string): boolean {
-  return key.split('/').slice(0, -1).some((d) => d.startsWith('_') || d.startsWith('.'));
-}
-
 function ignoredProblem(ignored: Map<string, string[]>): DiscoveryProblem | undefined {
   const all = [...ignored.values()].flat();
   if (all.length === 0) return undefined;
@@ -70,7 +65,7 @@ export function analyzeTableLayout({ objects, partitioning, segmentSource }: Tab
   const ignored = new Map<string, string[]>();
   const candidates: { object: ListedObject; shape: Shape }[] = [];
   for (const object of objects) {
-    const reason = ignoredReason(object.key, object.size) ?? (hiddenFolder(object.key) ? 'file in a hidden folder' : undefined);
+    const reason = ignoredTableFileReason(object.key, object.size);
     if (reason) {
       ignored.set(reason, [...(ignored.get(reason) ?? []), object.key]);
       continue;

@@ -9,6 +9,20 @@ export function ignoredReason(key: string, size: number): string | undefined {
   return undefined;
 }
 
+/** A folder whose name starts with `_` or `.` (Spark's `_temporary`, `.staging`) holds no table data. */
+function inHiddenFolder(relativeKey: string): boolean {
+  return relativeKey.split('/').slice(0, -1).some((d) => d.startsWith('_') || d.startsWith('.'));
+}
+
+/**
+ * Why a file below a table's folder is not table data (`relativeKey` is the key without the
+ * table's prefix): what ignoredReason says, or a hidden folder on the way to it.
+ * Discovery and import both use it, so import never loads a file discovery left out.
+ */
+export function ignoredTableFileReason(relativeKey: string, size: number): string | undefined {
+  return ignoredReason(relativeKey, size) ?? (inHiddenFolder(relativeKey) ? 'file in a hidden folder' : undefined);
+}
+
 /** A Hive partition folder `key=value`, or undefined. Values are URL-decoded as Hive writes them escaped. */
 export function parseHiveSegment(segment: string): { key: string; value: string } | undefined {
   const eq = segment.indexOf('=');
