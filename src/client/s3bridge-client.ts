@@ -1,4 +1,6 @@
-import { ScheduleOverlapPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions, type ScheduleOptionsAction, type WorkflowHandle,
+} from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import type { Settings } from '../config/settings';
@@ -10,11 +12,8 @@ import type { TableDrift } from '../shared/catalog/discovered-table';
 import { ValidateConnectionInput } from '../shared/inputs/validate-connection-input';
 import { ScheduleConnectionValidationInput } from '../shared/inputs/schedule-connection-validation-input';
 import type { ValidationReport } from '../shared/validation/validation-report';
-import { checkSetup, validateConnection } from '../../workflows';
-import { approveTableDrift, discoverSchema } from '../../workflows';
-import { approveDriftSignal } from '../../workflows/definitions';
-import { connectionValidationQuery } from '../../workflows/definitions';
-import { importTable } from '../../workflows';
+import { approveTableDrift, checkSetup, discoverSchema, importTable, validateConnection } from '../../workflows';
+import { approveDriftSignal, connectionValidationQuery } from '../../workflows/definitions';
 import { ImportInput, type ImportReport } from '../shared/import/import-input';
 import { ScheduleImportInput } from '../shared/import/schedule-import-input';
 import { importWorkflowId } from '../shared/import/unit-workflow-id';
@@ -29,6 +28,15 @@ export class S3BridgeClient {
     readonly settings: Pick<Settings, 'taskQueue'>,
     readonly workflowIdPrefix = '',
   ) {}
+
+  /** Creates a Temporal Schedule, replacing one with the same ID, so re-running a command updates it. */
+  private async replaceSchedule<A extends ScheduleOptionsAction>(options: ScheduleOptions<A>): Promise<string> {
+    await this.temporal.schedule.getHandle(options.scheduleId).delete().catch((error: unknown) => {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+    });
+    await this.temporal.schedule.create(options);
+    return options.scheduleId;
+  }
 
   async checkSetup(input: CheckSetupInput): Promise<CheckSetupResult> {
     const parsed = CheckSetupInput.parse(input);
@@ -69,10 +77,8 @@ export class S3BridgeClient {
   async scheduleConnectionValidation(input: ScheduleConnectionValidationInput): Promise<string> {
     const parsed = ScheduleConnectionValidationInput.parse(input);
     const name = connectionName(parsed.connection);
-    const scheduleId = `${this.workflowIdPrefix}validate-connection-${name}`;
-    await this.temporal.schedule.getHandle(scheduleId).delete().catch(() => undefined);
-    await this.temporal.schedule.create({
-      scheduleId,
+    return this.replaceSchedule({
+      scheduleId: `${this.workflowIdPrefix}validate-connection-${name}`,
       spec: { intervals: [{ every: parsed.every as Duration }] },
       action: {
         type: 'startWorkflow',
@@ -85,7 +91,6 @@ export class S3BridgeClient {
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
       memo: { connection: name },
     });
-    return scheduleId;
   }
 
   /** The ID of a connection's discovery workflow: one discovery (or resync) per connection at a time. */
@@ -112,10 +117,8 @@ export class S3BridgeClient {
   /** Creates (or replaces) a Temporal Schedule that resyncs the connection every `every`; returns its ID. */
   async scheduleResync(input: ScheduleResyncInput): Promise<string> {
     const parsed = ScheduleResyncInput.parse(input);
-    const scheduleId = `${this.workflowIdPrefix}resync-${parsed.connection}`;
-    await this.temporal.schedule.getHandle(scheduleId).delete().catch(() => undefined);
-    await this.temporal.schedule.create({
-      scheduleId,
+    return this.replaceSchedule({
+      scheduleId: `${this.workflowIdPrefix}resync-${parsed.connection}`,
       spec: { intervals: [{ every: parsed.every as Duration }] },
       action: {
         type: 'startWorkflow',
@@ -128,7 +131,6 @@ export class S3BridgeClient {
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
       memo: { connection: parsed.connection },
     });
-    return scheduleId;
   }
 
   /**
@@ -195,8 +197,7 @@ export class S3BridgeClient {
     const parsed = ScheduleImportInput.parse(input);
     const table = parsed.import.table;
     const scheduleId = this.importWorkflowId(connectionName(parsed.import.connection), table);
-    await this.temporal.schedule.getHandle(scheduleId).delete().catch(() => undefined);
-    await this.temporal.schedule.create({
+    return this.replaceSchedule({
       scheduleId,
       spec: { calendars: [{ hour: parsed.hour, minute: parsed.minute }] },
       action: {
@@ -209,6 +210,5 @@ export class S3BridgeClient {
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: parsed.catchupWindow as Duration },
       memo: { connection: connectionName(parsed.import.connection), table },
     });
-    return scheduleId;
   }
 }
