@@ -24,8 +24,11 @@ npm_deps() {
   if [[ -d node_modules && node_modules/.package-lock.json -nt package-lock.json ]]; then
     return 0
   fi
-  log "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: the registry mirror this project is built behind serves only
+  # this platform's optional native packages (DuckDB, swc), so the lockfile cannot list the
+  # other platforms' and `npm ci` refuses it. `npm install` keeps the locked versions.
+  log "installing npm dependencies (npm install, locked versions)"
+  npm install --no-audit --no-fund --loglevel=error
 }
 
 duckdb_httpfs() {
