@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Connection } from '../shared/connection';
 import type { ConnectionStatus, ValidationReport } from '../shared/validation/validation-report';
 import { queryRows } from '../duckdb/query-rows';
+import { catalogTables } from './catalog-tables';
 
 /** The last validation of a connection: its status, when, why, and the report. */
 export interface StoredConnectionStatus {
@@ -16,12 +17,8 @@ export interface StoredConnectionStatus {
   workflowId: string;
 }
 
-const ensured = new WeakSet<DuckDBConnection>();
-
-async function ensureStatusTable(db: DuckDBConnection): Promise<void> {
-  if (ensured.has(db)) return;
-  await db.run('CREATE SCHEMA IF NOT EXISTS s3bridge');
-  await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.connection_status (
+const ensureStatusTable = catalogTables(
+  `CREATE TABLE IF NOT EXISTS s3bridge.connection_status (
     name VARCHAR PRIMARY KEY,
     status VARCHAR NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
@@ -29,9 +26,8 @@ async function ensureStatusTable(db: DuckDBConnection): Promise<void> {
     report JSON NOT NULL,
     config JSON NOT NULL,
     workflow_id VARCHAR NOT NULL
-  )`);
-  ensured.add(db);
-}
+  )`,
+);
 
 /** Records the status (idempotent: a retried write stores the same row). */
 export async function saveConnectionStatus(

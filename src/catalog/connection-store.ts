@@ -2,24 +2,20 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApplicationFailure } from '@temporalio/common';
 import { Connection } from '../shared/connection';
 import { queryRows } from '../duckdb/query-rows';
+import { catalogTables } from './catalog-tables';
 
 /** Error type for a connection name that is not in the catalog. */
 export const CONNECTION_NOT_FOUND = 'ConnectionNotFound';
 
-const ensured = new WeakSet<DuckDBConnection>();
-
 /** Creates the catalog's connection tables if missing (cheap; once per DuckDB connection). */
-export async function ensureConnectionTables(db: DuckDBConnection): Promise<void> {
-  if (ensured.has(db)) return;
-  await db.run('CREATE SCHEMA IF NOT EXISTS s3bridge');
-  await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.connections (
+export const ensureConnectionTables = catalogTables(
+  `CREATE TABLE IF NOT EXISTS s3bridge.connections (
     name VARCHAR PRIMARY KEY,
     direction VARCHAR NOT NULL,
     config JSON NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
-  )`);
-  ensured.add(db);
-}
+  )`,
+);
 
 /** Stores (or replaces) a connection; it holds references to secrets, never their values. */
 export async function saveConnection(db: DuckDBConnection, connection: Connection): Promise<void> {

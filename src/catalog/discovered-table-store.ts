@@ -4,24 +4,20 @@ import type { DiscoveredTable, TableDrift } from '../shared/catalog/discovered-t
 import { queryRows } from '../duckdb/query-rows';
 import { inTransaction } from '../warehouse/embedded-database';
 import { getTableDrift, listTableDrift } from './table-drift-store';
+import { catalogTables } from './catalog-tables';
 
 /** Error type for a table that discovery has not recorded for a connection. */
 export const TABLE_NOT_DISCOVERED = 'TableNotDiscovered';
 
-const ensured = new WeakSet<DuckDBConnection>();
-
-export async function ensureDiscoveredTableTables(db: DuckDBConnection): Promise<void> {
-  if (ensured.has(db)) return;
-  await db.run('CREATE SCHEMA IF NOT EXISTS s3bridge');
-  await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.discovered_tables (
+export const ensureDiscoveredTableTables = catalogTables(
+  `CREATE TABLE IF NOT EXISTS s3bridge.discovered_tables (
     connection VARCHAR NOT NULL,
     name VARCHAR NOT NULL,
     descriptor JSON NOT NULL,
     discovered_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (connection, name)
-  )`);
-  ensured.add(db);
-}
+  )`,
+);
 
 /** Replaces the connection's discovered tables with this discovery's result, atomically. */
 export async function replaceDiscoveredTables(db: DuckDBConnection, connection: string, tables: DiscoveredTable[]): Promise<void> {

@@ -1,16 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DiscoveryReport } from '../shared/discovery/discovery-report';
 import { queryRows } from '../duckdb/query-rows';
+import { catalogTables } from './catalog-tables';
 
-const ensured = new WeakSet<DuckDBConnection>();
-
-async function ensureRunTable(db: DuckDBConnection): Promise<void> {
-  if (ensured.has(db)) return;
-  await db.run('CREATE SCHEMA IF NOT EXISTS s3bridge');
-  await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.discovery_runs (
-    discovery_id VARCHAR PRIMARY KEY, connection VARCHAR NOT NULL, finished_at TIMESTAMPTZ NOT NULL, report JSON NOT NULL)`);
-  ensured.add(db);
-}
+const ensureRunTable = catalogTables(
+  `CREATE TABLE IF NOT EXISTS s3bridge.discovery_runs (
+    discovery_id VARCHAR PRIMARY KEY, connection VARCHAR NOT NULL, finished_at TIMESTAMPTZ NOT NULL, report JSON NOT NULL)`,
+);
 
 /** Keeps a run's report (its diff is the resync's answer); a retried commit overwrites its own row. */
 export async function saveDiscoveryReport(db: DuckDBConnection, report: DiscoveryReport): Promise<void> {

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DiscoveredTable } from '../shared/catalog/discovered-table';
 import { queryRows } from '../duckdb/query-rows';
 import { inTransaction } from '../warehouse/embedded-database';
+import { catalogTables } from './catalog-tables';
 
 /**
  * Work in progress of one discovery run: the table folders to look at (so batch activities
@@ -19,18 +20,13 @@ export type StagedResult =
   | { name: string; status: 'discovered'; table: DiscoveredTable; objects: number; bytes: number }
   | { name: string; status: 'skipped'; reason: string; objects: number; bytes: number };
 
-const ensured = new WeakSet<DuckDBConnection>();
-
-async function ensureStagingTables(db: DuckDBConnection): Promise<void> {
-  if (ensured.has(db)) return;
-  await db.run('CREATE SCHEMA IF NOT EXISTS s3bridge');
-  await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.discovery_candidates (
+const ensureStagingTables = catalogTables(
+  `CREATE TABLE IF NOT EXISTS s3bridge.discovery_candidates (
     discovery_id VARCHAR NOT NULL, idx INTEGER NOT NULL, name VARCHAR NOT NULL, prefix VARCHAR NOT NULL,
-    segment_source BOOLEAN NOT NULL, PRIMARY KEY (discovery_id, idx))`);
-  await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.discovery_results (
-    discovery_id VARCHAR NOT NULL, name VARCHAR NOT NULL, result JSON NOT NULL, PRIMARY KEY (discovery_id, name))`);
-  ensured.add(db);
-}
+    segment_source BOOLEAN NOT NULL, PRIMARY KEY (discovery_id, idx))`,
+  `CREATE TABLE IF NOT EXISTS s3bridge.discovery_results (
+    discovery_id VARCHAR NOT NULL, name VARCHAR NOT NULL, result JSON NOT NULL, PRIMARY KEY (discovery_id, name))`,
+);
 
 /** Records the run's table folders in listing order (replacing any from an earlier attempt). */
 export async function stageCandidates(db: DuckDBConnection, discoveryId: string, candidates: TableCandidate[]): Promise<void> {

@@ -3,17 +3,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DiscoveredTable, TableDrift } from '../shared/catalog/discovered-table';
 import { diffTable, isSchemaChange } from '../shared/discovery/schema-diff';
 import { queryRows } from '../duckdb/query-rows';
+import { catalogTables } from './catalog-tables';
 
 /** Error type for an approval of a table that has no schema change waiting. */
 export const NO_PENDING_DRIFT = 'NoPendingDrift';
 
-const ensured = new WeakSet<DuckDBConnection>();
-
-export async function ensureTableDriftTable(db: DuckDBConnection): Promise<void> {
-  if (ensured.has(db)) return;
-  await db.run('CREATE SCHEMA IF NOT EXISTS s3bridge');
-  // baseline: the table as imports last followed it; a pending diff is always against it.
-  await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.table_drift (
+// baseline: the table as imports last followed it; a pending diff is always against it.
+export const ensureTableDriftTable = catalogTables(
+  `CREATE TABLE IF NOT EXISTS s3bridge.table_drift (
     connection VARCHAR NOT NULL,
     name VARCHAR NOT NULL,
     status VARCHAR NOT NULL,
@@ -22,9 +19,8 @@ export async function ensureTableDriftTable(db: DuckDBConnection): Promise<void>
     detected_at TIMESTAMPTZ NOT NULL,
     approved_at TIMESTAMPTZ,
     PRIMARY KEY (connection, name)
-  )`);
-  ensured.add(db);
-}
+  )`,
+);
 
 interface DriftRow {
   name: string;
