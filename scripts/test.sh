@@ -28,6 +28,9 @@ results="$S3BRIDGE_ROOT/.vitest-results.json"
 rm -f "$results"
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+# Stop the services first, so the count is the very last line CI prints.
+trap - EXIT
+cleanup
 if [[ -f "$results" ]]; then
   node -e 'const r=require(process.argv[1]); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results"
 else
