@@ -10,7 +10,8 @@ import { analyzeTableLayout } from '../shared/discovery/table-layout';
 import { chooseTableFormat } from '../shared/discovery/table-format';
 import type { StagedResult, TableCandidate } from '../catalog/discovery-staging-store';
 import { listAllObjects } from './list-objects';
-import { isTransientReadError, readFileColumns } from './read-file-columns';
+import { readFileColumns } from './read-file-columns';
+import { classifyDuckDBReadError } from '../duckdb/classify-read-error';
 import { sniffFile } from './sniff-file';
 
 export interface DiscoverTableInput {
@@ -74,7 +75,7 @@ export async function discoverTable(input: DiscoverTableInput): Promise<StagedRe
         read.push({ key: file.key, columns: await readFileColumns(db, `s3://${connection.bucket}/${candidate.prefix}${file.key}`, format) });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        if (isTransientReadError(message)) throw error;
+        if (classifyDuckDBReadError(message) === 'transient') throw error;
         unreadable.push({ key: file.key, error: message });
       }
     }

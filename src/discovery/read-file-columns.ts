@@ -11,11 +11,6 @@ const READERS: Record<FileFormat, string> = {
   'ndjson.gz': "read_json($url, format := 'newline_delimited', hive_partitioning := false, compression := 'gzip')",
 };
 
-/** An error from DuckDB's S3 reads that a retry may cure (the network, throttling, a 5xx). */
-export function isTransientReadError(message: string): boolean {
-  return /HTTP (5\d\d|429)|Could not establish connection|Connection (refused|reset)|timed out|Timeout/i.test(message);
-}
-
 /** The columns DuckDB reads from one file (DESCRIBE: the footer for Parquet, a sniff for CSV/JSON). */
 export async function readFileColumns(db: DuckDBConnection, url: string, format: FileFormat): Promise<ColumnSchema[]> {
   const rows = await queryRows<{ column_name: string; column_type: string }>(db, `DESCRIBE SELECT * FROM ${READERS[format]}`, { url });

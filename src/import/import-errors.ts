@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { classifyDuckDBReadError } from '../duckdb/classify-read-error';
 
 /** Typed failure names of a day's load; each is non-retryable: retrying the same bytes fails the same way. */
 export const BAD_DATA = 'BadData';
@@ -7,8 +8,6 @@ export const SCHEMA_DRIFT = 'SchemaDrift';
 export const SCHEMA_DRIFT_PENDING = 'SchemaDriftPending';
 export const INVALID_MAPPING = 'InvalidMapping';
 
-const TRANSIENT = /HTTP (GET|HEAD|Error)|HTTP \d{3}|Could not establish connection|Connection (reset|refused|timed out)|timed out/i;
-
 /**
  * Classifies a DuckDB error raised while reading one S3 file: network trouble and 5xx are
  * rethrown for Temporal to retry; 403/404 and unreadable bytes fail the day naming the key.
@@ -16,17 +15,16 @@ const TRANSIENT = /HTTP (GET|HEAD|Error)|HTTP \d{3}|Could not establish connecti
 export function readFailure(error: unknown, url: string, format: string): Error {
   const message = error instanceof Error ? error.message : String(error);
   const firstLine = message.split('\n')[0] ?? message;
-  if (TRANSIENT.test(message)) {
-    if (/\b403\b|Forbidden|AccessDenied/i.test(message)) {
-      return ApplicationFailure.create({ type: 'S3AccessDenied', nonRetryable: true,
-        message: `reading ${url}: access denied; the connection needs s3:GetObject on this prefix (see \`s3bridge policy\`)` });
-    }
-    if (/\b404\b|Not Found|NoSuchKey/i.test(message)) {
-      return ApplicationFailure.create({ type: 'S3NoSuchKey', nonRetryable: true,
-        message: `reading ${url}: the object is gone (deleted or renamed since it was listed); re-run the import` });
-    }
-    return error instanceof Error ? error : new Error(message);
+  const kind = classifyDuckDBReadError(message);
+  if (kind === 'access-denied') {
+    return ApplicationFailure.create({ type: 'S3AccessDenied', nonRetryable: true,
+      message: `reading ${url}: access denied; the connection needs s3:GetObject on this prefix (see \`s3bridge policy\`)` });
   }
+  if (kind === 'not-found') {
+    return ApplicationFailure.create({ type: 'S3NoSuchKey', nonRetryable: true,
+      message: `reading ${url}: the object is gone (deleted or renamed since it was listed); re-run the import` });
+  }
+  if (kind === 'transient') return error instanceof Error ? error : new Error(message);
   return ApplicationFailure.create({
     type: CORRUPT_FILE,
     nonRetryable: true,

@@ -1,6 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { withS3DuckDB } from '../../duckdb/s3-session';
 import { queryRows } from '../../duckdb/query-rows';
+import { classifyDuckDBReadError } from '../../duckdb/classify-read-error';
 import type { DataFormat } from '../../shared/connection';
 import type { CheckContext, CheckOutcome } from '../check-context';
 import { s3FailureOutcome } from '../s3-failure-row';
@@ -19,9 +20,6 @@ function readersFor(key: string, format: DataFormat): (keyof typeof READERS)[] {
   if (/\.(ndjson|jsonl|json)(\.gz)?$/.test(k) || format === 'ndjson' || format === 'ndjson.gz') return ['ndjson'];
   return ['ndjson', 'csv'];
 }
-
-// DuckDB reports S3 server trouble as IO errors with the HTTP status; those are worth a retry.
-const TRANSIENT_DUCKDB = /HTTP (5\d\d|429)|Connection (refused|reset)|timed out/i;
 
 /** GetObject works on a sample data file and DuckDB can read it. */
 export async function checkSampleRead(ctx: CheckContext): Promise<CheckOutcome> {
@@ -49,7 +47,7 @@ export async function checkSampleRead(ctx: CheckContext): Promise<CheckOutcome> 
       return { row: { status: 'ok', tried, detail: `DuckDB read ${url} as ${reader}: ${columns.length} columns` } };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (TRANSIENT_DUCKDB.test(message)) throw error;
+      if (classifyDuckDBReadError(message) === 'transient') throw error;
       errors.push(`${reader}: ${message.split('\n')[0]}`);
     }
   }

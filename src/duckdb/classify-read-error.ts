@@ -1,0 +1,17 @@
+/** What went wrong when DuckDB (httpfs) read an S3 object. */
+export type DuckDBReadErrorKind = 'access-denied' | 'not-found' | 'transient' | 'unreadable';
+
+const TRANSIENT = /HTTP (5\d\d|429)|Could not establish connection|Connection (refused|reset|timed out)|timed out|Timeout/i;
+
+/**
+ * Classifies a DuckDB error from reading one S3 object, once for every caller (discovery,
+ * validation, import): HTTP 403 and 404 from httpfs, network trouble and 5xx/429 worth a
+ * retry, and anything else, which is the bytes themselves: a retry would fail the same way.
+ */
+export function classifyDuckDBReadError(message: string): DuckDBReadErrorKind {
+  const http = /HTTP/i.test(message);
+  if (http && /\b403\b|Forbidden|AccessDenied/i.test(message)) return 'access-denied';
+  if (http && /\b404\b|Not Found|NoSuchKey/i.test(message)) return 'not-found';
+  if (TRANSIENT.test(message)) return 'transient';
+  return 'unreadable';
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { classifyDuckDBReadError } from '../../src/duckdb/classify-read-error';
+
+describe('classifyDuckDBReadError', () => {
+  it.each([
+    ["HTTP Error: HTTP GET error on 'http://127.0.0.1:9000/b/k.parquet' (HTTP 403)", 'access-denied'],
+    ["HTTP Error: Unable to connect to URL 'http://127.0.0.1:9000/b/k.parquet': 404 (Not Found)", 'not-found'],
+    ["HTTP Error: HTTP GET error on 'http://127.0.0.1:9000/b/k.parquet' (HTTP 503)", 'transient'],
+    ['IO Error: Could not establish connection error for HTTP HEAD to http://127.0.0.1:1/b/k', 'transient'],
+    ["Invalid Input Error: No magic bytes found at end of file 's3://b/k.parquet'", 'unreadable'],
+    ['Invalid Input Error: Malformed JSON in file "s3://b/k.json.gz", at byte 1 in record/value 2', 'unreadable'],
+  ])('%s -> %s', (message, kind) => {
+    expect(classifyDuckDBReadError(message)).toBe(kind);
+  });
+});
