@@ -1,6 +1,7 @@
 import type { DiscoveredTable, FileFormat } from '../catalog/discovered-table';
 import { parseDayFolder } from '../layout/day-folder';
 import { parseHiveSegment } from '../layout/object-key';
+import { formatFromKey } from '../discovery/file-format';
 import { WHOLE_TABLE_UNIT } from './unit-workflow-id';
 
 /** Where a data file sits in its table: its unit (ISO day, or "all") and partition values by key. */
@@ -11,19 +12,14 @@ export interface FilePartition {
   values: Record<string, string>;
 }
 
-const EXTENSIONS: Record<FileFormat, RegExp> = {
-  parquet: /\.parquet$/i,
-  csv: /\.(csv|tsv|txt)$/i,
-  'csv.gz': /\.(csv\.gz|gz)$/i,
-  ndjson: /\.(ndjson|jsonl|json)$/i,
-  'ndjson.gz': /\.(ndjson\.gz|jsonl\.gz|json\.gz|gz)$/i,
-};
-
 /** Whether a key's extension fits the table's format; files of other formats are left to discovery's report. */
 export function matchesFormat(key: string, format: FileFormat): boolean {
   const name = key.slice(key.lastIndexOf('/') + 1);
   // Extensionless files are read as the table's format (Hive writers often name parts "part-00000").
-  return !name.includes('.') || EXTENSIONS[format].test(name);
+  if (!name.includes('.')) return true;
+  // The same extensions discovery reads formats from; a bare `.gz` fits either gzipped format.
+  const extension = formatFromKey(name);
+  return extension === format || (extension === 'gz' && format.endsWith('.gz'));
 }
 
 /**
