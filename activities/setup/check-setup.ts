@@ -1,4 +1,3 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Connection } from '../../src/shared/connection';
 import type { CheckSetupResult } from '../../src/shared/inputs/check-setup-input';
@@ -8,6 +7,7 @@ import { toS3Failure } from '../../src/s3/classify-s3-error';
 import { withS3DuckDB } from '../../src/duckdb/s3-session';
 import { queryRows } from '../../src/duckdb/query-rows';
 import type { ActivityDeps } from '../deps';
+import { listObjectsPage } from '../../src/s3/list-objects-page';
 
 export interface CheckSetupActivityInput {
   connection: Connection;
@@ -22,7 +22,7 @@ export function createCheckSetup({ settings }: ActivityDeps) {
     const prefix = connection.prefix ? `${connection.prefix}/` : '';
     let keys: string[];
     try {
-      const listed = await s3.send(new ListObjectsV2Command({ Bucket: connection.bucket, Prefix: prefix, MaxKeys: 1000 }));
+      const listed = await listObjectsPage(s3, { Bucket: connection.bucket, Prefix: prefix, MaxKeys: 1000 });
       keys = (listed.Contents ?? []).map((o) => o.Key ?? '').filter(Boolean);
     } catch (error) {
       throw toS3Failure(error, `listing s3://${connection.bucket}/${prefix}`);

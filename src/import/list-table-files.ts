@@ -1,9 +1,10 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DiscoveredTable } from '../shared/catalog/discovered-table';
 import { ignoredTableFileReason } from '../shared/layout/object-key';
 import { locatePartition, matchesFormat, type FilePartition } from '../shared/import/locate-partition';
 import { toS3Failure } from '../s3/classify-s3-error';
 import type { SourceFile } from './source-file';
+import { listObjectsPage } from '../s3/list-objects-page';
 
 export interface UnitFiles {
   unit: string;
@@ -28,7 +29,7 @@ export async function listTableFiles(
   do {
     let page;
     try {
-      page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      page = await listObjectsPage(s3, { Bucket: bucket, Prefix: prefix, ContinuationToken: token });
     } catch (error) {
       throw toS3Failure(error, `listing s3://${bucket}/${prefix}`);
     }

@@ -36,6 +36,12 @@ export async function ensureBookkeepingTables(db: DuckDBConnection): Promise<voi
     raw VARCHAR,
     rejected_at TIMESTAMPTZ NOT NULL
   )`);
+  // Added later: older warehouse files gain them (NULL for their existing rows).
+  // The unit scheme a unit was loaded under ("whole-table" or "day:<key>"): a table whose scheme
+  // changes must replace its old load, not add to it.
+  await db.run('ALTER TABLE s3bridge.load_ledger ADD COLUMN IF NOT EXISTS unit_scheme VARCHAR');
+  // Rejects per target, like the ledger: two mappings of one table keep their own.
+  await db.run('ALTER TABLE s3bridge.rejects ADD COLUMN IF NOT EXISTS target VARCHAR');
   await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.accepted_schemas (
     connection VARCHAR NOT NULL,
     table_name VARCHAR NOT NULL,

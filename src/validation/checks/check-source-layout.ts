@@ -1,9 +1,9 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { DataFormat } from '../../shared/connection';
 import { parseDayFolder } from '../../shared/layout/day-folder';
 import { ignoredReason, parseHiveSegment } from '../../shared/layout/object-key';
 import { prefixPath, prefixUri, type CheckContext, type CheckOutcome } from '../check-context';
 import { s3FailureOutcome } from '../s3-failure-row';
+import { listObjectsPage } from '../../s3/list-objects-page';
 
 /** Extensions per format; `.gz` alone is gzipped CSV (Permutive) or NDJSON (Segment), so `auto` takes it too. */
 const EXTENSIONS: Record<DataFormat, string[]> = {
@@ -35,7 +35,7 @@ export async function checkSourceLayout(ctx: CheckContext): Promise<CheckOutcome
   // A denied listing becomes this check's failed row, carried out by a typed error.
   const list = async (prefix: string, delimiter?: string) => {
     try {
-      return await s3.send(new ListObjectsV2Command({ Bucket: connection.bucket, Prefix: prefix, Delimiter: delimiter, MaxKeys: 1000 }));
+      return await listObjectsPage(s3, { Bucket: connection.bucket, Prefix: prefix, Delimiter: delimiter, MaxKeys: 1000 });
     } catch (error) {
       throw new ListingDenied(s3FailureOutcome(error, connection, { action: 's3:ListBucket', tried, target: `s3://${connection.bucket}/${prefix}` }));
     }
