@@ -4,7 +4,7 @@ import type { CheckSetupResult } from '../../src/shared/inputs/check-setup-input
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
 import { toS3Failure } from '../../src/s3/classify-s3-error';
-import { withS3DuckDB } from '../../src/duckdb/s3-session';
+import { s3ObjectUrl, withS3DuckDB } from '../../src/duckdb/s3-session';
 import { queryRows } from '../../src/duckdb/query-rows';
 import type { ActivityDeps } from '../deps';
 import { listObjectsPage } from '../../src/s3/list-objects-page';
@@ -37,7 +37,7 @@ export function createCheckSetup({ settings }: ActivityDeps) {
         message: `no .parquet object under s3://${connection.bucket}/${prefix} (listed ${keys.length} objects)`,
       });
     }
-    const url = `s3://${connection.bucket}/${key}`;
+    const url = s3ObjectUrl(connection.bucket, key);
     return withS3DuckDB(settings, connection, credentials, async (db) => {
       const [count] = await queryRows<{ n: bigint }>(db, 'SELECT count(*) AS n FROM read_parquet($url)', { url });
       const schema = await queryRows<{ column_name: string; column_type: string }>(

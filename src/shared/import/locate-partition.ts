@@ -35,8 +35,14 @@ export function locatePartition(table: DiscoveredTable, key: string): FilePartit
     for (const folder of folders) {
       const segment = parseHiveSegment(folder);
       if (!segment) continue;
-      values[segment.key] = segment.value;
-      if (segment.key === table.dayKey) day = parseDayFolder(segment.value)?.day ?? null;
+      const type = table.partitionKeys.find((k) => k.name === segment.key)?.type;
+      // DATE keys are recorded as ISO days whatever their folders' spelling.
+      values[segment.key] = type === 'DATE' ? (parseDayFolder(segment.value)?.day ?? segment.value) : segment.value;
+      if (segment.key === table.dayKey) {
+        const parsed = parseDayFolder(segment.value);
+        // The spelling discovery recorded, when it recorded one: the same folders discovery counted.
+        day = parsed && (table.dayFormat === undefined || parsed.format === table.dayFormat) ? parsed.day : null;
+      }
     }
   } else if (table.layout !== 'flat') {
     // Non-Hive folders are positional: the partition keys name the folders in order.

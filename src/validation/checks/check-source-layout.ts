@@ -16,6 +16,7 @@ const EXTENSIONS: Record<DataFormat, string[]> = {
 };
 
 const TABLES_TO_SAMPLE = 5;
+const SAMPLE_FILES = 5;
 
 class ListingDenied extends Error {
   constructor(readonly outcome: CheckOutcome) {
@@ -64,19 +65,28 @@ export async function checkSourceLayout(ctx: CheckContext): Promise<CheckOutcome
     }
     const wanted = EXTENSIONS[connection.format];
     const other = new Set<string>();
+    const samples: string[] = [];
     for (const table of tables.slice(0, TABLES_TO_SAMPLE)) {
       const listed = await list(`${base}${table}/`);
+      let fromTable = 0;
       for (const object of listed.Contents ?? []) {
         const key = object.Key ?? '';
         if (ignoredReason(key, object.Size ?? 0)) continue;
         if (wanted.some((ext) => key.toLowerCase().endsWith(ext))) {
-          return {
-            row: { status: 'ok', tried, detail: `${tables.length}${tables.length === 1000 ? '+' : ''} table folders (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}); sample file ${key}` },
-            facts: { sampleKey: key },
-          };
+          // Up to two files a table, five in all: the sample read tries the next when one is unreadable.
+          if (fromTable < 2 && samples.length < SAMPLE_FILES) samples.push(key);
+          fromTable += 1;
+          continue;
         }
         other.add(key.slice(key.lastIndexOf('/') + 1).replace(/^[^.]*/, '') || '(no extension)');
       }
+      if (samples.length >= SAMPLE_FILES) break;
+    }
+    if (samples.length > 0) {
+      return {
+        row: { status: 'ok', tried, detail: `${tables.length}${tables.length === 1000 ? '+' : ''} table folders (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}); sample file ${samples[0]}` },
+        facts: { sampleKey: samples[0], sampleKeys: samples },
+      };
     }
     const looked = tables.slice(0, TABLES_TO_SAMPLE).join(', ');
     if (other.size > 0) {
