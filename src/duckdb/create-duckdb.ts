@@ -9,7 +9,7 @@ export interface OpenDuckDB {
   instance: DuckDBInstance;
   /** This instance's own spill folder, removed on close. */
   tempDirectory: string;
-  close(): void;
+  close(this: void): void;
 }
 
 /**

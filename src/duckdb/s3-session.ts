@@ -83,8 +83,8 @@ export async function openS3DuckDB(
     release();
     throw error;
   }
-  const { close } = opened;
-  return { ...opened, close: () => { try { close(); } finally { release(); } } };
+  const inner = opened;
+  return { ...opened, close: () => { try { inner.close(); } finally { release(); } } };
 }
 
 /** Runs `fn` with an in-memory DuckDB that can read the connection's bucket; closes it after. */
