@@ -81,7 +81,7 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
     const session = refreshingCredentials(() => resolveCredentials(connection));
     const credentials = await session.get();
     const s3 = createS3Client(connection, () => session.get());
-    const listed = await listTableFiles(s3, connection.bucket, table, { onlyUnit: input.unit }).finally(() => s3.destroy());
+    const listed = await listTableFiles(s3, connection.bucket, table, { onlyUnit: input.unit, connectionFormat: connection.direction === 'source' ? connection.format : 'auto' }).finally(() => s3.destroy());
     const unit = listed.get(input.unit);
     const base = { unit: input.unit, day: unit?.day ?? (input.unit === 'all' ? null : input.unit), rejectedRows: 0 };
     if (!unit) return { ...base, status: 'skipped', rows: 0, files: 0, bytes: 0, durationMs: Date.now() - started, reason: 'no files found for this day any more' };

@@ -55,7 +55,7 @@ export function createPlanImport({ settings }: ActivityDeps) {
     const s3 = createS3Client(connection, await resolveCredentials(connection));
     let units;
     try {
-      units = await listTableFiles(s3, connection.bucket, table, { onPage: (listed) => context.heartbeat({ listed }) });
+      units = await listTableFiles(s3, connection.bucket, table, { onPage: (listed) => context.heartbeat({ listed }), connectionFormat: connection.direction === 'source' ? connection.format : 'auto' });
     } finally {
       s3.destroy();
     }

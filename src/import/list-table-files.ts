@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DiscoveredTable } from '../shared/catalog/discovered-table';
+import type { DataFormat } from '../shared/connection';
 import { ignoredTableFileReason } from '../shared/layout/object-key';
 import { locatePartition, matchesFormat, type FilePartition } from '../shared/import/locate-partition';
 import { toS3Failure } from '../s3/classify-s3-error';
@@ -22,7 +23,7 @@ export async function listTableFiles(
   s3: S3Client,
   bucket: string,
   table: DiscoveredTable,
-  options: { onlyUnit?: string; onPage?: (listed: number) => void } = {},
+  options: { onlyUnit?: string; onPage?: (listed: number) => void; connectionFormat?: DataFormat } = {},
 ): Promise<Map<string, UnitFiles>> {
   const units = new Map<string, UnitFiles>();
   let token: string | undefined;
@@ -38,7 +39,7 @@ export async function listTableFiles(
     for (const object of page.Contents ?? []) {
       const key = object.Key ?? '';
       const size = object.Size ?? 0;
-      if (!key || ignoredTableFileReason(key.slice(table.prefix.length), size) !== undefined || !matchesFormat(key, table.format)) continue;
+      if (!key || ignoredTableFileReason(key.slice(table.prefix.length), size) !== undefined || !matchesFormat(key, table.format, options.connectionFormat)) continue;
       const partition = locatePartition(table, key);
       if (!partition || (options.onlyUnit !== undefined && partition.unit !== options.onlyUnit)) continue;
       let unit = units.get(partition.unit);

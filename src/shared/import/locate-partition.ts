@@ -1,4 +1,5 @@
 import type { DiscoveredTable, FileFormat } from '../catalog/discovered-table';
+import type { DataFormat } from '../connection';
 import { parseDayFolder } from '../layout/day-folder';
 import { parseHiveSegment } from '../layout/object-key';
 import { formatFromKey } from '../discovery/file-format';
@@ -12,13 +13,16 @@ export interface FilePartition {
   values: Record<string, string>;
 }
 
-/** Whether a key's extension fits the table's format; files of other formats are left to discovery's report. */
-export function matchesFormat(key: string, format: FileFormat): boolean {
+/**
+ * Whether a key's extension fits the table's format; files of other formats are left to
+ * discovery's report. Files without an extension are the table's only when the connection
+ * names a format, as discovery reads them (Hive writers often name parts "part-00000").
+ */
+export function matchesFormat(key: string, format: FileFormat, connectionFormat: DataFormat = format): boolean {
   const name = key.slice(key.lastIndexOf('/') + 1);
-  // Extensionless files are read as the table's format (Hive writers often name parts "part-00000").
-  if (!name.includes('.')) return true;
   // The same extensions discovery reads formats from; a bare `.gz` fits either gzipped format.
   const extension = formatFromKey(name);
+  if (extension === undefined) return connectionFormat !== 'auto';
   return extension === format || (extension === 'gz' && format.endsWith('.gz'));
 }
 

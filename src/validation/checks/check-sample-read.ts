@@ -22,21 +22,21 @@ function readersFor(key: string, format: DataFormat): (keyof typeof READERS)[] {
   return ['ndjson', 'csv'];
 }
 
-/** Why DuckDB cannot read one file, or undefined when it can. Transient errors propagate (Temporal retries). */
-async function unreadable(format: DataFormat, db: DuckDBConnection, url: string, key: string): Promise<string | undefined> {
+/** How DuckDB read one file ("parquet: 3 columns"), or each reader's error. Transient errors propagate (Temporal retries). */
+async function tryRead(format: DataFormat, db: DuckDBConnection, url: string, key: string): Promise<{ read: string } | { errors: string }> {
   const errors: string[] = [];
   for (const reader of readersFor(key, format)) {
     try {
       await queryRows(db, `SELECT * FROM ${READERS[reader]} LIMIT 10`, { url });
-      await queryRows<{ column_name: string }>(db, `DESCRIBE SELECT * FROM ${READERS[reader]}`, { url });
-      return undefined;
+      const columns = await queryRows<{ column_name: string }>(db, `DESCRIBE SELECT * FROM ${READERS[reader]}`, { url });
+      return { read: `${reader}: ${columns.length} columns` };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (classifyDuckDBReadError(message) === 'transient') throw error;
       errors.push(`${reader}: ${message.split('\n')[0]}`);
     }
   }
-  return errors.join('; ');
+  return { errors: errors.join('; ') };
 }
 
 /**
@@ -60,25 +60,25 @@ export async function checkSampleRead(ctx: CheckContext): Promise<CheckOutcome> 
   }
   const credentials = await ctx.credentials();
   const failures: string[] = [];
-  const readKey = await withS3DuckDB(ctx.settings, connection, credentials, async (db) => {
+  const read = await withS3DuckDB(ctx.settings, connection, credentials, async (db) => {
     for (const key of keys) {
       const url = s3ObjectUrl(connection.bucket, key);
-      const why = await unreadable(connection.format, db, url, key);
-      if (why === undefined) return key;
-      failures.push(`${url}: ${why}`);
+      const result = await tryRead(connection.format, db, url, key);
+      if ('read' in result) return `${url} as ${result.read}`;
+      failures.push(`${url}: ${result.errors}`);
     }
     return undefined;
   });
-  if (readKey !== undefined) {
-    const skipped = failures.length > 0 ? `; could not read ${failures.length} other sample file${failures.length === 1 ? '' : 's'}: ${failures.join(' | ')}` : '';
-    return { row: { status: 'ok', tried, detail: `DuckDB read ${s3ObjectUrl(connection.bucket, readKey)}${skipped}` } };
+  if (read !== undefined) {
+    const others = failures.length > 0 ? `; could not read ${failures.length} other sample file${failures.length === 1 ? '' : 's'}: ${failures.join(' | ')}` : '';
+    return { row: { status: 'ok', tried, detail: `DuckDB read ${read}${others}` } };
   }
   return {
     row: {
       status: 'failed',
       tried,
-      detail: `DuckDB cannot read any of the ${keys.length} sample file${keys.length === 1 ? '' : 's'}: ${failures.join(' | ')}`,
-      fix: `check that the connection's format ("${connection.format}") matches the files, and replace ${keys.join(', ')} if corrupt`,
+      detail: `DuckDB cannot read ${keys.length === 1 ? '' : `any of the ${keys.length} sample files: `}${failures.join(' | ')}`,
+      fix: `check that the connection's format ("${connection.format}") matches the files, and replace ${keys.join(', ')} if ${keys.length === 1 ? 'it is' : 'they are'} corrupt`,
     },
   };
 }
