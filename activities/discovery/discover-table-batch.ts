@@ -40,7 +40,9 @@ export function createDiscoverTableBatch({ settings }: ActivityDeps) {
     context.heartbeat({ tablesDone: 0 });
     const credentials = await resolveCredentials(connection);
     const s3 = createS3Client(connection, credentials);
-    const opened = await openS3DuckDB(settings, connection, credentials);
+    // Waiting for a DuckDB memory slot may take a while: keep heartbeating meanwhile.
+    const waiting = setInterval(() => context.heartbeat({ tablesDone: 0 }), 5_000);
+    const opened = await openS3DuckDB(settings, connection, credentials).finally(() => clearInterval(waiting));
     const duckdb = opened.instance;
     try {
       // The warehouse stays open for the batch (reopening a DuckDB file per table is slow);

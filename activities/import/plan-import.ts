@@ -9,6 +9,7 @@ import { DuckDBSink } from '../../src/warehouse/duckdb-sink';
 import { targetLabel, targetTable } from '../../src/warehouse/target-table';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
+import { refreshingCredentials } from '../../src/s3/refreshing-credentials';
 import { listTableFiles } from '../../src/import/list-table-files';
 import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
 import { checkMapping } from '../../src/import/table-columns';
@@ -52,7 +53,10 @@ export function createPlanImport({ settings }: ActivityDeps) {
     checkMapping(table, mapping);
     const target = targetTable(connection.name, table.name, mapping);
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
-    const s3 = createS3Client(connection, await resolveCredentials(connection));
+    // A long listing outlives a role session: the client asks for fresh credentials before they expire.
+    const session = refreshingCredentials(() => resolveCredentials(connection));
+    await session.get();
+    const s3 = createS3Client(connection, () => session.get());
     let units;
     try {
       units = await listTableFiles(s3, connection.bucket, table, { onPage: (listed) => context.heartbeat({ listed }), connectionFormat: connection.direction === 'source' ? connection.format : 'auto' });
