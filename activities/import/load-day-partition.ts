@@ -15,7 +15,7 @@ import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
 import { createS3Secret, withS3DuckDB } from '../../src/duckdb/s3-session';
 import { refreshingCredentials } from '../../src/s3/refreshing-credentials';
-import { describeScheme, unitScheme } from '../../src/warehouse/unit-scheme';
+import { describeScheme, schemeDiffers, unitScheme } from '../../src/warehouse/unit-scheme';
 import { listTableFiles } from '../../src/import/list-table-files';
 import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
 import { dataColumns } from '../../src/import/table-columns';
@@ -90,7 +90,7 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
     const fingerprint = filesFingerprint(files);
     const sink = new DuckDBSink(settings);
     const scheme = unitScheme(table);
-    const previous = (await sink.ledger(connection.name, table.name, target)).find((e) => e.unit === input.unit && e.scheme === scheme);
+    const previous = (await sink.ledger(connection.name, table.name, target)).find((e) => e.unit === input.unit && !schemeDiffers(e, scheme));
     // Also the retry path: an attempt that committed but died before reporting finds its own ledger entry.
     if (!input.reload && previous?.fingerprint === fingerprint && previous.configHash === configHash) {
       return { ...base, status: 'skipped', rows: previous.rows, rejectedRows: previous.rejectedRows, files: files.length, bytes,

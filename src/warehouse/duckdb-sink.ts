@@ -54,7 +54,7 @@ export class DuckDBSink implements WarehouseSink {
     return serialized(this.settings.warehousePath, () => this.use((db) => inTransaction(db, async () => {
       const label = targetLabel(staged.target);
       const result: ReplaceResult = {};
-      const other = (await readLedger(db, staged.connection, staged.table, label)).find((e) => e.unit !== staged.unit && schemeDiffers(e, staged.scheme));
+      const other = (await readLedger(db, staged.connection, staged.table, label)).find((e) => schemeDiffers(e, staged.scheme));
       if (other) {
         const before = entryScheme(other) ?? WHOLE_TABLE_SCHEME;
         // A whole-table unit replaces the whole table anyway; a day replaces the old load only when the import said reload.
