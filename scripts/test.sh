@@ -13,11 +13,12 @@ already_running() { [[ -f "$RUN_DIR/$1.pid" ]] && kill -0 "$(cat "$RUN_DIR/$1.pi
 stop_after=()
 already_running temporal || stop_after+=(temporal)
 already_running minio || stop_after+=(minio)
+already_running postgres || stop_after+=(postgres)
 cleanup() {
   if [[ -z "${S3BRIDGE_KEEP_SERVICES:-}" && ${#stop_after[@]} -gt 0 ]]; then bash scripts/services.sh stop; fi
 }
 trap cleanup EXIT
-bash scripts/services.sh start
+S3BRIDGE_WITH_POSTGRES=1 bash scripts/services.sh start
 
 log "type-checking (tsc --noEmit)"
 npx tsc --noEmit

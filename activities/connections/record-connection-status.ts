@@ -1,8 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Connection } from '../../src/shared/connection';
 import type { ValidationReport } from '../../src/shared/validation/validation-report';
-import { saveConnectionStatus } from '../../src/catalog/connection-status-store';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { ActivityDeps } from '../deps';
 
 export interface RecordConnectionStatusInput {
@@ -10,10 +8,10 @@ export interface RecordConnectionStatusInput {
   report: ValidationReport;
 }
 
-export function createRecordConnectionStatus({ settings }: ActivityDeps) {
+export function createRecordConnectionStatus({ catalog }: ActivityDeps) {
   /** Stores the connection's status and report in the catalog (Processing, then Active or Failed). */
   return async function recordConnectionStatus({ connection, report }: RecordConnectionStatusInput): Promise<void> {
     const workflowId = Context.current().info.workflowExecution?.workflowId ?? 'outside-a-workflow';
-    await withWarehouse(settings, (db) => saveConnectionStatus(db, { connection, report, workflowId }));
+    await catalog.saveConnectionStatus({ connection, report, workflowId });
   };
 }

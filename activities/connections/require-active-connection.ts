@@ -1,8 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Connection, connectionName, type ConnectionRef } from '../../src/shared/connection';
-import { getConnection } from '../../src/catalog/connection-store';
-import { findConnectionStatus } from '../../src/catalog/connection-status-store';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { ActivityDeps } from '../deps';
 
 /** Error type for a connection that is not Active (never validated, validating, failed or changed since). */
@@ -24,13 +21,13 @@ function notActive(message: string, details: { status: string; reason?: string }
   return ApplicationFailure.create({ type: CONNECTION_NOT_ACTIVE, nonRetryable: true, message, details: [details] });
 }
 
-export function createRequireActiveConnection({ settings }: ActivityDeps) {
+export function createRequireActiveConnection({ catalog }: ActivityDeps) {
   /** Resolves a connection and refuses it unless its last validation is Active and still matches its settings. */
   return async function requireActiveConnection({ connection: ref }: RequireActiveConnectionInput): Promise<Connection> {
     const name = connectionName(ref);
-    return withWarehouse(settings, async (db) => {
-      const connection = typeof ref === 'string' ? await getConnection(db, ref) : Connection.parse(ref);
-      const status = await findConnectionStatus(db, name);
+    return catalog.session(async (store) => {
+      const connection = typeof ref === 'string' ? await store.getConnection(ref) : Connection.parse(ref);
+      const status = await store.findConnectionStatus(name);
       const validate = `run \`s3bridge connections validate ${name}\``;
       if (!status) throw notActive(`connection "${name}" has not been validated: ${validate}`, { status: 'unvalidated' });
       if (canonical(status.config) !== canonical(connection)) {

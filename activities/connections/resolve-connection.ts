@@ -1,16 +1,14 @@
 import type { Connection, ConnectionRef } from '../../src/shared/connection';
-import { getConnection } from '../../src/catalog/connection-store';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { ActivityDeps } from '../deps';
 
 export interface ResolveConnectionInput {
   connection: ConnectionRef;
 }
 
-export function createResolveConnection({ settings }: ActivityDeps) {
+export function createResolveConnection({ catalog }: ActivityDeps) {
   /** Looks a connection up in the catalog by name; an inline one is returned as given. */
   return async function resolveConnection({ connection }: ResolveConnectionInput): Promise<Connection> {
     if (typeof connection !== 'string') return connection;
-    return withWarehouse(settings, (db) => getConnection(db, connection));
+    return catalog.getConnection(connection);
   };
 }

@@ -4,11 +4,6 @@ import type { DiscoveryProblem } from '../../src/shared/discovery/discovery-prob
 import type { DiscoveryReport } from '../../src/shared/discovery/discovery-report';
 import { diffCatalog, isSchemaChange } from '../../src/shared/discovery/schema-diff';
 import { schemaFormatProblems } from '../../src/shared/discovery/schema-format';
-import { listDiscoveredTables, writeDiscoveredTables } from '../../src/catalog/discovered-table-store';
-import { clearStaging, readStagedResults } from '../../src/catalog/discovery-staging-store';
-import { findDiscoveryReport, saveDiscoveryReport } from '../../src/catalog/discovery-run-store';
-import { recordTableDrift } from '../../src/catalog/table-drift-store';
-import { inTransaction, withWarehouse } from '../../src/warehouse/embedded-database';
 import type { ActivityDeps } from '../deps';
 
 export interface CommitDiscoveryInput {
@@ -20,33 +15,33 @@ export interface CommitDiscoveryInput {
   holdDrift: boolean;
 }
 
-export function createCommitDiscovery({ settings }: ActivityDeps) {
+export function createCommitDiscovery({ catalog }: ActivityDeps) {
   /** Replaces the connection's catalog with the run's staged tables, diffs against the previous one, holds drift; returns the report. */
   return async function commitDiscovery(input: CommitDiscoveryInput): Promise<DiscoveryReport> {
     const { connection, discoveryId } = input;
-    return withWarehouse(settings, async (db) => {
+    return catalog.session(async (store) => {
       // A retry after a commit that landed returns the same report instead of diffing against itself.
-      const committed = await findDiscoveryReport(db, discoveryId);
+      const committed = await store.findDiscoveryReport(discoveryId);
       if (committed) return committed;
-      const staged = await readStagedResults(db, discoveryId);
+      const staged = await store.readStagedResults(discoveryId);
       const formats = schemaFormatProblems(staged.flatMap((r) => (r.status === 'discovered' ? [r.table] : [])));
       const tables: DiscoveredTable[] = staged.flatMap((r) => {
         if (r.status !== 'discovered') return [];
         const problem = formats.tableProblems.get(r.name);
         return [problem ? { ...r.table, problems: [...(r.table.problems ?? []), problem] } : r.table];
       });
-      return inTransaction(db, async () => {
-        const previous = await listDiscoveredTables(db, connection.name);
+      return store.transaction(async (tx) => {
+        const previous = await tx.listDiscoveredTables(connection.name);
         const diff = diffCatalog(previous, tables);
         const drifted: string[] = [];
         if (input.holdDrift) {
           const before = new Map(previous.map((t) => [t.name, t]));
           for (const change of diff.tablesChanged.filter(isSchemaChange)) {
             const after = tables.find((t) => t.name === change.name)!;
-            if (await recordTableDrift(db, before.get(change.name)!, after, input.finishedAt)) drifted.push(change.name);
+            if (await tx.recordTableDrift(before.get(change.name)!, after, input.finishedAt)) drifted.push(change.name);
           }
         }
-        await writeDiscoveredTables(db, connection.name, tables);
+        await tx.replaceDiscoveredTables(connection.name, tables);
         const report: DiscoveryReport = {
           discoveryId,
           connection: connection.name,
@@ -61,8 +56,8 @@ export function createCommitDiscovery({ settings }: ActivityDeps) {
           diff,
           drifted,
         };
-        await saveDiscoveryReport(db, report);
-        await clearStaging(db, discoveryId);
+        await tx.saveDiscoveryReport(report);
+        await tx.clearStaging(discoveryId);
         return report;
       });
     });

@@ -3,11 +3,10 @@ import type { SourceConnection } from '../../src/shared/connection';
 import type { DiscoveryBatchSummary } from '../../src/shared/discovery/discovery-report';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
-import { readCandidates, readStagedResults, stageResult, type StagedResult } from '../../src/catalog/discovery-staging-store';
+import type { StagedResult } from '../../src/catalog/discovery-staging-store';
 import { discoverTable } from '../../src/discovery/discover-table';
 import { mapBounded } from '../../src/discovery/map-bounded';
 import { openS3DuckDB } from '../../src/duckdb/s3-session';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { ActivityDeps } from '../deps';
 
 export interface DiscoverTableBatchInput {
@@ -31,7 +30,7 @@ function summarize(results: StagedResult[]): DiscoveryBatchSummary {
   };
 }
 
-export function createDiscoverTableBatch({ settings }: ActivityDeps) {
+export function createDiscoverTableBatch({ settings, catalog }: ActivityDeps) {
   /** Discovers a batch of staged tables concurrently, staging each result; heartbeats per table, returns counts. */
   return async function discoverTableBatch(input: DiscoverTableBatchInput): Promise<DiscoveryBatchSummary> {
     const { connection, discoveryId } = input;
@@ -45,13 +44,13 @@ export function createDiscoverTableBatch({ settings }: ActivityDeps) {
     const opened = await openS3DuckDB(settings, connection, credentials).finally(() => clearInterval(waiting));
     const duckdb = opened.instance;
     try {
-      // The warehouse stays open for the batch (reopening a DuckDB file per table is slow);
+      // The catalog stays open for the batch (reopening a DuckDB file per table is slow);
       // its one connection stages results one at a time.
-      return await withWarehouse(settings, async (db) => {
-        const candidates = await readCandidates(db, discoveryId, input.offset, input.limit);
+      return await catalog.session(async (store) => {
+        const candidates = await store.readCandidates(discoveryId, input.offset, input.limit);
         const names = new Set(candidates.map((c) => c.name));
         // A retried attempt resumes: tables staged by an earlier attempt are not read again.
-        const done = (await readStagedResults(db, discoveryId)).filter((r) => names.has(r.name));
+        const done = (await store.readStagedResults(discoveryId)).filter((r) => names.has(r.name));
         const doneNames = new Set(done.map((r) => r.name));
         let finished = done.length;
         let listed = 0;
@@ -65,7 +64,7 @@ export function createDiscoverTableBatch({ settings }: ActivityDeps) {
             discoveredAt: input.discoveredAt,
             onProgress: (n) => { listed += n - seen; seen = n; beat(); },
           });
-          staging = staging.then(() => stageResult(db, discoveryId, result));
+          staging = staging.then(() => store.stageResult(discoveryId, result));
           await staging;
           finished += 1;
           beat();

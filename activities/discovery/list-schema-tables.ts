@@ -3,9 +3,7 @@ import type { SourceConnection } from '../../src/shared/connection';
 import type { DiscoveryProblem } from '../../src/shared/discovery/discovery-problem';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
-import { stageCandidates } from '../../src/catalog/discovery-staging-store';
 import { listTableCandidates } from '../../src/discovery/list-table-candidates';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { ActivityDeps } from '../deps';
 
 export interface ListSchemaTablesInput {
@@ -18,14 +16,14 @@ export interface ListSchemaTablesResult {
   schemaProblems: DiscoveryProblem[];
 }
 
-export function createListSchemaTables({ settings }: ActivityDeps) {
+export function createListSchemaTables({ catalog }: ActivityDeps) {
   /** Lists the table folders under the schema prefix and stages them for the run's batches; returns the count. */
   return async function listSchemaTables({ connection, discoveryId }: ListSchemaTablesInput): Promise<ListSchemaTablesResult> {
     const s3 = createS3Client(connection, await resolveCredentials(connection));
     try {
       heartbeat();
       const { candidates, problems } = await listTableCandidates(s3, connection);
-      await withWarehouse(settings, (db) => stageCandidates(db, discoveryId, candidates));
+      await catalog.stageCandidates(discoveryId, candidates);
       return { tableCount: candidates.length, schemaProblems: problems };
     } finally {
       s3.destroy();

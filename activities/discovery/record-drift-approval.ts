@@ -1,6 +1,4 @@
 import type { TableDrift } from '../../src/shared/catalog/discovered-table';
-import { approveTableDrift } from '../../src/catalog/table-drift-store';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { ActivityDeps } from '../deps';
 
 export interface RecordDriftApprovalInput {
@@ -8,9 +6,9 @@ export interface RecordDriftApprovalInput {
   table: string;
 }
 
-export function createRecordDriftApproval({ settings }: ActivityDeps) {
+export function createRecordDriftApproval({ catalog }: ActivityDeps) {
   /** Records in the catalog that a table's pending schema change is approved (idempotent). */
   return async function recordDriftApproval({ connection, table }: RecordDriftApprovalInput): Promise<TableDrift> {
-    return withWarehouse(settings, (db) => approveTableDrift(db, connection, table));
+    return catalog.approveTableDrift(connection, table);
   };
 }

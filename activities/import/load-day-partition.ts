@@ -6,10 +6,6 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ColumnSchema, DiscoveredTable } from '../../src/shared/catalog/discovered-table';
 import type { DayLoadInput, DayReport } from '../../src/shared/import/import-input';
 import type { ImportMapping } from '../../src/shared/import/mapping';
-import { getDiscoveredTable } from '../../src/catalog/discovered-table-store';
-import { inTransaction, withWarehouse } from '../../src/warehouse/embedded-database';
-import { recordTableDrift } from '../../src/catalog/table-drift-store';
-import { DuckDBSink } from '../../src/warehouse/duckdb-sink';
 import { targetLabel, targetTable } from '../../src/warehouse/target-table';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
@@ -22,7 +18,7 @@ import { dataColumns } from '../../src/import/table-columns';
 import { describeUnit, stageUnit } from '../../src/import/stage-unit';
 import { describeDrift, evolvedColumns, hasDrift, type SchemaDrift } from '../../src/import/schema-drift';
 import { SCHEMA_DRIFT, SCHEMA_DRIFT_PENDING } from '../../src/import/import-errors';
-import type { Settings } from '../../src/config/settings';
+import type { CatalogStore } from '../../src/catalog/catalog-store';
 import type { ActivityDeps } from '../deps';
 
 export type LoadDayPartitionInput = DayLoadInput;
@@ -56,17 +52,17 @@ function withoutApproved(drift: SchemaDrift, table: DiscoveredTable): SchemaDrif
 }
 
 /** Holds the change in the catalog too, so `tables approve-drift` finds it, records the approval and signals the waiting days. */
-async function holdInCatalog(settings: Settings, table: DiscoveredTable, columns: ColumnSchema[]): Promise<void> {
+async function holdInCatalog(catalog: CatalogStore, table: DiscoveredTable, columns: ColumnSchema[]): Promise<void> {
   const partitions = table.columns.filter((c) => table.partitionKeys.some((k) => k.name === c.name));
   const { drift: _drift, ...before } = table;
-  await withWarehouse(settings, (db) => inTransaction(db, () => recordTableDrift(db, before, { ...before, columns: [...columns, ...partitions] }, new Date().toISOString())));
+  await catalog.recordTableDrift(before, { ...before, columns: [...columns, ...partitions] }, new Date().toISOString());
 }
 
 function driftFailure(type: string, message: string, details: unknown) {
   return ApplicationFailure.create({ type, nonRetryable: true, message, details: [details] });
 }
 
-export function createLoadDayPartition({ settings }: ActivityDeps) {
+export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps) {
   /** Loads one day partition from S3 into the warehouse, replacing the day atomically; skips an unchanged day. */
   return async function loadDayPartition(input: LoadDayPartitionInput): Promise<DayReport> {
     const started = Date.now();
@@ -74,7 +70,7 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
     // Before anything slow (credentials, the listing, a DuckDB memory slot): the heartbeat timeout counts from the start.
     context.heartbeat({ files: 0, filesDone: 0, rows: 0 });
     const { connection, mapping } = input;
-    const table = await withWarehouse(settings, (db) => getDiscoveredTable(db, connection.name, input.table));
+    const table = await catalog.getDiscoveredTable(connection.name, input.table);
     const target = targetTable(connection.name, table.name, mapping);
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
     // Assume-role sessions expire: the listing and DuckDB's secret get new credentials before they do.
@@ -88,7 +84,6 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
     const files = unit.files.map(({ key, etag, size }) => ({ key, etag, size }));
     const bytes = files.reduce((n, f) => n + f.size, 0);
     const fingerprint = filesFingerprint(files);
-    const sink = new DuckDBSink(settings);
     const scheme = unitScheme(table);
     const previous = (await sink.ledger(connection.name, table.name, target)).find((e) => e.unit === input.unit && !schemeDiffers(e, scheme));
     // Also the retry path: an attempt that committed but died before reporting finds its own ledger entry.
@@ -123,7 +118,7 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
               throw driftFailure(SCHEMA_DRIFT, `${where}: schema drift: ${what}; re-run with driftPolicy "evolve" to follow it, or "wait" to hold it for approval`, described.drift);
             }
             if (input.driftPolicy === 'wait') {
-              if (hasDrift(unapproved)) await holdInCatalog(settings, table, evolvedColumns(reference, unapproved));
+              if (hasDrift(unapproved)) await holdInCatalog(catalog, table, evolvedColumns(reference, unapproved));
               throw driftFailure(SCHEMA_DRIFT_PENDING, `${where}: schema drift waits for approval: ${what}; approve with \`s3bridge tables approve-drift ${connection.name} ${table.name}\``, described.drift);
             }
           }

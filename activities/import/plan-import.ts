@@ -3,9 +3,6 @@ import type { Connection } from '../../src/shared/connection';
 import type { DaySelection } from '../../src/shared/import/import-input';
 import type { ImportMapping } from '../../src/shared/import/mapping';
 import { daySelected } from '../../src/shared/import/locate-partition';
-import { getDiscoveredTable } from '../../src/catalog/discovered-table-store';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
-import { DuckDBSink } from '../../src/warehouse/duckdb-sink';
 import { targetLabel, targetTable } from '../../src/warehouse/target-table';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
@@ -42,14 +39,14 @@ export interface ImportPlan {
   unchangedNotListed: number;
 }
 
-export function createPlanImport({ settings }: ActivityDeps) {
+export function createPlanImport({ catalog, sink }: ActivityDeps) {
   /** Lists the table's files, groups them by day, and compares each day with the load ledger. */
   return async function planImport(input: PlanImportInput): Promise<ImportPlan> {
     const { connection, mapping } = input;
     const context = Context.current();
     // Before anything slow: the heartbeat timeout counts from the activity's start, not from the first page.
     context.heartbeat({ listed: 0 });
-    const table = await withWarehouse(settings, (db) => getDiscoveredTable(db, connection.name, input.table));
+    const table = await catalog.getDiscoveredTable(connection.name, input.table);
     checkMapping(table, mapping);
     const target = targetTable(connection.name, table.name, mapping);
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
@@ -63,7 +60,7 @@ export function createPlanImport({ settings }: ActivityDeps) {
     } finally {
       s3.destroy();
     }
-    const entries = await new DuckDBSink(settings).ledger(connection.name, table.name, target);
+    const entries = await sink.ledger(connection.name, table.name, target);
     const scheme = unitScheme(table);
     const older = entries.find((e) => schemeDiffers(e, scheme));
     // A per-day load on top of a load of another scheme would duplicate rows: refused unless reloading.

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DiscoveredTable, TableDrift } from '../shared/catalog/discovered-table';
 import { queryRows } from '../duckdb/query-rows';
-import { inTransaction } from '../warehouse/embedded-database';
+import { inTransaction } from '../duckdb/in-transaction';
 import { getTableDrift, listTableDrift } from './table-drift-store';
 import { catalogTables } from './catalog-tables';
 

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DiscoveredTable } from '../shared/catalog/discovered-table';
 import { queryRows } from '../duckdb/query-rows';
-import { inTransaction } from '../warehouse/embedded-database';
+import { inTransaction } from '../duckdb/in-transaction';
 import { catalogTables } from './catalog-tables';
 
 /**

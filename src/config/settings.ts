@@ -22,6 +22,38 @@ export interface Settings {
    * floor(budget / memory_limit) instances are open at once (the warehouse counts as one).
    */
   workerMemoryBudget?: number;
+  /**
+   * Where the catalog and the warehouse live: "embedded" (one DuckDB file, one worker) or
+   * "shared" (catalog and DuckLake metadata in Postgres, lake data in S3, any number of workers).
+   */
+  store: 'embedded' | 'shared';
+  /** The shared setup's Postgres (S3BRIDGE_POSTGRES_URL, its password apart). */
+  postgres?: PostgresSettings;
+  /** The shared setup's lake data: s3://bucket/prefix/ and how to reach it. */
+  lake?: LakeSettings;
+  /** This worker's identity in the ledger (S3BRIDGE_WORKER_IDENTITY; pid@host, Temporal's default form, when unset). */
+  workerIdentity?: string;
+}
+
+/** Where the shared catalog lives. The password is read from the environment when connecting, never kept in settings. */
+export interface PostgresSettings {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  /** The environment variable that holds the password (S3BRIDGE_POSTGRES_PASSWORD unless the URL carried one). */
+  passwordEnv: string;
+}
+
+export interface LakeSettings {
+  /** s3://bucket/prefix/ (ends with "/"). */
+  dataPath: string;
+  region: string;
+  /** An S3-compatible endpoint (MinIO), or undefined for AWS. */
+  endpoint?: string;
+  /** Environment variables holding the lake's access key pair (read when connecting). */
+  accessKeyIdEnv: string;
+  secretAccessKeyEnv: string;
 }
 
 const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 1024, MIB: 1024 ** 2, GIB: 1024 ** 3, TIB: 1024 ** 4 };
@@ -37,6 +69,49 @@ export function parseByteSize(size: string, what: string): number {
 // DuckDB's own globbing and S3 URL parsing would read these characters in a local path as patterns.
 const GLOB_CHARACTERS = /[*?[\]{}\\]/;
 
+/**
+ * Parses S3BRIDGE_POSTGRES_URL (postgres://user[:password]@host[:port]/database). A password in
+ * the URL is moved to S3BRIDGE_POSTGRES_PASSWORD of this process, so settings never hold it.
+ */
+export function parsePostgresUrl(url: string, env: NodeJS.ProcessEnv): PostgresSettings {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error('S3BRIDGE_POSTGRES_URL: expected postgres://user@host:port/database (the password in S3BRIDGE_POSTGRES_PASSWORD)');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new Error(`S3BRIDGE_POSTGRES_URL: expected a postgres:// URL, got a ${parsed.protocol}// one`);
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!parsed.hostname || !database || !parsed.username) {
+    throw new Error('S3BRIDGE_POSTGRES_URL: expected postgres://user@host:port/database (user, host and database are required)');
+  }
+  if (parsed.password) env.S3BRIDGE_POSTGRES_PASSWORD ??= decodeURIComponent(parsed.password);
+  return {
+    host: parsed.hostname, port: parsed.port ? Number(parsed.port) : 5432, database,
+    user: decodeURIComponent(parsed.username), passwordEnv: 'S3BRIDGE_POSTGRES_PASSWORD',
+  };
+}
+
+function sharedStore(env: NodeJS.ProcessEnv): Pick<Settings, 'postgres' | 'lake'> {
+  if (!env.S3BRIDGE_POSTGRES_URL) throw new Error('S3BRIDGE_STORE=shared needs S3BRIDGE_POSTGRES_URL (postgres://user@host:port/database)');
+  const dataPath = env.S3BRIDGE_LAKE_DATA_PATH;
+  if (!dataPath || !/^s3:\/\/[^/]+/.test(dataPath)) {
+    throw new Error(`S3BRIDGE_STORE=shared needs S3BRIDGE_LAKE_DATA_PATH=s3://bucket/prefix/ (where the lake's Parquet files go)${dataPath ? `, got ${JSON.stringify(dataPath)}` : ''}`);
+  }
+  return {
+    postgres: parsePostgresUrl(env.S3BRIDGE_POSTGRES_URL, env),
+    lake: {
+      dataPath: dataPath.endsWith('/') ? dataPath : `${dataPath}/`,
+      region: env.S3BRIDGE_LAKE_S3_REGION ?? env.AWS_REGION ?? 'us-east-1',
+      endpoint: env.S3BRIDGE_LAKE_S3_ENDPOINT ?? env.S3BRIDGE_S3_ENDPOINT,
+      accessKeyIdEnv: env.S3BRIDGE_LAKE_S3_ACCESS_KEY_ID ? 'S3BRIDGE_LAKE_S3_ACCESS_KEY_ID' : 'AWS_ACCESS_KEY_ID',
+      secretAccessKeyEnv: env.S3BRIDGE_LAKE_S3_SECRET_ACCESS_KEY ? 'S3BRIDGE_LAKE_S3_SECRET_ACCESS_KEY' : 'AWS_SECRET_ACCESS_KEY',
+    },
+  };
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const dataDir = path.resolve(env.S3BRIDGE_DATA_DIR ?? '.s3bridge');
   if (GLOB_CHARACTERS.test(dataDir)) {
@@ -44,7 +119,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   const memoryLimit = env.S3BRIDGE_DUCKDB_MEMORY_LIMIT ?? '2GB';
   parseByteSize(memoryLimit, 'S3BRIDGE_DUCKDB_MEMORY_LIMIT');
+  const store = env.S3BRIDGE_STORE ?? 'embedded';
+  if (store !== 'embedded' && store !== 'shared') throw new Error(`S3BRIDGE_STORE: expected "embedded" or "shared", got ${JSON.stringify(store)}`);
   return {
+    store,
+    ...(store === 'shared' ? sharedStore(env) : {}),
+    workerIdentity: env.S3BRIDGE_WORKER_IDENTITY || undefined,
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.S3BRIDGE_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,

@@ -40,6 +40,8 @@ export async function ensureBookkeepingTables(db: DuckDBConnection): Promise<voi
   // The unit scheme a unit was loaded under ("whole-table" or "day:<key>"): a table whose scheme
   // changes must replace its old load, not add to it.
   await db.run('ALTER TABLE s3bridge.load_ledger ADD COLUMN IF NOT EXISTS unit_scheme VARCHAR');
+  // Which worker committed the load (its Temporal identity): with several workers, who loaded which day.
+  await db.run('ALTER TABLE s3bridge.load_ledger ADD COLUMN IF NOT EXISTS loaded_by VARCHAR');
   // Rejects per target, like the ledger: two mappings of one table keep their own.
   await db.run('ALTER TABLE s3bridge.rejects ADD COLUMN IF NOT EXISTS target VARCHAR');
   await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.accepted_schemas (

@@ -69,16 +69,3 @@ export async function withWarehouse<T>(settings: Settings, fn: (db: DuckDBConnec
     }
   }
 }
-
-/** Runs `fn` inside one transaction: committed when it returns, rolled back when it throws. */
-export async function inTransaction<T>(db: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
-  await db.run('BEGIN TRANSACTION');
-  try {
-    const result = await fn();
-    await db.run('COMMIT');
-    return result;
-  } catch (error) {
-    await db.run('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-}

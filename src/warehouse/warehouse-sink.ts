@@ -17,6 +17,8 @@ export interface LedgerEntry {
   loadedAt: string;
   /** The unit scheme it was loaded under (see unitScheme); null for loads recorded before schemes were. */
   scheme: string | null;
+  /** The worker that committed it (its Temporal identity); null for loads recorded before workers were. */
+  loadedBy?: string | null;
 }
 
 /** One unit's load, staged as local Parquet files, ready to replace the unit in the warehouse. */
@@ -54,8 +56,8 @@ export interface ReplaceResult {
 }
 
 /**
- * Where imported rows go. The embedded DuckDB file is the default; a Parquet-on-S3 sink for
- * multi-worker deployments implements the same calls. replaceUnit is the exactly-once point:
+ * Where imported rows go. The embedded DuckDB file is the default; a DuckLake (Parquet on S3,
+ * metadata in Postgres) serves several workers with the same calls (src/lake/). replaceUnit is the exactly-once point:
  * the unit's old rows, its rejects and its ledger entry change together or not at all.
  */
 export interface WarehouseSink {

@@ -2,6 +2,8 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Settings } from '../config/settings';
 import { createActivities } from '../../activities';
 import { WORKFLOWS_PATH } from './workflows-path';
+import { buildDeps, workerIdentity, type BuiltDeps } from './build-deps';
+import { acquireEmbeddedWorkerLock } from './embedded-worker-lock';
 
 export interface CreateWorkerOptions {
   settings: Settings;
@@ -9,20 +11,38 @@ export interface CreateWorkerOptions {
   /** A prebuilt bundle (tests build one per run); the worker bundles `workflows/` otherwise. */
   workflowBundlePath?: string;
   overrides?: Partial<WorkerOptions>;
+  /** Prebuilt dependencies; built from the settings otherwise. */
+  deps?: BuiltDeps;
 }
 
-/** Builds the s3bridge worker: every workflow in `workflows/`, every activity in `activities/`. */
-export async function createWorker({ settings, connection, workflowBundlePath, overrides }: CreateWorkerOptions) {
-  const nativeConnection = connection ?? (await NativeConnection.connect({ address: settings.temporalAddress }));
-  const worker = await Worker.create({
-    connection: nativeConnection,
-    namespace: settings.temporalNamespace,
-    taskQueue: settings.taskQueue,
-    activities: createActivities({ settings }),
-    ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
-    // DuckDB work is CPU and memory heavy; a few concurrent loads per worker keep memory bounded.
-    maxConcurrentActivityTaskExecutions: 8,
-    ...overrides,
-  });
-  return { worker, nativeConnection, ownsConnection: connection === undefined };
+/**
+ * Builds the s3bridge worker: every workflow in `workflows/`, every activity in `activities/`,
+ * with the catalog store and the sink built once here. `release()` frees them after run().
+ */
+export async function createWorker({ settings, connection, workflowBundlePath, overrides, deps: given }: CreateWorkerOptions) {
+  const unlock = settings.store === 'embedded' ? acquireEmbeddedWorkerLock(settings) : () => undefined;
+  const deps = given ?? buildDeps(settings);
+  try {
+    const nativeConnection = connection ?? (await NativeConnection.connect({ address: settings.temporalAddress }));
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      namespace: settings.temporalNamespace,
+      taskQueue: settings.taskQueue,
+      identity: workerIdentity(settings),
+      activities: createActivities(deps),
+      ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+      // DuckDB work is CPU and memory heavy; a few concurrent loads per worker keep memory bounded.
+      maxConcurrentActivityTaskExecutions: 8,
+      ...overrides,
+    });
+    const release = async () => {
+      await deps.close();
+      unlock();
+    };
+    return { worker, nativeConnection, ownsConnection: connection === undefined, deps, release };
+  } catch (error) {
+    await deps.close();
+    unlock();
+    throw error;
+  }
 }

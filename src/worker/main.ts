@@ -4,11 +4,12 @@ import { createWorker } from './create-worker';
 /** `npm run worker`: runs the s3bridge worker until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const settings = loadSettings();
-  const { worker, nativeConnection } = await createWorker({ settings });
-  console.log(`s3bridge worker polling task queue "${settings.taskQueue}" on ${settings.temporalAddress}`);
+  const { worker, nativeConnection, release } = await createWorker({ settings });
+  console.log(`s3bridge worker polling task queue "${settings.taskQueue}" on ${settings.temporalAddress} (${settings.store} store)`);
   try {
     await worker.run();
   } finally {
+    await release();
     await nativeConnection.close();
   }
 }

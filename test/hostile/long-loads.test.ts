@@ -4,6 +4,7 @@ import { createTestEnv, type TestEnv } from '../support/harness';
 import { catalog, discovered } from '../import/fixtures';
 import { createPlanImport } from '../../activities/import/plan-import';
 import { createLoadDayPartition } from '../../activities/import/load-day-partition';
+import { buildDeps } from '../../src/worker/build-deps';
 import { refreshingCredentials } from '../../src/s3/refreshing-credentials';
 import { describeS3Error } from '../../src/s3/classify-s3-error';
 
@@ -48,9 +49,9 @@ describe('heartbeats come before the first listing', () => {
     await catalog(env, [table]);
     const connection = env.source({ bucket: `${env.bucket}-missing` });
     for (const run of [
-      (activity: MockActivityEnvironment) => activity.run(createPlanImport({ settings: env.settings }),
+      (activity: MockActivityEnvironment) => activity.run(createPlanImport(buildDeps(env.settings)),
         { connection, table: 'gone', days: 'all' as const, mapping: { mode: 'raw' as const }, reload: false }),
-      (activity: MockActivityEnvironment) => activity.run(createLoadDayPartition({ settings: env.settings }),
+      (activity: MockActivityEnvironment) => activity.run(createLoadDayPartition(buildDeps(env.settings)),
         { connection, table: 'gone', unit: 'all', mapping: { mode: 'raw' as const }, errorPolicy: 'fail-day' as const, driftPolicy: 'fail' as const, reload: false }),
     ]) {
       const activity = new MockActivityEnvironment();

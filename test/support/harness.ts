@@ -65,7 +65,7 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
     async startWorker() {
       if (running) return;
       const nativeConnection = await NativeConnection.connect({ address: services.temporalAddress });
-      const { worker } = await createWorker({
+      const { worker, release } = await createWorker({
         settings,
         connection: nativeConnection,
         workflowBundlePath: inject('workflowBundlePath'),
@@ -75,6 +75,7 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
         async stop() {
           worker.shutdown();
           await done;
+          await release();
           await nativeConnection.close();
         },
       };

@@ -9,10 +9,12 @@ import { createWorker } from '../../src/worker/create-worker';
 async function main(): Promise<void> {
   const { settings, workflowBundlePath } = JSON.parse(process.env.S3BRIDGE_TEST_WORKER ?? '{}') as { settings: Settings; workflowBundlePath: string };
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const { worker, nativeConnection } = await createWorker({ settings, workflowBundlePath });
+  // The parent's settings carry no identity: this process is its own worker (pid@host).
+  const { worker, nativeConnection, release } = await createWorker({ settings: { ...settings, workerIdentity: undefined }, workflowBundlePath });
   const running = worker.run();
   console.log('ready');
   await running;
+  await release();
   await nativeConnection.close();
 }
 

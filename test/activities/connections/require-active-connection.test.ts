@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createTestEnv, type TestEnv } from '../../support/harness';
 import { putTable } from '../../support/objects';
 import { createActivities } from '../../../activities';
+import { buildDeps } from '../../../src/worker/build-deps';
 import { saveConnection } from '../../../src/catalog/connection-store';
 import { saveConnectionStatus } from '../../../src/catalog/connection-status-store';
 import { withWarehouse } from '../../../src/warehouse/embedded-database';
@@ -14,7 +15,7 @@ beforeAll(async () => {
   env = await createTestEnv('require-active');
   await env.startWorker();
   await putTable(env.s3, env.bucket, 'schema/events/part-0.parquet', 'SELECT 1 AS id');
-  ({ requireActiveConnection } = createActivities({ settings: env.settings }));
+  ({ requireActiveConnection } = createActivities(buildDeps(env.settings)));
 });
 afterAll(async () => env?.close());
 

@@ -3,35 +3,60 @@ import type { Settings } from '../config/settings';
 import type { ColumnSchema } from '../shared/catalog/discovered-table';
 import { queryRows } from '../duckdb/query-rows';
 import { quoteIdentifier } from '../duckdb/sql';
+import { inTransaction } from '../duckdb/in-transaction';
 import { widenColumnType } from '../import/column-types';
-import { inTransaction, withWarehouse } from './embedded-database';
+import { withWarehouse } from './embedded-database';
 import { ensureBookkeepingTables } from './bookkeeping-tables';
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS, targetLabel, targetSql, type TargetTable } from './target-table';
 import type { LedgerEntry, ReplaceResult, StagedUnit, WarehouseSink } from './warehouse-sink';
 import { entryScheme, schemeChangeRefused, schemeDiffers, WHOLE_TABLE_SCHEME } from './unit-scheme';
 
-// One writer per warehouse file in this process: schema changes and replaces of the same table
-// by concurrent day loads would otherwise conflict in DuckDB's optimistic transactions.
+// One writer per warehouse in this process: schema changes and replaces of the same table by
+// concurrent day loads would otherwise conflict in DuckDB's optimistic transactions. Across
+// processes (the shared lake) conflicts are retried instead (retryConflicts).
 const writeQueues = new Map<string, Promise<unknown>>();
 
-function serialized<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  const previous = writeQueues.get(file) ?? Promise.resolve();
+function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = writeQueues.get(key) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(fn);
-  writeQueues.set(file, next);
+  writeQueues.set(key, next);
   return next;
 }
 
 const FILES_TYPE = { files: LIST(VARCHAR) };
 
-/** The embedded DuckDB warehouse file as a sink. */
-export class DuckDBSink implements WarehouseSink {
-  constructor(private readonly settings: Settings) {}
+/** Runs `fn` on a connection whose default catalog holds the target tables and schema `s3bridge`. */
+export type WithWarehouseDb = <T>(fn: (db: DuckDBConnection) => Promise<T>) => Promise<T>;
+
+export interface SqlSinkOptions {
+  withDb: WithWarehouseDb;
+  /** Names the warehouse for this process's write queue. */
+  writeKey: string;
+  /** Who commits (recorded in the ledger): the worker's identity. */
+  loadedBy: string;
+  /** Retries a commit that lost a write-write race with another process (DuckLake); none by default. */
+  retry?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Creates the bookkeeping tables on every use (embedded: cheap) or once per process (the lake). */
+  ensureOnce?: boolean;
+}
+
+/**
+ * The warehouse in SQL over one DuckDB connection: the embedded DuckDB file, or a DuckLake
+ * attached as the connection's default catalog (the same statements serve both).
+ */
+export class SqlWarehouseSink implements WarehouseSink {
+  private ensured: Promise<void> | undefined;
+
+  constructor(private readonly options: SqlSinkOptions) {}
 
   private use<T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T> {
-    return withWarehouse(this.settings, async (db) => {
-      await ensureBookkeepingTables(db);
-      return fn(db);
+    const { withDb, ensureOnce, retry = (f) => f() } = this.options;
+    if (!ensureOnce) return withDb(async (db) => { await ensureBookkeepingTables(db); return fn(db); });
+    this.ensured ??= retry(() => withDb((db) => ensureBookkeepingTables(db))).catch((error: unknown) => {
+      this.ensured = undefined;
+      throw error;
     });
+    return this.ensured.then(() => withDb(fn));
   }
 
   ledger(connection: string, table: string, target: TargetTable): Promise<LedgerEntry[]> {
@@ -51,7 +76,8 @@ export class DuckDBSink implements WarehouseSink {
   }
 
   replaceUnit(staged: StagedUnit): Promise<ReplaceResult> {
-    return serialized(this.settings.warehousePath, () => this.use((db) => inTransaction(db, async () => {
+    const { retry = (f) => f() } = this.options;
+    return serialized(this.options.writeKey, () => retry(() => this.use((db) => inTransaction(db, async () => {
       const label = targetLabel(staged.target);
       const result: ReplaceResult = {};
       const other = (await readLedger(db, staged.connection, staged.table, label)).find((e) => schemeDiffers(e, staged.scheme));
@@ -89,41 +115,47 @@ export class DuckDBSink implements WarehouseSink {
       }
       await db.run(`DELETE FROM s3bridge.load_ledger WHERE ${bookkeepingFilter} AND target = $target`, bookkeepingKey);
       await db.run(`INSERT INTO s3bridge.load_ledger (connection, table_name, unit, day, load_id, target, fingerprint, config_hash, files,
-          file_count, bytes, row_count, rejected_rows, loaded_at, unit_scheme)
+          file_count, bytes, row_count, rejected_rows, loaded_at, unit_scheme, loaded_by)
         VALUES ($connection, $table, $unit, $day::DATE, $loadId, $target,
-          $fingerprint, $configHash, $files::JSON, $fileCount, $bytes, $rows, $rejectedRows, now(), $scheme)`, {
+          $fingerprint, $configHash, $files::JSON, $fileCount, $bytes, $rows, $rejectedRows, now(), $scheme, $loadedBy)`, {
         ...bookkeepingKey, day: staged.day, loadId: staged.loadId,
         fingerprint: staged.fingerprint, configHash: staged.configHash, files: JSON.stringify(staged.files),
         fileCount: staged.files.length, bytes: staged.files.reduce((n, f) => n + f.size, 0),
-        rows: staged.rows, rejectedRows: staged.rejectedRows, scheme: staged.scheme,
+        rows: staged.rows, rejectedRows: staged.rejectedRows, scheme: staged.scheme, loadedBy: this.options.loadedBy,
       });
       await db.run('DELETE FROM s3bridge.accepted_schemas WHERE connection = $connection AND table_name = $table', tableKey);
       await db.run('INSERT INTO s3bridge.accepted_schemas VALUES ($connection, $table, $columns::JSON, now())',
         { ...tableKey, columns: JSON.stringify(staged.acceptedColumns) });
       return result;
-    })));
+    }))));
   }
+}
+
+/** The embedded DuckDB warehouse file as a sink. */
+export function embeddedSink(settings: Settings, loadedBy: string): SqlWarehouseSink {
+  return new SqlWarehouseSink({ withDb: (fn) => withWarehouse(settings, fn), writeKey: settings.warehousePath, loadedBy });
 }
 
 async function readLedger(db: DuckDBConnection, connection: string, table: string, target: string): Promise<LedgerEntry[]> {
   const rows = await queryRows<{
     unit: string; day: string | null; load_id: string; target: string; fingerprint: string; config_hash: string;
     file_count: number; bytes: bigint; row_count: bigint; rejected_rows: bigint; loaded_at: string; unit_scheme: string | null;
+    loaded_by: string | null;
   }>(db, `SELECT unit, day::VARCHAR AS day, load_id, target, fingerprint, config_hash, file_count, bytes, row_count,
-                 rejected_rows, loaded_at::VARCHAR AS loaded_at, unit_scheme
+                 rejected_rows, loaded_at::VARCHAR AS loaded_at, unit_scheme, loaded_by
           FROM s3bridge.load_ledger WHERE connection = $connection AND table_name = $table AND target = $target ORDER BY unit`,
   { connection, table, target });
   return rows.map((r) => ({
     unit: r.unit, day: r.day, loadId: r.load_id, target: r.target, fingerprint: r.fingerprint, configHash: r.config_hash,
     fileCount: r.file_count, bytes: Number(r.bytes), rows: Number(r.row_count), rejectedRows: Number(r.rejected_rows),
-    loadedAt: r.loaded_at, scheme: r.unit_scheme,
+    loadedAt: r.loaded_at, scheme: r.unit_scheme, loadedBy: r.loaded_by,
   }));
 }
 
 async function readTargetColumns(db: DuckDBConnection, target: TargetTable): Promise<ColumnSchema[] | undefined> {
   const rows = await queryRows<{ name: string; type: string }>(db,
     `SELECT column_name AS name, data_type AS type FROM information_schema.columns
-     WHERE table_schema = $schema AND table_name = $name ORDER BY ordinal_position`,
+     WHERE table_catalog = current_database() AND table_schema = $schema AND table_name = $name ORDER BY ordinal_position`,
   { schema: target.schema, name: target.name });
   return rows.length > 0 ? rows : undefined;
 }

@@ -1,0 +1,51 @@
+import type { Connection } from '../shared/connection';
+import type { DiscoveredTable, TableDrift } from '../shared/catalog/discovered-table';
+import type { DiscoveryReport } from '../shared/discovery/discovery-report';
+import type { ValidationReport } from '../shared/validation/validation-report';
+import type { StoredConnectionStatus } from './connection-status-store';
+import type { StagedResult, TableCandidate } from './discovery-staging-store';
+
+/**
+ * s3bridge's own catalog: connections, their statuses, discovered tables and their drift,
+ * discovery runs and their staging. The embedded DuckDB file and a shared Postgres database
+ * implement it with the same SQL; the worker builds one and hands it to every activity.
+ */
+export interface CatalogStore {
+  saveConnection(connection: Connection): Promise<void>;
+  findConnection(name: string): Promise<Connection | undefined>;
+  /** Throws a non-retryable ConnectionNotFound for a name not in the catalog. */
+  getConnection(name: string): Promise<Connection>;
+  listConnections(): Promise<Connection[]>;
+
+  saveConnectionStatus(entry: { connection: Connection; report: ValidationReport; workflowId: string }): Promise<void>;
+  findConnectionStatus(name: string): Promise<StoredConnectionStatus | undefined>;
+  listConnectionStatuses(): Promise<StoredConnectionStatus[]>;
+
+  /** Replaces the connection's discovered tables, atomically. */
+  replaceDiscoveredTables(connection: string, tables: DiscoveredTable[]): Promise<void>;
+  listDiscoveredTables(connection: string): Promise<DiscoveredTable[]>;
+  /** Throws a non-retryable TableNotDiscovered for a table discovery has not recorded. */
+  getDiscoveredTable(connection: string, name: string): Promise<DiscoveredTable>;
+
+  /** Holds a table's schema change for review; false when there is none (or it was reverted). */
+  recordTableDrift(before: DiscoveredTable, after: DiscoveredTable, at: string): Promise<boolean>;
+  approveTableDrift(connection: string, table: string): Promise<TableDrift>;
+
+  stageCandidates(discoveryId: string, candidates: TableCandidate[]): Promise<void>;
+  readCandidates(discoveryId: string, offset: number, limit: number): Promise<TableCandidate[]>;
+  stageResult(discoveryId: string, result: StagedResult): Promise<void>;
+  readStagedResults(discoveryId: string): Promise<StagedResult[]>;
+  clearStaging(discoveryId: string): Promise<void>;
+
+  saveDiscoveryReport(report: DiscoveryReport): Promise<void>;
+  findDiscoveryReport(discoveryId: string): Promise<DiscoveryReport | undefined>;
+  listDiscoveryReports(connection: string, limit?: number): Promise<DiscoveryReport[]>;
+
+  /**
+   * Runs `fn` with the store held open on one connection, each call committing on its own (a
+   * discovery batch stages many results; reopening the embedded file per call is slow).
+   */
+  session<T>(fn: (catalog: CatalogStore) => Promise<T>): Promise<T>;
+  /** Runs `fn` with a store whose calls all commit together, or (when it throws) not at all. */
+  transaction<T>(fn: (catalog: CatalogStore) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,72 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Connection } from '../shared/connection';
+import type { DiscoveredTable, TableDrift } from '../shared/catalog/discovered-table';
+import type { DiscoveryReport } from '../shared/discovery/discovery-report';
+import type { ValidationReport } from '../shared/validation/validation-report';
+import { inTransaction } from '../duckdb/in-transaction';
+import type { CatalogStore } from './catalog-store';
+import { findConnection, getConnection, listConnections, saveConnection } from './connection-store';
+import { findConnectionStatus, listConnectionStatuses, saveConnectionStatus, type StoredConnectionStatus } from './connection-status-store';
+import { getDiscoveredTable, listDiscoveredTables, replaceDiscoveredTables, writeDiscoveredTables } from './discovered-table-store';
+import { approveTableDrift, recordTableDrift } from './table-drift-store';
+import {
+  clearStaging, readCandidates, readStagedResults, stageCandidates, stageResult, type StagedResult, type TableCandidate,
+} from './discovery-staging-store';
+import { findDiscoveryReport, listDiscoveryReports, saveDiscoveryReport } from './discovery-run-store';
+
+/** Runs `fn` on a DuckDB connection whose default catalog holds s3bridge's catalog tables. */
+export type WithCatalogDb = <T>(fn: (db: DuckDBConnection) => Promise<T>) => Promise<T>;
+
+/**
+ * The catalog in SQL over a DuckDB connection: the embedded warehouse file, or a Postgres
+ * database attached through DuckDB's postgres extension (the same statements serve both).
+ */
+export class SqlCatalogStore implements CatalogStore {
+  /** `inTransaction`: this store is bound to one connection inside a transaction already. */
+  constructor(private readonly withDb: WithCatalogDb, private readonly inTransaction = false) {}
+
+  private use<T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.withDb(fn);
+  }
+
+  saveConnection(connection: Connection) { return this.use((db) => saveConnection(db, connection)); }
+  findConnection(name: string) { return this.use((db) => findConnection(db, name)); }
+  getConnection(name: string) { return this.use((db) => getConnection(db, name)); }
+  listConnections() { return this.use((db) => listConnections(db)); }
+
+  saveConnectionStatus(entry: { connection: Connection; report: ValidationReport; workflowId: string }) {
+    return this.use((db) => saveConnectionStatus(db, entry));
+  }
+  findConnectionStatus(name: string): Promise<StoredConnectionStatus | undefined> { return this.use((db) => findConnectionStatus(db, name)); }
+  listConnectionStatuses() { return this.use((db) => listConnectionStatuses(db)); }
+
+  replaceDiscoveredTables(connection: string, tables: DiscoveredTable[]) {
+    return this.use((db) => (this.inTransaction ? writeDiscoveredTables(db, connection, tables) : replaceDiscoveredTables(db, connection, tables)));
+  }
+  listDiscoveredTables(connection: string) { return this.use((db) => listDiscoveredTables(db, connection)); }
+  getDiscoveredTable(connection: string, name: string) { return this.use((db) => getDiscoveredTable(db, connection, name)); }
+
+  recordTableDrift(before: DiscoveredTable, after: DiscoveredTable, at: string) {
+    return this.transaction((tx) => tx.use((db) => recordTableDrift(db, before, after, at)));
+  }
+  approveTableDrift(connection: string, table: string): Promise<TableDrift> { return this.use((db) => approveTableDrift(db, connection, table)); }
+
+  stageCandidates(discoveryId: string, candidates: TableCandidate[]) { return this.use((db) => stageCandidates(db, discoveryId, candidates)); }
+  readCandidates(discoveryId: string, offset: number, limit: number) { return this.use((db) => readCandidates(db, discoveryId, offset, limit)); }
+  stageResult(discoveryId: string, result: StagedResult) { return this.use((db) => stageResult(db, discoveryId, result)); }
+  readStagedResults(discoveryId: string) { return this.use((db) => readStagedResults(db, discoveryId)); }
+  clearStaging(discoveryId: string) { return this.use((db) => clearStaging(db, discoveryId)); }
+
+  saveDiscoveryReport(report: DiscoveryReport) { return this.use((db) => saveDiscoveryReport(db, report)); }
+  findDiscoveryReport(discoveryId: string) { return this.use((db) => findDiscoveryReport(db, discoveryId)); }
+  listDiscoveryReports(connection: string, limit?: number) { return this.use((db) => listDiscoveryReports(db, connection, limit)); }
+
+  session<T>(fn: (catalog: SqlCatalogStore) => Promise<T>): Promise<T> {
+    return this.withDb((db) => fn(new SqlCatalogStore((inner) => inner(db), this.inTransaction)));
+  }
+
+  transaction<T>(fn: (catalog: SqlCatalogStore) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.withDb((db) => inTransaction(db, () => fn(new SqlCatalogStore((inner) => inner(db), true))));
+  }
+}

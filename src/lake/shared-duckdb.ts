@@ -1,0 +1,110 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { LakeSettings, PostgresSettings, Settings } from '../config/settings';
+import { createDuckDB, lockDown, type OpenDuckDB } from '../duckdb/create-duckdb';
+import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
+
+/** The catalog names the shared setup attaches: s3bridge's catalog (Postgres) and the lake (DuckLake). */
+export const CATALOG_DB = 's3bridge_catalog';
+export const LAKE_DB = 's3bridge_lake';
+/** The Postgres schema that holds DuckLake's own metadata tables (s3bridge's catalog is schema "s3bridge"). */
+export const LAKE_METADATA_SCHEMA = 'ducklake';
+
+function requiredEnv(name: string, what: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`the shared setup needs ${what} in ${name}`);
+  return value;
+}
+
+async function loadExtension(db: DuckDBConnection, settings: Settings, name: string): Promise<void> {
+  if (!settings.duckdbExtensionDir) await db.run(`INSTALL ${name}`);
+  await db.run(`LOAD ${name}`);
+}
+
+/**
+ * Secrets by bound values, so the password and keys appear in no SQL text, log or error:
+ * DuckDB's postgres errors print the connection string, which stays empty ('') here.
+ */
+async function createSecrets(db: DuckDBConnection, postgres: PostgresSettings, lake: LakeSettings): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMPORARY SECRET __default_postgres (TYPE postgres, HOST $host, PORT $port, DATABASE $database,
+    USER $user, PASSWORD $password)`, {
+    host: postgres.host, port: String(postgres.port), database: postgres.database, user: postgres.user,
+    password: requiredEnv(postgres.passwordEnv, 'the Postgres password'),
+  });
+  const bucket = /^s3:\/\/([^/]+)/.exec(lake.dataPath)![1]!;
+  const params: Record<string, string | boolean> = {
+    key_id: requiredEnv(lake.accessKeyIdEnv, "the lake bucket's access key id"),
+    secret: requiredEnv(lake.secretAccessKeyEnv, "the lake bucket's secret access key"),
+    region: lake.region, scope: `s3://${bucket}`,
+  };
+  let extra = '';
+  if (lake.endpoint) {
+    const endpoint = new URL(lake.endpoint);
+    params.endpoint = endpoint.host;
+    params.use_ssl = endpoint.protocol === 'https:';
+    extra = ", ENDPOINT $endpoint, USE_SSL $use_ssl, URL_STYLE 'path'";
+  }
+  await db.run(`CREATE OR REPLACE TEMPORARY SECRET s3bridge_lake_s3 (TYPE s3, KEY_ID $key_id, SECRET $secret, REGION $region, SCOPE $scope${extra})`, params);
+}
+
+/**
+ * One in-memory DuckDB per worker process for the shared setup: the Postgres database attached
+ * as s3bridge's catalog, the DuckLake (metadata in the same Postgres, data under the lake's S3
+ * path) as the warehouse. Connections are cheap; each call takes its own and picks its catalog.
+ */
+export class SharedDuckDB {
+  private opened: Promise<OpenDuckDB> | undefined;
+
+  constructor(private readonly settings: Settings) {}
+
+  private open(): Promise<OpenDuckDB> {
+    this.opened ??= this.attach().catch((error: unknown) => {
+      this.opened = undefined;
+      throw error;
+    });
+    return this.opened;
+  }
+
+  private async attach(): Promise<OpenDuckDB> {
+    const { settings } = this;
+    const { postgres, lake } = settings;
+    if (!postgres || !lake) throw new Error('the shared setup needs S3BRIDGE_POSTGRES_URL and S3BRIDGE_LAKE_DATA_PATH');
+    const opened = await createDuckDB(settings);
+    try {
+      const db = await opened.instance.connect();
+      try {
+        for (const name of ['httpfs', 'postgres', 'ducklake']) await loadExtension(db, settings, name);
+        await db.run("SET GLOBAL TimeZone = 'UTC'");
+        await createSecrets(db, postgres, lake);
+        await db.run(`ATTACH '' AS ${quoteIdentifier(CATALOG_DB)} (TYPE postgres)`);
+        await db.run(`ATTACH 'ducklake:postgres:' AS ${quoteIdentifier(LAKE_DB)}
+          (DATA_PATH ${quoteLiteral(lake.dataPath)}, METADATA_SCHEMA ${quoteLiteral(LAKE_METADATA_SCHEMA)})`);
+        // Staged Parquet files under the data dir, the lake's data path; nothing else.
+        await lockDown(db, [`${settings.dataDir}/`, lake.dataPath]);
+      } finally {
+        db.closeSync();
+      }
+      return opened;
+    } catch (error) {
+      opened.close();
+      throw error;
+    }
+  }
+
+  /** Runs `fn` on a fresh connection whose default catalog is `catalog`. */
+  async use<T>(catalog: string, fn: (db: DuckDBConnection) => Promise<T>): Promise<T> {
+    const { instance } = await this.open();
+    const db = await instance.connect();
+    try {
+      await db.run(`USE ${quoteIdentifier(catalog)}`);
+      return await fn(db);
+    } finally {
+      db.closeSync();
+    }
+  }
+
+  async close(): Promise<void> {
+    const opened = this.opened;
+    this.opened = undefined;
+    if (opened) (await opened.catch(() => undefined))?.close();
+  }
+}
