@@ -13,12 +13,17 @@ export function localServiceEnv(env: NodeJS.ProcessEnv = process.env) {
   env.TEMPORAL_ADDRESS ??= '127.0.0.1:7233';
   env.S3BRIDGE_S3_ENDPOINT ??= 'http://127.0.0.1:9000';
   env.S3BRIDGE_DUCKDB_EXTENSION_DIR ??= path.join(PROJECT_ROOT, '.tools/duckdb-extensions');
+  // The loopback Postgres of `services.sh start` with S3BRIDGE_WITH_POSTGRES=1 (the shared setup).
+  env.S3BRIDGE_POSTGRES_PASSWORD ??= env.S3BRIDGE_LOCAL_POSTGRES_PASSWORD ?? 's3bridge-local-pg';
   return {
     temporalAddress: env.TEMPORAL_ADDRESS,
     temporalUi: `http://${env.TEMPORAL_ADDRESS.split(':')[0]}:${env.TEMPORAL_UI_PORT ?? '8233'}`,
     s3Endpoint: env.S3BRIDGE_S3_ENDPOINT,
   };
 }
+
+/** The loopback Postgres that scripts/services.sh starts (its password in S3BRIDGE_POSTGRES_PASSWORD). */
+export const LOCAL_POSTGRES = { host: '127.0.0.1', port: 55432, user: 's3bridge', database: 's3bridge' } as const;
 
 /** A source connection to the local MinIO with its root user, by reference to the env variables. */
 export function localSourceConnection(

@@ -8,7 +8,8 @@ const root = path.resolve(__dirname, '../..');
 
 /** Starts the real services once per run and bundles the workflows once for every test file. */
 export default async function setup(project: TestProject): Promise<void> {
-  const started = spawnSync('bash', [path.join(root, 'scripts/services.sh'), 'start'], { stdio: 'inherit' });
+  // Postgres too: the shared-setup tests (test/lake/) use it.
+  const started = spawnSync('bash', [path.join(root, 'scripts/services.sh'), 'start'], { stdio: 'inherit', env: { ...process.env, S3BRIDGE_WITH_POSTGRES: '1' } });
   if (started.status !== 0) throw new Error('scripts/services.sh start failed; see the output above');
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.join(root, 'workflows/index.ts'),

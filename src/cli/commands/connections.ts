@@ -1,11 +1,9 @@
 import { parseArgs } from 'node:util';
 import { createTemporalClient } from '../../client/create-client';
 import { S3BridgeClient } from '../../client/s3bridge-client';
-import { findConnection, listConnections, saveConnection } from '../../catalog/connection-store';
-import { findConnectionStatus, listConnectionStatuses } from '../../catalog/connection-status-store';
 import type { Settings } from '../../config/settings';
 import { Connection, type ConnectionRef } from '../../shared/connection';
-import { withWarehouse } from '../../warehouse/embedded-database';
+import { catalogLocation, withCatalog } from '../with-catalog';
 import { UsageError, type CliCommand } from '../command';
 import { formatValidationReport } from '../format-validation-report';
 import { readConnectionArg } from '../read-connection-arg';
@@ -24,13 +22,13 @@ async function validateAndPrint(settings: Settings, connection: ConnectionRef): 
 async function add(args: string[], settings: Settings): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'no-validate': { type: 'boolean' } } });
   const connection = Connection.parse(readJsonArg(positionals[0], 'the connection'));
-  await withWarehouse(settings, (db) => saveConnection(db, connection));
-  console.log(`saved connection "${connection.name}" (${connection.direction}) to ${settings.warehousePath}`);
+  await withCatalog(settings, (catalog) => catalog.saveConnection(connection));
+  console.log(`saved connection "${connection.name}" (${connection.direction}) to ${catalogLocation(settings)}`);
   if (!values['no-validate']) await validateAndPrint(settings, connection.name);
 }
 
 async function list(settings: Settings): Promise<void> {
-  const [connections, statuses] = await withWarehouse(settings, async (db) => [await listConnections(db), await listConnectionStatuses(db)] as const);
+  const [connections, statuses] = await withCatalog(settings, async (catalog) => [await catalog.listConnections(), await catalog.listConnectionStatuses()] as const);
   if (connections.length === 0) {
     console.log('no connections; add one with `s3bridge connections add`');
     return;
@@ -44,8 +42,8 @@ async function list(settings: Settings): Promise<void> {
 
 async function show(name: string | undefined, settings: Settings): Promise<void> {
   if (!name) throw new UsageError('missing the connection name');
-  const [connection, status] = await withWarehouse(settings, async (db) => [await findConnection(db, name), await findConnectionStatus(db, name)] as const);
-  if (!connection && !status) throw new UsageError(`no connection or validation named "${name}" in ${settings.warehousePath}`);
+  const [connection, status] = await withCatalog(settings, async (catalog) => [await catalog.findConnection(name), await catalog.findConnectionStatus(name)] as const);
+  if (!connection && !status) throw new UsageError(`no connection or validation named "${name}" in ${catalogLocation(settings)}`);
   if (connection) console.log(JSON.stringify(connection, null, 2));
   if (!status) {
     console.log('not validated yet: run `s3bridge connections validate ' + name + '`');

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { getConnection } from '../../catalog/connection-store';
 import { Connection } from '../../shared/connection';
 import { connectionPolicies, type ConnectionPolicies } from '../../shared/policies/connection-policies';
-import { withWarehouse } from '../../warehouse/embedded-database';
+import { withCatalog } from '../with-catalog';
 import { UsageError, type CliCommand } from '../command';
 import { readConnectionArg } from '../read-connection-arg';
 
@@ -25,7 +24,7 @@ export const policyCommand: CliCommand = {
     const ref = readConnectionArg(positionals[0]);
     if (ref === undefined) throw new UsageError('missing the connection');
     const connection = typeof ref === 'string'
-      ? await withWarehouse(settings, (db) => getConnection(db, ref))
+      ? await withCatalog(settings, (catalog) => catalog.getConnection(ref))
       : Connection.parse(ref);
     const policies = connectionPolicies(connection, { principal: values.principal, workerPrincipal: values['worker-principal'] });
     const sections = SECTIONS.filter((s) => policies[s.key] && (!values.only || values.only === s.option));

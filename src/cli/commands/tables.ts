@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { createTemporalClient } from '../../client/create-client';
 import { S3BridgeClient } from '../../client/s3bridge-client';
-import { getDiscoveredTable, listDiscoveredTables } from '../../catalog/discovered-table-store';
 import type { DiscoveredTable } from '../../shared/catalog/discovered-table';
-import { withWarehouse } from '../../warehouse/embedded-database';
+import { withCatalog } from '../with-catalog';
 import { UsageError, type CliCommand } from '../command';
 
 function summary(t: DiscoveredTable): string {
@@ -22,7 +21,7 @@ export const tablesCommand: CliCommand = {
     const [sub, connection, table] = positionals;
     if (!connection) throw new UsageError('missing the connection name');
     if (sub === 'list') {
-      const tables = await withWarehouse(settings, (db) => listDiscoveredTables(db, connection));
+      const tables = await withCatalog(settings, (catalog) => catalog.listDiscoveredTables(connection));
       if (values.json) console.log(JSON.stringify(tables, null, 2));
       else if (tables.length === 0) console.log(`no tables discovered for "${connection}": run \`s3bridge discover ${connection}\``);
       else for (const t of tables) console.log(summary(t));
@@ -30,7 +29,7 @@ export const tablesCommand: CliCommand = {
     }
     if (!table) throw new UsageError('missing the table name');
     if (sub === 'show') {
-      console.log(JSON.stringify(await withWarehouse(settings, (db) => getDiscoveredTable(db, connection, table)), null, 2));
+      console.log(JSON.stringify(await withCatalog(settings, (catalog) => catalog.getDiscoveredTable(connection, table)), null, 2));
       return;
     }
     if (sub === 'approve-drift') {
