@@ -23,7 +23,7 @@ async function plainDuckDB(database: string) {
  * Settings of the shared setup for this test: a Postgres database of its own (created here) for
  * the catalog and the lake's metadata, the lake's data under s3://<test bucket>/lake/.
  */
-export async function sharedSettings(env: TestEnv): Promise<Settings> {
+export async function sharedSettings(env: Pick<TestEnv, 'id' | 'bucket' | 'settings'>): Promise<Settings> {
   process.env.S3BRIDGE_POSTGRES_PASSWORD ??= password();
   process.env.S3BRIDGE_LAKE_S3_ACCESS_KEY_ID ??= process.env.MINIO_ROOT_USER;
   process.env.S3BRIDGE_LAKE_S3_SECRET_ACCESS_KEY ??= process.env.MINIO_ROOT_PASSWORD;

@@ -1,0 +1,98 @@
+/**
+ * Scale-out benchmark: the same import (shared setup: catalog and DuckLake metadata in the local
+ * Postgres, lake data in MinIO) with 1 and with 2 worker processes, each pinned with taskset to
+ * its own core, through the real importTable workflow. Reports wall time, rows/s and the ratio.
+ *
+ *   npx tsx bench/scale-out.ts                  # 12 days x 2 files x 200,000 rows
+ *   npx tsx bench/scale-out.ts --days 24 --rows 500000
+ *
+ * Needs `S3BRIDGE_WITH_POSTGRES=1 bash scripts/services.sh start`. Each run gets its own task
+ * queue, Postgres database and lake prefix; the source table is written once per size.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { loadSettings } from '../src/config/settings';
+import { localServiceEnv, localSourceConnection } from '../src/config/local-services';
+import { WORKFLOWS_PATH } from '../src/worker/workflows-path';
+import { S3BridgeClient } from '../src/client/s3bridge-client';
+import { putTable } from '../test/support/objects';
+import { sharedSettings } from '../test/support/shared-store';
+import { spawnWorkerProcess } from '../test/support/spawn-worker';
+
+const BUCKET = 's3bridge-bench-scale-out';
+const { values: flags } = parseArgs({
+  options: { days: { type: 'string', default: '12' }, files: { type: 'string', default: '2' }, rows: { type: 'string', default: '200000' } },
+});
+const DAYS = Number(flags.days);
+const FILES = Number(flags.files);
+const ROWS = Number(flags.rows);
+const PREFIX = `bench/d${DAYS}-f${FILES}-r${ROWS}`;
+const TOTAL = DAYS * FILES * ROWS;
+
+async function main(): Promise<void> {
+  const services = localServiceEnv();
+  const s3 = new S3Client({ region: 'us-east-1', endpoint: services.s3Endpoint, forcePathStyle: true,
+    credentials: { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! } });
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET })).catch(() => undefined);
+  const marker = `${PREFIX}/events/_complete`;
+  if (!(await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: marker })).then(() => true, () => false))) {
+    console.log(`writing ${TOTAL} rows under s3://${BUCKET}/${PREFIX}/ (once per size)`);
+    for (let d = 0; d < DAYS; d += 1) {
+      const day = new Date(Date.UTC(2025, 0, 1 + d)).toISOString().slice(0, 10);
+      for (let f = 0; f < FILES; f += 1) {
+        await putTable(s3, BUCKET, `${PREFIX}/events/date=${day}/part-${f}.parquet`,
+          `SELECT ${d * FILES + f}::BIGINT * ${ROWS} + r AS id, 'e' || (r % 17) AS event, r * 0.5 AS value, 'user-' || (r % 1000) AS user_id FROM range(${ROWS}) t(r)`);
+      }
+    }
+    await putTable(s3, BUCKET, marker, 'SELECT 1');
+  }
+  const bundleDir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-bench-scale-out-'));
+  const bundlePath = path.join(bundleDir, 'workflows.js');
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} } });
+  writeFileSync(bundlePath, code);
+  const temporalConnection = await Connection.connect({ address: services.temporalAddress });
+  const temporal = new Client({ connection: temporalConnection });
+  const connection = localSourceConnection({ name: 'bench_scale_out', bucket: BUCKET, prefix: `${PREFIX}/` });
+
+  const run = async (workers: number): Promise<number> => {
+    const id = `bench-${workers}w-${randomBytes(3).toString('hex')}`;
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-bench-scale-out-'));
+    const settings = await sharedSettings({ id, bucket: BUCKET, settings: { ...loadSettings({ ...process.env, S3BRIDGE_DATA_DIR: dataDir }), taskQueue: id } });
+    const procs = await Promise.all(Array.from({ length: workers }, (_, core) => spawnWorkerProcess(settings, bundlePath, { pinToCore: core })));
+    try {
+      const client = new S3BridgeClient(temporal, settings, `${id}-`);
+      const validation = await client.validateConnection({ connection });
+      if (validation.status !== 'active') throw new Error(`connection not Active: ${validation.reason ?? ''}`);
+      await client.discoverSchema({ connection });
+      const started = Date.now();
+      const report = await client.importTable({ connection, table: 'events', days: 'all', concurrency: 4 });
+      const seconds = (Date.now() - started) / 1000;
+      if (report.totals.rows !== TOTAL || report.totals.loaded !== DAYS) throw new Error(`unexpected import: ${JSON.stringify(report.totals)}`);
+      console.log(`${workers} worker(s): ${TOTAL} rows in ${seconds.toFixed(1)} s = ${Math.round(TOTAL / seconds)} rows/s`);
+      return seconds;
+    } finally {
+      await Promise.all(procs.map((p) => p.kill()));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+
+  console.log(`uptime: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (load averages, ${os.cpus().length} cores)`);
+  const one = await run(1);
+  const two = await run(2);
+  console.log(`throughput ratio (2 workers / 1 worker): ${(one / two).toFixed(2)}`);
+  console.log(`uptime: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  await temporalConnection.close();
+  s3.destroy();
+  rmSync(bundleDir, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
