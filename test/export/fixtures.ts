@@ -84,3 +84,14 @@ export async function readMessages(env: TestEnv, key: string, bucket = env.bucke
   const text = gunzipSync(Buffer.from(await object.Body!.transformToByteArray())).toString('utf8');
   return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
 }
+
+/** `count` generated events in the hour starting at `hour`, hard to compress (hashes), inserted in one statement. */
+export async function seedBulkEvents(env: TestEnv, hour: string, count: number, loadId = 'bulk'): Promise<void> {
+  await seedEvents(env, [], loadId);
+  await withWarehouse(env.settings, (db) => db.run(`INSERT INTO canonical.events
+    SELECT 'Bulk ' || (r % 7), 'u' || (r % 1000), json_object('anonymousID', 'a' || r),
+      $start::TIMESTAMPTZ + to_microseconds((r * 3600000000) // $count), NULL,
+      json_object('n', r, 'h1', md5(r::VARCHAR), 'h2', md5((r * 7)::VARCHAR), 'h3', md5((r * 13)::VARCHAR)),
+      'seed', 'bulk', $start::TIMESTAMPTZ::DATE, 'bulk/part-0.parquet', $loadId
+    FROM range($count) t(r)`, { start: hour, count, loadId }));
+}
