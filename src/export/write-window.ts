@@ -8,7 +8,7 @@ import { batchOfKey, exportObjectKey, windowKeyPrefix, HOUR_MS, type ExportForma
 import type { ExportedFile } from '../catalog/export-ledger-store';
 import { queryRows } from '../duckdb/query-rows';
 import { quoteLiteral } from '../duckdb/sql';
-import { GzipLinesUpload, uploadFile } from './batch-upload';
+import { GzipLinesSpool, uploadFile } from './batch-upload';
 import type { ExportRows } from './export-rows';
 import { segmentMessageLine, type EventRow } from './segment-message';
 import { abortOpenUploads, deleteKeys, listKeys } from './s3-multipart';
@@ -47,33 +47,42 @@ export function fingerprintOf(count: number, xor: bigint): string {
 async function writeNdjson(db: DuckDBConnection, rows: ExportRows, target: WindowTarget, windowStart: number, onProgress: Progress) {
   const ordered = `SELECT * FROM (${rows.sql}) ORDER BY ts_ms, ${rows.kind === 'events' ? 'message_id' : 'line'}`;
   const result = await db.stream(ordered, { from: windowStart, to: windowStart + HOUR_MS });
+  const dir = mkdtempSync(path.join(target.tempDir, 'export-'));
   const files: ExportedFile[] = [];
   let count = 0;
   let xor = 0n;
-  let current: GzipLinesUpload | undefined;
-  const open = () => new GzipLinesUpload({
-    s3: target.s3, bucket: target.bucket, key: exportObjectKey(target.prefix, target.format, target.sourceId, windowStart, files.length),
-    encryption: target.encryption, contentType: 'text/plain', contentEncoding: 'gzip',
-    onProgress: (uploadedBytes) => onProgress({ batch: files.length, rows: count, uploadedBytes }),
-  });
+  let current: GzipLinesSpool | undefined;
+  const close = async (spool: GzipLinesSpool) => {
+    const batch = files.length;
+    files.push(await spool.upload({
+      s3: target.s3, bucket: target.bucket, key: exportObjectKey(target.prefix, target.format, target.sourceId, windowStart, batch),
+      encryption: target.encryption, contentType: 'text/plain', contentEncoding: 'gzip',
+      onProgress: (uploadedBytes) => onProgress({ batch, rows: count, uploadedBytes }),
+    }));
+  };
   try {
     for await (const chunk of result.yieldRowObjectJs()) {
       for (const row of chunk) {
-        current ??= open();
+        current ??= new GzipLinesSpool(path.join(dir, `batch-${files.length}.gz`));
         await current.write(rows.kind === 'events' ? segmentMessageLine(row as unknown as EventRow) : String(row.line));
         count += 1;
         xor ^= BigInt(row.row_hash as bigint);
         if (current.rawBytes >= target.maxFileBytes) {
-          files.push(await current.finish());
+          const full = current;
           current = undefined;
+          await close(full);
         }
       }
       onProgress({ batch: files.length, rows: count, uploadedBytes: 0 });
     }
-    if (current) files.push(await current.finish());
-  } catch (error) {
-    await current?.abort(error instanceof Error ? error : new Error(String(error)));
-    throw error;
+    if (current) {
+      const last = current;
+      current = undefined;
+      await close(last);
+    }
+  } finally {
+    current?.discard();
+    rmSync(dir, { recursive: true, force: true });
   }
   return { files, fingerprint: fingerprintOf(count, xor) };
 }
@@ -105,11 +114,12 @@ async function writeParquet(db: DuckDBConnection, rows: ExportRows, target: Wind
           await db.run(`COPY (SELECT * EXCLUDE (row_hash, __seq) FROM export_window WHERE __seq > ${batch * perPart} AND __seq <= ${(batch + 1) * perPart} ORDER BY __seq) TO ${quoteLiteral(file)} (FORMAT parquet)`);
         }
         const partRows = Math.min(perPart, count - batch * perPart);
-        files.push(await uploadFile({
+        const { method: _method, ...uploaded } = await uploadFile({
           s3: target.s3, bucket: target.bucket, key: exportObjectKey(target.prefix, target.format, target.sourceId, windowStart, batch),
           encryption: target.encryption, contentType: 'application/vnd.apache.parquet',
           onProgress: (uploadedBytes) => onProgress({ batch, rows: count, uploadedBytes }),
-        }, file, partRows));
+        }, file, partRows);
+        files.push(uploaded);
       }
     }
     await db.run('DROP TABLE IF EXISTS export_window');
