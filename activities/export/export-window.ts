@@ -3,7 +3,7 @@ import type { DestinationConnection } from '../../src/shared/connection';
 import { windowLabel } from '../../src/shared/export/export-layout';
 import type { WindowReport } from '../../src/shared/export/export-input';
 import { exportKeyOf, type ExportSpec } from '../../src/shared/export/export-spec';
-import { saveExportLedgerEntry } from '../../src/catalog/export-ledger-store';
+import { exportLedger, saveExportLedgerEntry } from '../../src/catalog/export-ledger-store';
 import { ensureBookkeepingTables } from '../../src/warehouse/bookkeeping-tables';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { exportRows } from '../../src/export/export-rows';
@@ -43,13 +43,18 @@ export function createExportWindow({ settings }: ActivityDeps) {
         await db.run("SET SESSION TimeZone = 'UTC'");
         const rows = await exportRows(db, input.spec.table, input.spec.timeColumn);
         const heartbeat = (p: Omit<ExportProgress, 'window'>) => Context.current().heartbeat({ window, ...p } satisfies ExportProgress);
+        // How many batches an earlier attempt (its last heartbeat) or run (the ledger) may have started: their uploads are aborted first.
+        const previous = Context.current().info.heartbeatDetails as ExportProgress | undefined;
+        const exportKey = exportKeyOf(input.destination, input.spec);
+        const [recorded] = await exportLedger(db, exportKey, input.windowStart);
+        const knownBatches = Math.max(previous?.window === window ? previous.batch + 1 : 0, recorded?.windowStart === input.windowStart ? recorded.files.length : 0);
         heartbeat({ batch: 0, rows: 0, uploadedBytes: 0 });
         const written = await writeWindow(db, rows, {
           s3, bucket: input.destination.bucket, prefix: input.spec.prefix, format: input.spec.format, sourceId: input.spec.sourceId,
           encryption: input.destination.encryption, maxFileBytes: input.spec.maxFileBytes, tempDir: settings.dataDir,
-        }, input.windowStart, heartbeat);
+        }, input.windowStart, heartbeat, knownBatches);
         await saveExportLedgerEntry(db, {
-          exportKey: exportKeyOf(input.destination, input.spec), windowStart: input.windowStart, files: written.files,
+          exportKey, windowStart: input.windowStart, files: written.files,
           rows: written.rows, bytes: written.bytes, checksum: written.checksum, fingerprint: written.fingerprint, runId: input.runId,
         });
         return {

@@ -2,10 +2,21 @@ import { AbortMultipartUploadCommand, DeleteObjectsCommand, ListMultipartUploads
 import { describeS3Error } from '../s3/classify-s3-error';
 
 /**
- * Aborts every multipart upload still open under `prefix` (one a killed worker left behind).
- * Returns how many, or undefined when the listing is denied (s3:ListBucketMultipartUploads).
+ * Aborts every multipart upload still open under each of `prefixes` (one a killed worker left
+ * behind). Returns how many, or undefined when the listing is denied (s3:ListBucketMultipartUploads).
+ * MinIO lists the uploads of one exact key only, so callers pass the keys they may have used too.
  */
-export async function abortOpenUploads(s3: S3Client, bucket: string, prefix: string): Promise<number | undefined> {
+export async function abortOpenUploads(s3: S3Client, bucket: string, ...prefixes: string[]): Promise<number | undefined> {
+  let aborted = 0;
+  for (const prefix of new Set(prefixes)) {
+    const n = await abortOpenUploadsUnder(s3, bucket, prefix);
+    if (n === undefined) return undefined;
+    aborted += n;
+  }
+  return aborted;
+}
+
+async function abortOpenUploadsUnder(s3: S3Client, bucket: string, prefix: string): Promise<number | undefined> {
   let aborted = 0;
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;

@@ -131,12 +131,16 @@ async function writeParquet(db: DuckDBConnection, rows: ExportRows, target: Wind
 
 /**
  * Exports one hourly window: aborts uploads a killed attempt left open under the window's
- * prefix, writes the window's rows as batch files 0, 1, ... (deterministic keys, so a re-run
+ * prefix (and under the keys of its first `knownBatches` batches), writes the window's rows as batch files 0, 1, ... (deterministic keys, so a re-run
  * overwrites them), then deletes higher-numbered batches an earlier run of the window left.
  */
-export async function writeWindow(db: DuckDBConnection, rows: ExportRows, target: WindowTarget, windowStart: number, onProgress: Progress): Promise<WrittenWindow> {
+export async function writeWindow(
+  db: DuckDBConnection, rows: ExportRows, target: WindowTarget, windowStart: number, onProgress: Progress, knownBatches: number,
+): Promise<WrittenWindow> {
   const windowPrefix = windowKeyPrefix(target.prefix, target.format, target.sourceId, windowStart);
-  const abortedUploads = await abortOpenUploads(target.s3, target.bucket, windowPrefix);
+  // The window's prefix finds every open upload on AWS; MinIO needs the exact keys an earlier attempt may have used.
+  const batchKeys = Array.from({ length: knownBatches + 1 }, (_, batch) => exportObjectKey(target.prefix, target.format, target.sourceId, windowStart, batch));
+  const abortedUploads = await abortOpenUploads(target.s3, target.bucket, windowPrefix, ...batchKeys);
   const { files, fingerprint } = target.format === 'segment'
     ? await writeNdjson(db, rows, target, windowStart, onProgress)
     : await writeParquet(db, rows, target, windowStart, onProgress);
