@@ -2,7 +2,7 @@ import type { DestinationConnection } from '../../src/shared/connection';
 import { HOUR_MS, windowLabel, windowsBetween, windowStartOf } from '../../src/shared/export/export-layout';
 import type { PlannedWindow } from '../../src/shared/export/export-input';
 import { exportKeyOf, type ExportSpec } from '../../src/shared/export/export-spec';
-import { destinationState } from '../../src/catalog/destination-store';
+import { destinationState, locationConflict } from '../../src/catalog/destination-store';
 import { exportLedger, lastExportedWindow } from '../../src/catalog/export-ledger-store';
 import { ensureBookkeepingTables } from '../../src/warehouse/bookkeeping-tables';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
@@ -44,6 +44,13 @@ export function createPlanExport({ settings }: ActivityDeps) {
         const state = await destinationState(db, input.destination.name);
         if (!state.enabled) {
           return { enabled: false, disabledReason: `destination "${input.destination.name}" is disabled${state.reason ? ` (${state.reason})` : ''}`, windows: [] };
+        }
+        const conflict = await locationConflict(db, input.destination.name);
+        if (conflict) {
+          return {
+            enabled: false, windows: [],
+            disabledReason: `refused: destinations "${input.destination.name}" and "${conflict.other}" are both enabled writing ${conflict.location}; their files would overwrite each other: disable one`,
+          };
         }
       }
       const rows = await exportRows(db, input.spec.table, input.spec.timeColumn);

@@ -33,6 +33,19 @@ export async function destinationState(db: DuckDBConnection, name: string): Prom
   return row ? { name, enabled: row.enabled, reason: row.reason, updatedAt: row.updated_at } : { name, enabled: true, reason: null, updatedAt: null };
 }
 
+/** Another enabled destination that writes where `name` writes, if any (then neither may export on schedule). */
+export async function locationConflict(db: DuckDBConnection, name: string): Promise<{ other: string; location: string } | undefined> {
+  const destinations = (await listConnections(db)).filter((c) => c.direction === 'destination');
+  const self = destinations.find((c) => c.name === name);
+  if (!self) return undefined;
+  const location = destinationLocation(self);
+  for (const other of destinations) {
+    if (other.name === name || destinationLocation(other) !== location) continue;
+    if ((await destinationState(db, other.name)).enabled) return { other: other.name, location };
+  }
+  return undefined;
+}
+
 /**
  * Sets destinations enabled or disabled together (a migration's handover is one change).
  * Disables apply first; then every destination left enabled must write a location of its own.
