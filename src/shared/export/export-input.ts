@@ -15,8 +15,9 @@ export const IsoHour = z.string().transform((value, ctx) => {
 
 /** Which hourly windows to export: a range [from, to), or "scheduled" (the window that just closed, missed ones, late rows). */
 export const WindowSelection = z.union([
-  z.literal('scheduled'),
+  // The object first: a wrong range reports its own field, not "expected scheduled".
   z.object({ from: IsoHour, to: IsoHour }).strict().refine((r) => r.from < r.to, 'the range\'s "from" must come before its "to" ("to" is exclusive)'),
+  z.literal('scheduled'),
 ], { error: 'windows must be "scheduled" or {"from": "2025-06-01T00", "to": "2025-06-02T00"} (UTC hours, "to" exclusive)' });
 
 const SourceId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, "_" and "-" only (it becomes a folder name)');
