@@ -64,7 +64,7 @@ async function writeNdjson(db: DuckDBConnection, rows: ExportRows, target: Windo
     for await (const chunk of result.yieldRowObjectJs()) {
       for (const row of chunk) {
         current ??= new GzipLinesSpool(path.join(dir, `batch-${files.length}.gz`));
-        await current.write(rows.kind === 'events' ? segmentMessageLine(row as unknown as EventRow) : String(row.line));
+        await current.write(rows.kind === 'events' ? segmentMessageLine(row as unknown as EventRow) : row.line as string);
         count += 1;
         xor ^= BigInt(row.row_hash as bigint);
         if (current.rawBytes >= target.maxFileBytes) {

@@ -23,7 +23,7 @@ describe('export round trip', () => {
     expect(exported.totals).toMatchObject({ windows: 4, rows: 41, files: 2 });
 
     // The same bucket and prefix as a source: discovery finds Segment's layout, one table per source id.
-    await discover({ ...env, source: (o = {}) => env.source({ prefix: 'rt', ...o }) } as TestEnv);
+    await discover({ ...env, source: (o = {}) => env.source({ prefix: 'rt', ...o }) });
     const [table] = await warehouse<{ name: string; layout: string; format: string }>(env,
       "SELECT name, descriptor->>'layout' AS layout, descriptor->>'format' AS format FROM s3bridge.discovered_tables");
     expect(table).toEqual({ name: 'events', layout: 'segment-logs', format: 'ndjson.gz' });

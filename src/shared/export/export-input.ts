@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ConnectionRef } from '../connection';
-import { HOUR_MS } from './export-layout';
 
 /** An hour boundary: `2025-06-01` (midnight), `2025-06-01T13`, `2025-06-01T13:00`, `2025-06-01T13:00:00Z`... (UTC). */
 export const IsoHour = z.string().transform((value, ctx) => {
