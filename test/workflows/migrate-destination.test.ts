@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { accessStatements } from '../../src/shared/policies/connection-policies';
 import { policyDocument } from '../../src/shared/policies/policy-document';
 import { destinationState, setDestinationStates } from '../../src/catalog/destination-store';
@@ -65,6 +67,11 @@ describe('migrateDestination', () => {
     // A scheduled export of the old destination now skips: the catalog says it is disabled.
     const scheduled = await env.s3bridge.exportTable({ destination: old.name, asOf: '2025-10-01T12' });
     expect(scheduled.status).toBe('skipped');
+    // The migration and its child export replay deterministically from their histories.
+    const bundle = { workflowBundle: { code: readFileSync(inject('workflowBundlePath'), 'utf8') } };
+    const id = env.s3bridge.migrationWorkflowId(old.name, fresh.name);
+    await Worker.runReplayHistory(bundle, await env.temporal.workflow.getHandle(id).fetchHistory(), id);
+    await Worker.runReplayHistory(bundle, await env.temporal.workflow.getHandle(`${id}-test-export`).fetchHistory(), `${id}-test-export`);
   });
 
   it('rolls back when the new destination lacks s3:PutObject: the old one stays enabled, no test object is left, the report says why', async () => {
@@ -117,6 +124,17 @@ describe('migrateDestination', () => {
     expect(report).toMatchObject({ status: 'rolled-back', step: 'rolled-back', reason: 'overlap: aborted: changed our mind' });
     expect([await enabled(old.name), await enabled(fresh.name)]).toEqual([true, false]);
     expect(await bucketKeys(env, env.bucket, 'abort-new/segment-logs/test/')).toEqual([]);
+  });
+
+  it('hands over in one change, without an overlap, when the new destination writes the old one\'s location (keys to a role)', async () => {
+    const old = await activeDestination(env, destination(env, { name: `keys-${env.id}`, prefix: 'handover' }));
+    const role = destination(env, { name: `role-${env.id}`, prefix: 'handover', auth: { type: 'static-keys', accessKeyId: 'env:MINIO_ROOT_USER', secretAccessKey: 'env:MINIO_ROOT_PASSWORD' } });
+    await withWarehouse(env.settings, (db) => saveConnection(db, role));
+    const report = await env.s3bridge.migrateDestination({ from: old.name, to: role.name, windows: WINDOWS, overlap: '1 hour' });
+    expect(report.status, report.reason).toBe('completed');
+    expect(report.findings.map((f) => f.split(':')[0])).toEqual(['validate', 'test-export', 'verify-test', 'switch', 'verify-new', 'cleanup']);
+    expect([await enabled(old.name), await enabled(role.name)]).toEqual([false, true]);
+    expect(await bucketKeys(env, env.bucket, 'handover/segment-logs/test/')).toEqual([]);
   });
 
   it('refuses two enabled destinations writing the same location', async () => {
