@@ -1,5 +1,5 @@
 import {
-  ApplicationFailure, ChildWorkflowFailure, condition, executeChild, proxyActivities, setHandler, workflowInfo,
+  ApplicationFailure, condition, executeChild, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { Activities } from '../activities';
@@ -161,7 +161,8 @@ export async function migrateDestination(rawInput: MigrateDestinationInput): Pro
     report.status = 'completed';
     return report;
   } catch (error) {
-    const reason = error instanceof MigrationStopped ? error.message : error instanceof ChildWorkflowFailure ? innermost(error) : innermost(error);
+    // A child's or an activity's own message sits under the failures that wrap it.
+    const reason = error instanceof MigrationStopped ? error.message : innermost(error);
     const failedStep = report.step;
     report.step = 'rolling-back';
     report.reason = `${failedStep}: ${reason}`;

@@ -7,7 +7,7 @@ import { activeDestination, bucketKeys, destination, readMessages, seedBulkEvent
 
 let env: TestEnv;
 let child: ChildProcess | undefined;
-const ROWS = 100_000;
+const ROWS = 70_000;
 
 /** Starts a worker in a child process with the test's settings and waits until it polls. */
 async function startWorkerProcess(): Promise<ChildProcess> {
