@@ -14,7 +14,7 @@ export const EXPORT_SOURCE_INVALID = 'ExportSourceInvalid';
  */
 export interface ExportRows {
   kind: 'events' | 'raw';
-  /** Columns: events: message_id, event, user_id, anonymous_id, properties, unit_ids, value, connection, source_table, source_key, ts_ms, received_ms, ts, received_at, row_hash; raw: line, ts_ms, row_hash. */
+  /** Columns: events: message_id, event, user_id, anonymous_id, properties, unit_ids, value, connection, source_table, source_key, ts_ms, received_ms, ts, received_at, row_hash, line; raw: line, ts_ms, row_hash. */
   sql: string;
   /** One row per hourly window that has rows: w (unix ms), n, x (XOR of row hashes). */
   fingerprintSql: string;
@@ -32,6 +32,23 @@ function instantExpression(column: string, type: string): string {
   if (type === 'DATE') return `timezone('UTC', CAST(${c} AS TIMESTAMP))`;
   return fail(`time column "${column}" is ${type}; export windows need a TIMESTAMP, TIMESTAMPTZ or DATE column (set timeColumn)`);
 }
+
+const iso = (column: string) => `strftime(${column} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`;
+const field = (name: string, column: string) => `CASE WHEN ${column} IS NULL THEN '' ELSE ',"${name}":' || to_json(${column})::VARCHAR END`;
+
+/**
+ * A Segment spec "track" message as one NDJSON line, built by DuckDB (vectorized; JS only
+ * streams the text). Fields the warehouse lacks are omitted, never invented: userId and
+ * anonymousId when empty, receivedAt when the row has no load record. properties and the unit
+ * IDs are the warehouse's JSON, copied as is; the Statsig-style value and the row's lineage go
+ * under context.s3bridge. Timestamps have millisecond precision, like Segment's.
+ */
+const SEGMENT_LINE = `'{"type":"track"' || ${field('event', 'event')} || ${field('userId', 'user_id')} || ${field('anonymousId', 'anonymous_id')}
+  || ',"properties":' || properties || ',"context":{"s3bridge":{"unitIds":' || unit_ids
+  || ${field('value', '"value"')} || ${field('connection', 'connection')} || ${field('table', 'source_table')} || ${field('sourceKey', 'source_key')} || '}}'
+  || ',"timestamp":"' || ${iso('ts')} || '"'
+  || CASE WHEN received_at IS NULL THEN '' ELSE ',"receivedAt":"' || ${iso('received_at')} || '"' END
+  || ',"messageId":"' || message_id || '"}'`;
 
 const WINDOW_FILTER = (instant: string) => `${instant} >= to_timestamp($from / 1000) AND ${instant} < to_timestamp($to / 1000)`;
 
@@ -59,14 +76,16 @@ export async function exportRows(db: DuckDBConnection, table: string, timeColumn
       ), loads AS (
         SELECT load_id, min(loaded_at) AS loaded_at FROM s3bridge.load_ledger GROUP BY load_id
       )
-      SELECT CASE WHEN __n = 1 THEN __h ELSE __h || '-' || __n END AS message_id,
+      SELECT *, ${SEGMENT_LINE} AS line FROM (
+        SELECT CASE WHEN __n = 1 THEN __h ELSE __h || '-' || __n END AS message_id,
         event_name AS event, user_id,
         COALESCE(json_extract_string(unit_ids, '$.anonymousId'), json_extract_string(unit_ids, '$.anonymousID')) AS anonymous_id,
         COALESCE(properties, '{}')::VARCHAR AS properties, COALESCE(unit_ids, '{}')::VARCHAR AS unit_ids, "value",
         _connection AS connection, _table AS source_table, _source_key AS source_key,
         epoch_ms(__instant) AS ts_ms, epoch_ms(loads.loaded_at) AS received_ms, __instant AS ts, loads.loaded_at AS received_at,
         hash(CASE WHEN __n = 1 THEN __h ELSE __h || '-' || __n END) AS row_hash
-      FROM numbered LEFT JOIN loads ON loads.load_id = numbered._load_id`;
+      FROM numbered LEFT JOIN loads ON loads.load_id = numbered._load_id
+      ) m`;
   } else {
     const fields = columns.filter((c) => c.name !== '_load_id').map((c) => `${quoteLiteral(c.name)}: ${quoteIdentifier(c.name)}`).join(', ');
     sql = `SELECT line, ts_ms, hash(line) AS row_hash FROM (

@@ -3,7 +3,6 @@ import { batchOfKey, dayFolder, exportObjectKey, testPrefixOf, windowKeyPrefix, 
 import { ExportInput } from '../../../src/shared/export/export-input';
 import { MigrateDestinationInput } from '../../../src/shared/export/migration';
 import { formatZodIssues } from '../../../src/shared/input-errors';
-import { segmentMessageLine } from '../../../src/export/segment-message';
 
 const W = Date.parse('2025-06-01T13:00:00Z');
 
@@ -50,19 +49,5 @@ describe('export inputs', () => {
     expect(formatZodIssues(bad.error!)).toContain('overlap: expected a duration such as "1 hour", "90s" or "5 seconds"');
     const same = MigrateDestinationInput.safeParse({ from: 'a', to: 'a' });
     expect(formatZodIssues(same.error!)).toBe('to: "from" and "to" must be different destinations');
-  });
-});
-
-describe('segmentMessageLine', () => {
-  it('writes a Segment track message, omitting what the warehouse lacks', () => {
-    const line = segmentMessageLine({
-      message_id: 'm1', event: 'Signed "Up"', user_id: null, anonymous_id: 'a1', properties: '{"plan":"pro"}', unit_ids: '{"anonymousID":"a1"}',
-      value: null, connection: 'shop', source_table: 'clicks', source_key: 'k', ts_ms: BigInt(W), received_ms: null,
-    });
-    expect(JSON.parse(line)).toEqual({
-      type: 'track', event: 'Signed "Up"', anonymousId: 'a1', properties: { plan: 'pro' },
-      context: { s3bridge: { unitIds: { anonymousID: 'a1' }, connection: 'shop', table: 'clicks', sourceKey: 'k' } },
-      timestamp: '2025-06-01T13:00:00.000Z', messageId: 'm1',
-    });
   });
 });
