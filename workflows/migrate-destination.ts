@@ -104,6 +104,10 @@ export async function migrateDestination(rawInput: MigrateDestinationInput): Pro
     const testInput = exportOf(testPrefix);
     const testExport = await executeChild(exportTable, { workflowId: `${workflowId}-test-export`, args: [testInput] });
     if (testExport.status !== 'exported') throw new MigrationStopped(`the test export failed: ${testExport.windows.find((w) => w.error)?.error ?? testExport.note ?? testExport.status}`);
+    if (testExport.totals.rows === 0) {
+      // Segment's guide continues only once the test folder receives data: an empty export proves nothing.
+      throw new MigrationStopped(`the test windows (${new Date(range.from).toISOString()} to ${new Date(range.to).toISOString()}) hold no events, so nothing would show that the new destination receives data: give "windows" with events`);
+    }
     find(`${testExport.totals.rows} row(s) in ${testExport.totals.files} file(s) written under ${report.testPrefix}/segment-logs/`);
 
     await enter('verify-test');

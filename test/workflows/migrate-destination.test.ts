@@ -137,6 +137,16 @@ describe('migrateDestination', () => {
     expect(await bucketKeys(env, env.bucket, 'handover/segment-logs/test/')).toEqual([]);
   });
 
+  it('rolls back when the test windows hold no events: an empty test folder proves nothing', async () => {
+    const { old, fresh } = await pair('empty');
+    const report = await env.s3bridge.migrateDestination({ from: old.name, to: fresh.name, windows: { from: '2025-10-02T00', to: '2025-10-02T01' }, overlap: '1 second' });
+    expect(report).toMatchObject({
+      status: 'rolled-back',
+      reason: 'test-export: the test windows (2025-10-02T00:00:00.000Z to 2025-10-02T01:00:00.000Z) hold no events, so nothing would show that the new destination receives data: give "windows" with events',
+    });
+    expect([await enabled(old.name), await enabled(fresh.name)]).toEqual([true, false]);
+  });
+
   it('refuses two enabled destinations writing the same location', async () => {
     const a = await activeDestination(env, destination(env, { name: `same-a-${env.id}`, prefix: 'same' }));
     const b = destination(env, { name: `same-b-${env.id}`, prefix: 'same' });
