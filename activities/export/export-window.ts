@@ -3,9 +3,6 @@ import type { DestinationConnection } from '../../src/shared/connection';
 import { windowLabel } from '../../src/shared/export/export-layout';
 import type { WindowReport } from '../../src/shared/export/export-input';
 import { exportKeyOf, type ExportSpec } from '../../src/shared/export/export-spec';
-import { exportLedger, saveExportLedgerEntry } from '../../src/catalog/export-ledger-store';
-import { ensureBookkeepingTables } from '../../src/warehouse/bookkeeping-tables';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { exportRows } from '../../src/export/export-rows';
 import { writeWindow } from '../../src/export/write-window';
 import { toS3Failure } from '../../src/s3/classify-s3-error';
@@ -28,7 +25,7 @@ export interface ExportProgress {
   uploadedBytes: number;
 }
 
-export function createExportWindow({ settings }: ActivityDeps) {
+export function createExportWindow({ settings, catalog, sink }: ActivityDeps) {
   /**
    * Exports one hourly window to the destination and records it in the export ledger. Idempotent:
    * a retry (or a re-run) aborts the uploads an earlier attempt left open, overwrites the same
@@ -38,22 +35,21 @@ export function createExportWindow({ settings }: ActivityDeps) {
     const s3 = await destinationS3(input.destination);
     const window = windowLabel(input.windowStart);
     try {
-      return await withWarehouse(settings, async (db) => {
-        await ensureBookkeepingTables(db);
+      return await sink.read(async (db) => {
         await db.run("SET SESSION TimeZone = 'UTC'");
         const rows = await exportRows(db, input.spec.table, input.spec.timeColumn);
         const heartbeat = (p: Omit<ExportProgress, 'window'>) => Context.current().heartbeat({ window, ...p } satisfies ExportProgress);
         // How many batches an earlier attempt (its last heartbeat) or run (the ledger) may have started: their uploads are aborted first.
         const previous = Context.current().info.heartbeatDetails as ExportProgress | undefined;
         const exportKey = exportKeyOf(input.destination, input.spec);
-        const [recorded] = await exportLedger(db, exportKey, input.windowStart);
+        const [recorded] = await catalog.exportLedger(exportKey, input.windowStart);
         const knownBatches = Math.max(previous?.window === window ? previous.batch + 1 : 0, recorded?.windowStart === input.windowStart ? recorded.files.length : 0);
         heartbeat({ batch: 0, rows: 0, uploadedBytes: 0 });
         const written = await writeWindow(db, rows, {
           s3, bucket: input.destination.bucket, prefix: input.spec.prefix, format: input.spec.format, sourceId: input.spec.sourceId,
           encryption: input.destination.encryption, maxFileBytes: input.spec.maxFileBytes, tempDir: settings.dataDir,
         }, input.windowStart, heartbeat, knownBatches);
-        await saveExportLedgerEntry(db, {
+        await catalog.saveExportLedgerEntry({
           exportKey, windowStart: input.windowStart, files: written.files,
           rows: written.rows, bytes: written.bytes, checksum: written.checksum, fingerprint: written.fingerprint, runId: input.runId,
         });

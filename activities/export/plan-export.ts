@@ -2,10 +2,6 @@ import type { DestinationConnection } from '../../src/shared/connection';
 import { HOUR_MS, windowLabel, windowsBetween, windowStartOf } from '../../src/shared/export/export-layout';
 import type { PlannedWindow } from '../../src/shared/export/export-input';
 import { exportKeyOf, type ExportSpec } from '../../src/shared/export/export-spec';
-import { destinationState, locationConflict } from '../../src/catalog/destination-store';
-import { exportLedger, lastExportedWindow } from '../../src/catalog/export-ledger-store';
-import { ensureBookkeepingTables } from '../../src/warehouse/bookkeeping-tables';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { queryRows } from '../../src/duckdb/query-rows';
 import { exportRows } from '../../src/export/export-rows';
 import { fingerprintOf } from '../../src/export/write-window';
@@ -29,7 +25,7 @@ export interface ExportPlan {
   note?: string;
 }
 
-export function createPlanExport({ settings }: ActivityDeps) {
+export function createPlanExport({ catalog, sink }: ActivityDeps) {
   /**
    * Plans an export's windows. A range: every hour in it. Scheduled: the window that just
    * closed, every window missed since the ledger's newest (in order, at most maxCatchupWindows),
@@ -37,15 +33,14 @@ export function createPlanExport({ settings }: ActivityDeps) {
    * its fingerprint in the ledger differs from the warehouse's now).
    */
   return async function planExport(input: PlanExportInput): Promise<ExportPlan> {
-    return withWarehouse(settings, async (db) => {
-      await ensureBookkeepingTables(db);
+    return sink.read(async (db) => {
       await db.run("SET SESSION TimeZone = 'UTC'");
       if (input.requireEnabled) {
-        const state = await destinationState(db, input.destination.name);
+        const state = await catalog.destinationState(input.destination.name);
         if (!state.enabled) {
           return { enabled: false, disabledReason: `destination "${input.destination.name}" is disabled${state.reason ? ` (${state.reason})` : ''}`, windows: [] };
         }
-        const conflict = await locationConflict(db, input.destination.name);
+        const conflict = await catalog.locationConflict(input.destination.name);
         if (conflict) {
           return {
             enabled: false, windows: [],
@@ -60,7 +55,7 @@ export function createPlanExport({ settings }: ActivityDeps) {
       const exportKey = exportKeyOf(input.destination, input.spec);
       const closedEnd = windowStartOf(input.nowMs);
       const justClosed = closedEnd - HOUR_MS;
-      const last = await lastExportedWindow(db, exportKey);
+      const last = await catalog.lastExportedWindow(exportKey);
       const planned = new Map<number, string>();
       let note: string | undefined;
       let missed = last === undefined ? [justClosed] : windowsBetween(last + HOUR_MS, closedEnd);
@@ -71,7 +66,7 @@ export function createPlanExport({ settings }: ActivityDeps) {
       }
       for (const w of missed) planned.set(w, w === justClosed ? 'scheduled' : 'missed');
       const lookbackFrom = closedEnd - input.lookbackHours * HOUR_MS;
-      const exported = await exportLedger(db, exportKey, lookbackFrom);
+      const exported = await catalog.exportLedger(exportKey, lookbackFrom);
       if (exported.length > 0) {
         const now = await queryRows<{ w: bigint; n: bigint; x: bigint }>(db, rows.fingerprintSql, { from: lookbackFrom, to: closedEnd });
         const current = new Map(now.map((r) => [Number(r.w), fingerprintOf(Number(r.n), r.x)]));

@@ -2,8 +2,6 @@ import type { DestinationConnection } from '../../src/shared/connection';
 import { HOUR_MS, windowLabel } from '../../src/shared/export/export-layout';
 import type { ExportSpec } from '../../src/shared/export/export-spec';
 import type { WindowVerification } from '../../src/shared/export/migration';
-import { ensureBookkeepingTables } from '../../src/warehouse/bookkeeping-tables';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { queryRows } from '../../src/duckdb/query-rows';
 import { exportRows } from '../../src/export/export-rows';
 import { readBackWindow } from '../../src/export/read-export';
@@ -16,7 +14,7 @@ export interface VerifyExportInput {
   windows: number[];
 }
 
-export function createVerifyExport({ settings }: ActivityDeps) {
+export function createVerifyExport({ sink }: ActivityDeps) {
   /**
    * Reads the exported windows back from the destination as a consumer would and compares
    * them with the warehouse: every expected row present exactly once, nothing else.
@@ -24,8 +22,7 @@ export function createVerifyExport({ settings }: ActivityDeps) {
   return async function verifyExport(input: VerifyExportInput): Promise<WindowVerification[]> {
     const s3 = await destinationS3(input.destination);
     try {
-      return await withWarehouse(settings, async (db) => {
-        await ensureBookkeepingTables(db);
+      return await sink.read(async (db) => {
         await db.run("SET SESSION TimeZone = 'UTC'");
         const rows = await exportRows(db, input.spec.table, input.spec.timeColumn);
         const idColumn = rows.kind === 'events' ? 'message_id' : 'line';

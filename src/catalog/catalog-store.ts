@@ -4,6 +4,8 @@ import type { DiscoveryReport } from '../shared/discovery/discovery-report';
 import type { ValidationReport } from '../shared/validation/validation-report';
 import type { StoredConnectionStatus } from './connection-status-store';
 import type { StagedResult, TableCandidate } from './discovery-staging-store';
+import type { DestinationState } from './destination-store';
+import type { ExportLedgerEntry } from './export-ledger-store';
 
 /**
  * s3bridge's own catalog: connections, their statuses, discovered tables and their drift,
@@ -40,6 +42,18 @@ export interface CatalogStore {
   saveDiscoveryReport(report: DiscoveryReport): Promise<void>;
   findDiscoveryReport(discoveryId: string): Promise<DiscoveryReport | undefined>;
   listDiscoveryReports(connection: string, limit?: number): Promise<DiscoveryReport[]>;
+
+  /** A destination's state (enabled unless disabled explicitly). */
+  destinationState(name: string): Promise<DestinationState>;
+  /** Another enabled destination writing where `name` writes, if any. */
+  locationConflict(name: string): Promise<{ other: string; location: string } | undefined>;
+  /** Enables and disables destinations together; refuses two enabled destinations writing one location. */
+  setDestinationStates(changes: { name: string; enabled: boolean; reason: string }[]): Promise<void>;
+
+  exportLedger(exportKey: string, fromMs?: number): Promise<ExportLedgerEntry[]>;
+  lastExportedWindow(exportKey: string): Promise<number | undefined>;
+  saveExportLedgerEntry(entry: ExportLedgerEntry): Promise<void>;
+  deleteExportLedger(keyPrefix: string): Promise<void>;
 
   /**
    * Runs `fn` with the store held open on one connection, each call committing on its own (a

@@ -13,6 +13,8 @@ import {
   clearStaging, readCandidates, readStagedResults, stageCandidates, stageResult, type StagedResult, type TableCandidate,
 } from './discovery-staging-store';
 import { findDiscoveryReport, listDiscoveryReports, saveDiscoveryReport } from './discovery-run-store';
+import { destinationState, locationConflict, setDestinationStates } from './destination-store';
+import { deleteExportLedger, exportLedger, lastExportedWindow, saveExportLedgerEntry, type ExportLedgerEntry } from './export-ledger-store';
 
 /** Runs `fn` on a DuckDB connection whose default catalog holds s3bridge's catalog tables. */
 export type WithCatalogDb = <T>(fn: (db: DuckDBConnection) => Promise<T>) => Promise<T>;
@@ -60,6 +62,15 @@ export class SqlCatalogStore implements CatalogStore {
   saveDiscoveryReport(report: DiscoveryReport) { return this.use((db) => saveDiscoveryReport(db, report)); }
   findDiscoveryReport(discoveryId: string) { return this.use((db) => findDiscoveryReport(db, discoveryId)); }
   listDiscoveryReports(connection: string, limit?: number) { return this.use((db) => listDiscoveryReports(db, connection, limit)); }
+
+  destinationState(name: string) { return this.use((db) => destinationState(db, name)); }
+  locationConflict(name: string) { return this.use((db) => locationConflict(db, name)); }
+  setDestinationStates(changes: { name: string; enabled: boolean; reason: string }[]) { return this.use((db) => setDestinationStates(db, changes)); }
+
+  exportLedger(exportKey: string, fromMs?: number) { return this.use((db) => exportLedger(db, exportKey, fromMs)); }
+  lastExportedWindow(exportKey: string) { return this.use((db) => lastExportedWindow(db, exportKey)); }
+  saveExportLedgerEntry(entry: ExportLedgerEntry) { return this.use((db) => saveExportLedgerEntry(db, entry)); }
+  deleteExportLedger(keyPrefix: string) { return this.use((db) => deleteExportLedger(db, keyPrefix)); }
 
   session<T>(fn: (catalog: SqlCatalogStore) => Promise<T>): Promise<T> {
     return this.withDb((db) => fn(new SqlCatalogStore((inner) => inner(db), this.inTransaction)));

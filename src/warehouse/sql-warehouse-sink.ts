@@ -75,6 +75,10 @@ export class SqlWarehouseSink implements WarehouseSink {
     return this.use((db) => readTargetColumns(db, target));
   }
 
+  read<T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.use(fn);
+  }
+
   replaceUnit(staged: StagedUnit): Promise<ReplaceResult> {
     const { retry = (f) => f() } = this.options;
     return serialized(this.options.writeKey, () => retry(() => this.use((db) => inTransaction(db, async () => {

@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnSchema } from '../shared/catalog/discovered-table';
 import type { SourceFile } from '../import/source-file';
 import type { TargetTable } from './target-table';
@@ -68,4 +69,9 @@ export interface WarehouseSink {
   /** The warehouse table's columns, or undefined before its first load. */
   targetColumns(target: TargetTable): Promise<ColumnSchema[] | undefined>;
   replaceUnit(staged: StagedUnit): Promise<ReplaceResult>;
+  /**
+   * Runs `fn` on a connection whose default catalog is the warehouse (its tables by their
+   * schema-qualified names), for reads: export builds its lines from warehouse rows in SQL.
+   */
+  read<T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T>;
 }

@@ -1,7 +1,6 @@
 import { createTemporalClient } from '../../client/create-client';
 import { S3BridgeClient } from '../../client/s3bridge-client';
-import { setDestinationStates } from '../../catalog/destination-store';
-import { withWarehouse } from '../../warehouse/embedded-database';
+import { withCatalog } from '../with-catalog';
 import { UsageError, type CliCommand } from '../command';
 import { EXPORT_USAGE, exportInputFromArgs, formatExportReport } from '../export-args';
 
@@ -19,7 +18,7 @@ export const exportCommand: CliCommand = {
     if (sub === 'enable' || sub === 'disable') {
       const [name, flag, reason] = rest;
       if (!name) throw new UsageError('missing the destination name');
-      await withWarehouse(settings, (db) => setDestinationStates(db, [{ name, enabled: sub === 'enable', reason: flag === '--reason' && reason ? reason : `${sub}d by the CLI` }]));
+      await withCatalog(settings, (catalog) => catalog.setDestinationStates([{ name, enabled: sub === 'enable', reason: flag === '--reason' && reason ? reason : `${sub}d by the CLI` }]));
       console.log(`destination "${name}" ${sub}d`);
       return;
     }
