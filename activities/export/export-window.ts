@@ -36,7 +36,6 @@ export function createExportWindow({ settings, catalog, sink }: ActivityDeps) {
     const window = windowLabel(input.windowStart);
     try {
       return await sink.read(async (db) => {
-        await db.run("SET SESSION TimeZone = 'UTC'");
         const rows = await exportRows(db, input.spec.table, input.spec.timeColumn);
         const heartbeat = (p: Omit<ExportProgress, 'window'>) => Context.current().heartbeat({ window, ...p } satisfies ExportProgress);
         // How many batches an earlier attempt (its last heartbeat) or run (the ledger) may have started: their uploads are aborted first.

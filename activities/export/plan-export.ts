@@ -34,7 +34,6 @@ export function createPlanExport({ catalog, sink }: ActivityDeps) {
    */
   return async function planExport(input: PlanExportInput): Promise<ExportPlan> {
     return sink.read(async (db) => {
-      await db.run("SET SESSION TimeZone = 'UTC'");
       if (input.requireEnabled) {
         const state = await catalog.destinationState(input.destination.name);
         if (!state.enabled) {

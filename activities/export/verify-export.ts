@@ -23,7 +23,6 @@ export function createVerifyExport({ sink }: ActivityDeps) {
     const s3 = await destinationS3(input.destination);
     try {
       return await sink.read(async (db) => {
-        await db.run("SET SESSION TimeZone = 'UTC'");
         const rows = await exportRows(db, input.spec.table, input.spec.timeColumn);
         const idColumn = rows.kind === 'events' ? 'message_id' : 'line';
         const results: WindowVerification[] = [];

@@ -21,6 +21,8 @@ async function openLocked(settings: Settings, file: string): Promise<OpenDuckDB>
   try {
     const db = await opened.instance.connect();
     try {
+      // Export windows and day boundaries are UTC; set before the configuration is locked.
+      await db.run("SET GLOBAL TimeZone = 'UTC'");
       await lockDown(db, [`${settings.dataDir}/`]);
     } finally {
       db.closeSync();
