@@ -10,6 +10,7 @@ import { createCommitDiscovery } from './discovery/commit-discovery';
 import { createRecordDriftApproval } from './discovery/record-drift-approval';
 import { createPlanImport } from './import/plan-import';
 import { createLoadDayPartition } from './import/load-day-partition';
+import { createWarehouseMaintenance } from './warehouse/maintain-warehouse';
 
 /** Every activity the worker registers, built from injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     recordDriftApproval: createRecordDriftApproval(deps),
     planImport: createPlanImport(deps),
     loadDayPartition: createLoadDayPartition(deps),
+    ...createWarehouseMaintenance(deps),
   };
 }
 

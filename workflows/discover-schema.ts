@@ -6,6 +6,8 @@ import type { DiscoveryProblem } from '../src/shared/discovery/discovery-problem
 import type { DiscoveryReport } from '../src/shared/discovery/discovery-report';
 import { longScan, shortCall } from './activity-options';
 import { discoveryProgressQuery } from './definitions';
+import { tagRun } from './run-attributes';
+import { connectionName } from '../src/shared/connection';
 
 const { resolveConnection } = proxyActivities<Activities>(shortCall);
 const { listSchemaTables, discoverTableBatch, commitDiscovery } = proxyActivities<Activities>(longScan);
@@ -17,6 +19,7 @@ const { listSchemaTables, discoverTableBatch, commitDiscovery } = proxyActivitie
  */
 export async function discoverSchema(rawInput: DiscoverSchemaInput): Promise<DiscoveryReport> {
   const input = parseWorkflowInput(DiscoverSchemaInput, rawInput, 'discoverSchema');
+  tagRun({ connection: connectionName(input.connection), kind: 'discovery' });
   const connection = await resolveConnection({ connection: input.connection });
   if (connection.direction !== 'source') {
     throw ApplicationFailure.create({

@@ -5,3 +5,4 @@ export { discoverSchema } from './discover-schema';
 export { approveTableDrift } from './approve-table-drift';
 export { importTable } from './import-table';
 export { importDay } from './import-day';
+export { queryWarehouse, resetTable, removeConnection } from './maintain-warehouse';

@@ -29,22 +29,39 @@ export class S3BridgeClient {
     readonly workflowIdPrefix = '',
   ) {}
 
-  /** Creates a Temporal Schedule, replacing one with the same ID, so re-running a command updates it. */
+  /**
+   * Creates a Temporal Schedule, or updates the one with the same ID in place, so re-running a
+   * command changes its spec and action while its history, paused state and note survive.
+   */
   private async replaceSchedule<A extends ScheduleOptionsAction>(options: ScheduleOptions<A>): Promise<string> {
-    await this.temporal.schedule.getHandle(options.scheduleId).delete().catch((error: unknown) => {
+    const handle = this.temporal.schedule.getHandle(options.scheduleId);
+    try {
+      await handle.update((previous) => ({
+        ...previous,
+        spec: options.spec,
+        action: options.action,
+        policies: { ...previous.policies, ...options.policies },
+        state: { paused: previous.state.paused, note: previous.state.note },
+      }));
+    } catch (error) {
       if (!(error instanceof ScheduleNotFoundError)) throw error;
-    });
-    await this.temporal.schedule.create(options);
+      await this.temporal.schedule.create(options);
+    }
     return options.scheduleId;
   }
 
-  async checkSetup(input: CheckSetupInput): Promise<CheckSetupResult> {
+  /** Starts the smoke test (list a bucket, read one Parquet object) and returns its handle. */
+  async startCheckSetup(input: CheckSetupInput): Promise<WorkflowHandle<typeof checkSetup>> {
     const parsed = CheckSetupInput.parse(input);
-    return this.temporal.workflow.execute(checkSetup, {
+    return this.temporal.workflow.start(checkSetup, {
       taskQueue: this.settings.taskQueue,
       workflowId: `${this.workflowIdPrefix}check-setup-${connectionName(parsed.connection)}-${randomUUID().slice(0, 8)}`,
       args: [input],
     });
+  }
+
+  async checkSetup(input: CheckSetupInput): Promise<CheckSetupResult> {
+    return (await this.startCheckSetup(input)).result();
   }
 
   /** The ID of a connection's validation workflow: one validation per connection at a time. */
@@ -60,6 +77,7 @@ export class S3BridgeClient {
       workflowId: this.validationWorkflowId(connectionName(parsed.connection)),
       workflowIdConflictPolicy: 'USE_EXISTING',
       args: [input],
+      staticSummary: `validate connection ${connectionName(parsed.connection)}`,
     });
   }
 
@@ -89,7 +107,7 @@ export class S3BridgeClient {
       },
       // A validation still running when the next is due makes the next one pointless.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-      memo: { connection: name },
+      memo: { connection: name, s3bridge: 'validation' },
     });
   }
 
@@ -106,6 +124,7 @@ export class S3BridgeClient {
       workflowId: this.discoveryWorkflowId(connectionName(parsed.connection)),
       workflowIdConflictPolicy: 'USE_EXISTING',
       args: [input],
+      staticSummary: `discover the tables of ${connectionName(parsed.connection)}`,
     });
   }
 
@@ -129,7 +148,7 @@ export class S3BridgeClient {
       },
       // A resync still running when the next is due makes the next one pointless.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-      memo: { connection: parsed.connection },
+      memo: { connection: parsed.connection, s3bridge: 'resync' },
     });
   }
 
@@ -170,6 +189,7 @@ export class S3BridgeClient {
       taskQueue: this.settings.taskQueue,
       workflowId: `${this.importWorkflowId(connectionName(parsed.connection), parsed.table)}${idSuffix}`,
       args: [input],
+      staticSummary: `import ${connectionName(parsed.connection)}/${parsed.table}: ${typeof parsed.days === 'string' ? `${parsed.days} days` : `${parsed.days.from}..${parsed.days.to}`}, ${parsed.mapping.mode} mapping`,
     });
   }
 
@@ -199,16 +219,17 @@ export class S3BridgeClient {
     const scheduleId = this.importWorkflowId(connectionName(parsed.import.connection), table);
     return this.replaceSchedule({
       scheduleId,
-      spec: { calendars: [{ hour: parsed.hour, minute: parsed.minute }] },
+      spec: { calendars: [{ hour: parsed.hour, minute: parsed.minute }], ...(parsed.timezone ? { timezone: parsed.timezone } : {}) },
       action: {
         type: 'startWorkflow',
         workflowType: importTable,
         args: [{ ...input.import, days: 'new-and-changed' }],
         taskQueue: this.settings.taskQueue,
         workflowId: scheduleId,
+        staticSummary: `scheduled import of ${connectionName(parsed.import.connection)}/${table}: new and changed days`,
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: parsed.catchupWindow as Duration },
-      memo: { connection: connectionName(parsed.import.connection), table },
+      memo: { connection: connectionName(parsed.import.connection), table, s3bridge: 'import' },
     });
   }
 }

@@ -1,0 +1,29 @@
+import type { Client } from '@temporalio/client';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { SEARCH_ATTRIBUTE_KEYS } from '../shared/observability/search-attributes';
+
+/** The command that registers s3bridge's search attributes on a server (printed by the worker and the README). */
+export const REGISTER_COMMAND = `temporal operator search-attribute create ${SEARCH_ATTRIBUTE_KEYS.map((k) => `--name ${k.name} --type ${k.type[0]}${k.type.slice(1).toLowerCase()}`).join(' ')}`;
+
+/** s3bridge's search attributes the namespace lacks. */
+export async function missingSearchAttributes(client: Client, namespace: string): Promise<string[]> {
+  const { customAttributes } = await client.connection.operatorService.listSearchAttributes({ namespace });
+  return SEARCH_ATTRIBUTE_KEYS.filter((k) => !customAttributes?.[k.name]).map((k) => k.name);
+}
+
+/**
+ * Registers s3bridge's search attributes where missing (idempotent; needs operator rights,
+ * which Temporal Cloud API keys do not have: there, add them in the Cloud UI or with tcld).
+ */
+export async function registerSearchAttributes(client: Client, namespace: string): Promise<string[]> {
+  const missing = await missingSearchAttributes(client, namespace);
+  if (missing.length === 0) return [];
+  const searchAttributes = Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.filter((k) => missing.includes(k.name)).map((k) => [k.name, encodeSearchAttributeIndexedValueType(k.type)!]));
+  try {
+    await client.connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+  } catch (error) {
+    // Another process registered them at the same moment.
+    if (!/already exists/i.test(String(error))) throw error;
+  }
+  return missing;
+}
