@@ -2,8 +2,10 @@ import type { Client } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { SEARCH_ATTRIBUTE_KEYS } from '../shared/observability/search-attributes';
 
-/** The command that registers s3bridge's search attributes on a server (printed by the worker and the README). */
-export const REGISTER_COMMAND = `temporal operator search-attribute create ${SEARCH_ATTRIBUTE_KEYS.map((k) => `--name ${k.name} --type ${k.type[0]}${k.type.slice(1).toLowerCase()}`).join(' ')}`;
+/** The commands that register s3bridge's search attributes on a server, one per type (printed by the worker; in the README). */
+export const REGISTER_COMMAND = [...new Set(SEARCH_ATTRIBUTE_KEYS.map((k) => k.type))]
+  .map((type) => `temporal operator search-attribute create ${SEARCH_ATTRIBUTE_KEYS.filter((k) => k.type === type).map((k) => `--name ${k.name}`).join(' ')} --type ${type[0]}${type.slice(1).toLowerCase()}`)
+  .join(' && ');
 
 /** s3bridge's search attributes the namespace lacks. */
 export async function missingSearchAttributes(client: Client, namespace: string): Promise<string[]> {

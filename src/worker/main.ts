@@ -16,7 +16,7 @@ async function ensureSearchAttributes(settings: ReturnType<typeof loadSettings>)
     if (process.env.S3BRIDGE_REGISTER_SEARCH_ATTRIBUTES === '1') await registerSearchAttributes(client, settings.temporalNamespace);
     const missing = await missingSearchAttributes(client, settings.temporalNamespace);
     if (missing.length > 0) {
-      throw new Error(`namespace "${settings.temporalNamespace}" lacks s3bridge's search attributes ${missing.join(', ')}; register them once with: ${REGISTER_COMMAND} --namespace ${settings.temporalNamespace}`);
+      throw new Error(`namespace "${settings.temporalNamespace}" lacks s3bridge's search attributes ${missing.join(', ')}; register them once with: ${REGISTER_COMMAND} (add --namespace ${settings.temporalNamespace} to each), or start the worker once with S3BRIDGE_REGISTER_SEARCH_ATTRIBUTES=1`);
     }
   } finally {
     await client.connection.close();
@@ -32,7 +32,8 @@ async function main(): Promise<void> {
     telemetryOptions: settings.metricsAddress ? { metrics: { prometheus: { bindAddress: settings.metricsAddress } } } : {},
   });
   await ensureSearchAttributes(settings);
-  const { worker, nativeConnection } = await createWorker({ settings });
+  // A bundle made at build time (the Docker image) starts faster and cannot drift from the image's code.
+  const { worker, nativeConnection } = await createWorker({ settings, workflowBundlePath: process.env.S3BRIDGE_WORKFLOW_BUNDLE || undefined });
   logger.info('s3bridge worker polling', {
     taskQueue: settings.taskQueue, temporalAddress: settings.temporalAddress, namespace: settings.temporalNamespace,
     ...(settings.metricsAddress ? { metrics: `http://${settings.metricsAddress}/metrics` } : {}),
