@@ -9,7 +9,8 @@ export const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
  * profiles of `temporal.toml` (`TEMPORAL_CONFIG_FILE`), the same settings the Temporal CLI reads.
  */
 export function temporalProfile(env: NodeJS.ProcessEnv = process.env) {
-  const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  // An empty variable counts as unset (compose files pass `${TEMPORAL_API_KEY:-}`); an empty API key would turn TLS on.
+  const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
   const { connectionOptions, namespace } = toClientOptions(loadClientConfigProfile({ overrideEnvVars }));
   return {
     connectionOptions: { ...connectionOptions, address: connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS } as NativeConnectionOptions & { address: string },
