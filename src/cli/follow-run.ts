@@ -83,12 +83,12 @@ export async function waitWithProgress<R>(context: CliContext, handle: WorkflowH
   let done = false;
   void result.finally(() => { done = true; }).catch(() => undefined);
   try {
+    // The first line at once (the plan), then every second while the run goes.
     while (!done) {
-      await Promise.race([result.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000))]);
-      if (done) break;
       const line = (await progress(handle).catch(() => undefined)) ?? '';
-      if (line && line !== last) context.progress(line);
+      if (line && line !== last && !done) context.progress(line);
       last = line || last;
+      await Promise.race([result.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000))]);
     }
   } finally {
     if (last) context.endProgress();

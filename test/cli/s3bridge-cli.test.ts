@@ -8,6 +8,7 @@ import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { ImportReport } from '../../src/shared/import/import-input';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, putTable } from '../support/objects';
+import { days } from '../import/fixtures';
 import { freePort, s3bridgeCli, startWorkerProcess, type CliRun, type WorkerProcess } from '../support/cli-process';
 
 /**
@@ -23,6 +24,7 @@ let dataDir: string;
 let name: string;
 
 const NO_STACK = /^\s+at /m;
+const CLICK_DAYS = 16;
 
 async function cli(...args: string[]): Promise<CliRun> {
   return s3bridgeCli(args, cliEnv);
@@ -51,6 +53,8 @@ beforeAll(async () => {
   for (const [i, day] of ['2025-01-01', '2025-01-02'].entries()) {
     await putTable(env.s3, env.bucket, `events/date=${day}/part-0.parquet`, `SELECT ${i} * 1000 + r AS id, 'view' AS event FROM range(${10 + i}) t(r)`);
   }
+  // Enough days, loaded one at a time, that a detached import is still running when the CLI looks at it.
+  for (const day of days('2025-02-01', CLICK_DAYS)) await putTable(env.s3, env.bucket, `clicks/date=${day}/part-0.parquet`, 'SELECT r AS id FROM range(5) t(r)');
   // The worker process owns its own data dir (the warehouse file), as a deployed worker does.
   dataDir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-cli-worker-'));
   cliEnv = { ...process.env, S3BRIDGE_DATA_DIR: dataDir, S3BRIDGE_TASK_QUEUE: env.taskQueue };
@@ -97,7 +101,7 @@ describe('the s3bridge executable', () => {
     expect(validated.stdout).toContain(`connection "${name}" (source): Active`);
     const discovered = await cli('-o', 'json', 'discover', name);
     expect(discovered.code).toBe(0);
-    expect(JSON.parse(discovered.stdout)).toMatchObject({ connection: name, tablesDiscovered: 1 });
+    expect(JSON.parse(discovered.stdout)).toMatchObject({ connection: name, tablesDiscovered: 2 });
     expect(discovered.stderr).toContain(`started discover-schema-${name}`);
   });
 
@@ -141,6 +145,26 @@ describe('the s3bridge executable', () => {
       .toEqual([[`import-${name}-events`, 1], [`import-${name}-events`, 1]]);
   });
 
+  it('--detach returns at once; status shows the live progress; watch follows the run to the end', async () => {
+    const id = `import-${name}-clicks`;
+    const detached = await cli('-o', 'json', 'import', name, 'clicks', '--days', 'all', '--concurrency', '1', '--detach');
+    expect(detached.code).toBe(0);
+    expect(json<{ workflowId: string; url: string }>(detached)).toMatchObject({ workflowId: id, url: `http://127.0.0.1:8233/namespaces/default/workflows/${id}` });
+    const status = await cli('-o', 'json', 'status', name, 'clicks');
+    expect(status.code).toBe(0);
+    const running = json<{ status: string; connection: string; table: string; kind: string; progress?: { daysToLoad: number; daysDone: number } }>(status);
+    expect(running).toMatchObject({ status: 'RUNNING', connection: name, table: 'clicks', kind: 'import' });
+    expect(running.progress?.daysDone).toBeLessThan(CLICK_DAYS);
+    const watched = await cli('watch', name, 'clicks');
+    expect(watched.code).toBe(0);
+    // The live line, from the importProgress query (stderr is not a terminal: one line per change).
+    expect(watched.stderr).toMatch(new RegExp(`^${name}/clicks: \\d+/${CLICK_DAYS} days, \\d+ rows`, 'm'));
+    expect(watched.stdout.trim()).toBe(`${id}: completed`);
+    const cancel = await cli('cancel', name, 'clicks');
+    expect(cancel.code).toBe(1);
+    expect(cancel.stderr.trim()).toBe(`error: ${id} is not running (completed)`);
+  });
+
   it('reads the ledger, the rejects and any SELECT through the worker; refuses anything but a SELECT', async () => {
     const status = await cli('-o', 'json', 'tables', 'status', name, 'events');
     expect(status.code).toBe(0);
@@ -173,6 +197,21 @@ describe('the s3bridge executable', () => {
       expect(run.stderr).not.toMatch(NO_STACK);
       expect(run.stderr.trim().split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
     }
+    const debug = await cli('--debug', 'schedules', 'describe', 'no-such-schedule');
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(NO_STACK);
+  });
+
+  it('resets a table through the worker: the next import loads every day again', async () => {
+    const unconfirmed = await cli('tables', 'reset', name, 'events');
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr.trim()).toBe(`error: tables reset deletes every imported row of ${name}/events; pass --yes to confirm`);
+    const reset = await cli('-o', 'json', 'tables', 'reset', name, 'events', '--yes');
+    expect(reset.code).toBe(0);
+    expect(json(reset)).toEqual({ connection: name, table: 'events', ledgerEntries: 2, rowsDeleted: 21, rejectsDeleted: 0, targets: [`raw.${name}__events`] });
+    expect(json<Rows<unknown>>(await cli('-o', 'json', 'tables', 'status', name, 'events')).rows).toEqual([]);
+    const again = await cli('-o', 'json', 'import', name, 'events', '--days', '2025-01-01..2025-01-02');
+    expect([again.code, json<ImportReport>(again).totals]).toEqual([0, expect.objectContaining({ loaded: 2, rows: 21 })]);
   });
 
   it('says so when no worker polls the task queue, instead of waiting forever', async () => {
@@ -180,6 +219,9 @@ describe('the s3bridge executable', () => {
     const run = await s3bridgeCli(['import', name, 'events', '--days', 'all'], { ...cliEnv, S3BRIDGE_TASK_QUEUE: queue });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`error: no worker polls task queue "${queue}"`);
+    // The run stays queued; cancel reaches it by ID whatever its task queue.
+    const cancel = await cli('cancel', `import-${name}-events`);
+    expect([cancel.code, cancel.stdout.trim()]).toEqual([0, `cancellation requested for import-${name}-events`]);
     await env.temporal.workflow.getHandle(`import-${name}-events`).terminate('test: nobody polls this queue');
   });
 
@@ -227,6 +269,14 @@ describe('schedules through the CLI', () => {
 });
 
 describe('the worker process', () => {
+  afterAll(async () => {
+    // Last: removing the connection goes through the worker too, and deletes its Schedules.
+    const removed = await cli('-o', 'json', 'connections', 'remove', name, '--force');
+    expect([removed.code, json(removed)]).toEqual([0, { connection: name, removed: true, tablesForgotten: 2, schedulesDeleted: [] }]);
+    const again = await cli('connections', 'remove', name, '--force');
+    expect([again.code, again.stderr.trim()]).toEqual([1, `error: no connection named "${name}"; \`s3bridge connections list\` shows them`]);
+  });
+
   it('serves Prometheus metrics with rows loaded per connection and table', async () => {
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     const line = text.split('\n').find((l) => l.startsWith('s3bridge_rows_loaded') && l.includes(`connection="${name}"`) && l.includes('table="events"'));

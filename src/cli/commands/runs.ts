@@ -64,7 +64,9 @@ export const registerRuns: RegisterCommand = (program: Command, context) => {
       const result = await waitWithProgress<unknown>(context, temporal.workflow.getHandle(workflowId), importProgressLine);
       const final = await describeRun(temporal, workflowId);
       context.emit({ ...final, result }, (r) => `${r.workflowId}: ${r.status.toLowerCase()}${r.failedDays ? `, ${r.failedDays} failed days` : ''}`);
-      if (final.failedDays) throw new CliFailure(`${final.failedDays} days of ${workflowId} failed; \`s3bridge status ${workflowId}\` and the Temporal UI show why`);
+      if (final.failedDays) {
+        throw new CliFailure(`${final.failedDays} day${final.failedDays === 1 ? '' : 's'} of ${workflowId} failed; \`s3bridge status ${workflowId}\` and the Temporal UI show why`);
+      }
     }));
 
   program.command('cancel')
