@@ -104,6 +104,7 @@ export class S3BridgeClient {
         args: [{ connection: parsed.connection }],
         taskQueue: this.settings.taskQueue,
         workflowId: this.validationWorkflowId(name),
+        staticSummary: `scheduled validation of connection ${name}`,
       },
       // A validation still running when the next is due makes the next one pointless.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
@@ -145,6 +146,7 @@ export class S3BridgeClient {
         args: [{ connection: parsed.connection }],
         taskQueue: this.settings.taskQueue,
         workflowId: this.discoveryWorkflowId(parsed.connection),
+        staticSummary: `scheduled resync of ${parsed.connection}'s tables`,
       },
       // A resync still running when the next is due makes the next one pointless.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
