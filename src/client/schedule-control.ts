@@ -1,7 +1,10 @@
 import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleSummary } from '@temporalio/client';
 
-/** The workflows s3bridge's Schedules start: a schedule of one of these is s3bridge's, even without the memo. */
-const SCHEDULED_WORKFLOWS = new Set(['importTable', 'validateConnection', 'discoverSchema', 'exportTable', 'exportEvents', 'migrateDestination']);
+/** The workflows s3bridge's Schedules start, and the kind each stands for: a schedule of one of these is s3bridge's, even without the memo. */
+const KIND_OF_WORKFLOW: Record<string, string> = {
+  importTable: 'import', validateConnection: 'validation', discoverSchema: 'resync', exportTable: 'export', migrateDestination: 'migration',
+};
+const SCHEDULED_WORKFLOWS = new Set(Object.keys(KIND_OF_WORKFLOW));
 
 /** One s3bridge Schedule as `schedules list` and `schedules describe` show it. */
 export interface ScheduleView {
@@ -37,12 +40,13 @@ function describeSpec(spec: ScheduleSummary['spec']): string {
 
 function view(s: ScheduleSummary | ScheduleDescription): ScheduleView {
   const action = s.action as { workflowType?: string } | undefined;
-  const memo = (s.memo ?? {}) as { s3bridge?: string; connection?: string; table?: string };
+  const memo = (s.memo ?? {}) as { s3bridge?: string; connection?: string; destination?: string; table?: string };
+  const connection = memo.connection ?? memo.destination;
   return {
     scheduleId: s.scheduleId,
-    kind: memo.s3bridge ?? ({ importTable: 'import', validateConnection: 'validation', discoverSchema: 'resync' } as Record<string, string>)[action?.workflowType ?? ''] ?? action?.workflowType ?? '',
+    kind: memo.s3bridge ?? KIND_OF_WORKFLOW[action?.workflowType ?? ''] ?? action?.workflowType ?? '',
     workflowType: action?.workflowType ?? '',
-    ...(memo.connection ? { connection: memo.connection } : {}),
+    ...(connection ? { connection } : {}),
     ...(memo.table ? { table: memo.table } : {}),
     paused: s.state.paused,
     ...(s.state.note ? { note: s.state.note } : {}),
