@@ -1,4 +1,4 @@
-import { ApplicationFailure, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, makeContinueAsNewFunc, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { parseWorkflowInput } from '../src/shared/input-errors';
 import { DiscoverSchemaInput, type DiscoverSchemaOptions } from '../src/shared/inputs/discover-schema-input';
@@ -19,7 +19,9 @@ const { listSchemaTables, discoverTableBatch, commitDiscovery } = proxyActivitie
  */
 export async function discoverSchema(rawInput: DiscoverSchemaInput): Promise<DiscoveryReport> {
   const input = parseWorkflowInput(DiscoverSchemaInput, rawInput, 'discoverSchema');
-  tagRun({ connection: connectionName(input.connection), kind: 'discovery' });
+  // The first run tags the discovery; continued runs inherit its attributes (passed on below), so
+  // a resumed run adds no events before its batches (continueAsNewAfterEvents can be small).
+  if (!input.resume) tagRun({ connection: connectionName(input.connection), kind: 'discovery' });
   const connection = await resolveConnection({ connection: input.connection });
   if (connection.direction !== 'source') {
     throw ApplicationFailure.create({
@@ -59,7 +61,7 @@ export async function discoverSchema(rawInput: DiscoverSchemaInput): Promise<Dis
   if (next < tableCount) {
     // Every launched batch has finished: the next run starts at the first batch not launched.
     const options: DiscoverSchemaOptions = { ...input, resume: { discoveryId, startedAt, nextOffset: next, tableCount, schemaProblems } };
-    await continueAsNew<typeof discoverSchema>(options);
+    await makeContinueAsNewFunc<typeof discoverSchema>({ typedSearchAttributes: workflowInfo().typedSearchAttributes })(options);
   }
   return commitDiscovery({
     connection, discoveryId, startedAt, finishedAt: new Date().toISOString(), schemaProblems, holdDrift: input.holdDrift,
