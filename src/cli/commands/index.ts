@@ -11,9 +11,11 @@ import { registerSchedules } from './schedules';
 import { registerRuns } from './runs';
 import { registerRejects } from './rejects';
 import { registerSql } from './sql';
+import { registerExport } from './export';
+import { registerMigrate } from './migrate';
 
 /** Every CLI command, in the order `s3bridge --help` lists them; add a new one here. */
 export const commands: RegisterCommand[] = [
   registerConnections, registerPolicy, registerCheckSetup, registerDiscover, registerTables, registerImport, registerBackfill,
-  registerSchedule, registerSchedules, registerRuns, registerRejects, registerSql,
+  registerSchedule, registerExport, registerMigrate, registerSchedules, registerRuns, registerRejects, registerSql,
 ];

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { ImportInput } from '../import/import-input';
+import { ExportInput } from '../export/export-input';
+import { MigrateDestinationInput } from '../export/migration';
 import { CheckSetupInput } from './check-setup-input';
 import { ApproveTableDriftInput, DiscoverSchemaInput } from './discover-schema-input';
 import { ValidateConnectionInput } from './validate-connection-input';
@@ -15,6 +17,8 @@ export const WORKFLOW_INPUTS: Record<string, z.ZodType> = {
   discoverSchema: DiscoverSchemaInput,
   approveTableDrift: ApproveTableDriftInput,
   importTable: ImportInput,
+  exportTable: ExportInput,
+  migrateDestination: MigrateDestinationInput,
   queryWarehouse: QueryWarehouseInput,
   resetTable: ResetTableInput,
   removeConnection: RemoveConnectionInput,
