@@ -1,4 +1,4 @@
-import { ApplicationFailure, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, makeContinueAsNewFunc, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { parseWorkflowInput } from '../src/shared/input-errors';
 import { DiscoverSchemaInput, type DiscoverSchemaOptions } from '../src/shared/inputs/discover-schema-input';
@@ -6,6 +6,8 @@ import type { DiscoveryProblem } from '../src/shared/discovery/discovery-problem
 import type { DiscoveryReport } from '../src/shared/discovery/discovery-report';
 import { longScan, shortCall } from './activity-options';
 import { discoveryProgressQuery } from './definitions';
+import { tagRun } from './run-attributes';
+import { connectionName } from '../src/shared/connection';
 
 const { resolveConnection } = proxyActivities<Activities>(shortCall);
 const { listSchemaTables, discoverTableBatch, commitDiscovery } = proxyActivities<Activities>(longScan);
@@ -17,6 +19,9 @@ const { listSchemaTables, discoverTableBatch, commitDiscovery } = proxyActivitie
  */
 export async function discoverSchema(rawInput: DiscoverSchemaInput): Promise<DiscoveryReport> {
   const input = parseWorkflowInput(DiscoverSchemaInput, rawInput, 'discoverSchema');
+  // The first run tags the discovery; continued runs inherit its attributes (passed on below), so
+  // a resumed run adds no events before its batches (continueAsNewAfterEvents can be small).
+  if (!input.resume) tagRun({ connection: connectionName(input.connection), kind: 'discovery' });
   const connection = await resolveConnection({ connection: input.connection });
   if (connection.direction !== 'source') {
     throw ApplicationFailure.create({
@@ -56,7 +61,7 @@ export async function discoverSchema(rawInput: DiscoverSchemaInput): Promise<Dis
   if (next < tableCount) {
     // Every launched batch has finished: the next run starts at the first batch not launched.
     const options: DiscoverSchemaOptions = { ...input, resume: { discoveryId, startedAt, nextOffset: next, tableCount, schemaProblems } };
-    await continueAsNew<typeof discoverSchema>(options);
+    await makeContinueAsNewFunc<typeof discoverSchema>({ typedSearchAttributes: workflowInfo().typedSearchAttributes })(options);
   }
   return commitDiscovery({
     connection, discoveryId, startedAt, finishedAt: new Date().toISOString(), schemaProblems, holdDrift: input.holdDrift,

@@ -3,6 +3,7 @@ import type { Activities } from '../activities';
 import type { DayLoadInput, DayReport } from '../src/shared/import/import-input';
 import { dayLoad } from './activity-options';
 import { approveDriftSignal, importDayStateQuery } from './definitions';
+import { tagRun } from './run-attributes';
 
 const { loadDayPartition } = proxyActivities<Activities>(dayLoad);
 
@@ -17,6 +18,7 @@ function isDriftPending(error: unknown): error is ActivityFailure {
 
 /** Imports one day partition (ID `import-<connection>-<table>-<day>`); holds a drifted day until approved. */
 export async function importDay(input: ImportDayInput): Promise<DayReport> {
+  tagRun({ connection: input.connection.name, table: input.table, kind: 'import-day' });
   let approved = false;
   let state: { state: 'loading' | 'waiting-for-drift-approval'; drift?: string } = { state: 'loading' };
   setHandler(approveDriftSignal, ({ connection, table }) => {

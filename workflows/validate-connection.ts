@@ -7,6 +7,7 @@ import { checkPlan } from '../src/shared/validation/check-plan';
 import type { CheckFacts, CheckRow, ValidationReport } from '../src/shared/validation/validation-report';
 import { shortCall } from './activity-options';
 import { connectionValidationQuery } from './definitions';
+import { tagRun } from './run-attributes';
 
 const { resolveConnection, runConnectionCheck, recordConnectionStatus } = proxyActivities<Activities>(shortCall);
 
@@ -21,6 +22,7 @@ function reasonOf(row: CheckRow): string {
  */
 export async function validateConnection(rawInput: ValidateConnectionInput): Promise<ValidationReport> {
   const input = parseWorkflowInput(ValidateConnectionInput, rawInput, 'validateConnection');
+  tagRun({ connection: connectionName(input.connection), kind: 'validation' });
   const report: ValidationReport = {
     connection: connectionName(input.connection),
     status: 'processing',

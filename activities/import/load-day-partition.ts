@@ -24,6 +24,7 @@ import { describeDrift, evolvedColumns, hasDrift, type SchemaDrift } from '../..
 import { SCHEMA_DRIFT, SCHEMA_DRIFT_PENDING } from '../../src/import/import-errors';
 import type { Settings } from '../../src/config/settings';
 import type { ActivityDeps } from '../deps';
+import { recordTableVolume } from '../../src/observability/metrics';
 
 export type LoadDayPartitionInput = DayLoadInput;
 
@@ -155,6 +156,11 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
             dataFiles: staged.dataFiles, rejectFiles: staged.rejectFiles, files, fingerprint, configHash,
             rows: staged.rows, rejectedRows: staged.rejectedRows, acceptedColumns: accepted,
             scheme, allowSchemeChange: input.reload,
+          });
+          recordTableVolume(context.metricMeter, { connection: connection.name, table: table.name, rowsLoaded: staged.rows, rowsRejected: staged.rejectedRows, bytesRead: bytes });
+          context.log.info('day loaded', {
+            connection: connection.name, table: table.name, unit: input.unit, rows: staged.rows, rejectedRows: staged.rejectedRows,
+            files: files.length, bytes, loadId, durationMs: Date.now() - started,
           });
           return {
             ...base, status: 'loaded', rows: staged.rows, rejectedRows: staged.rejectedRows, files: files.length, bytes,

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_TASK_QUEUE } from '../shared/task-queue';
+import { temporalProfile } from './temporal-connection';
 
 /** Process-wide settings, read once from the environment (see README, "Configuration"). */
 export interface Settings {
@@ -22,6 +23,10 @@ export interface Settings {
    * floor(budget / memory_limit) instances are open at once (the warehouse counts as one).
    */
   workerMemoryBudget?: number;
+  /** The Temporal Web UI, for links the CLI prints (`S3BRIDGE_TEMPORAL_UI`). */
+  temporalUiUrl: string;
+  /** Where the worker serves Prometheus metrics (`S3BRIDGE_METRICS_ADDRESS`, host:port); none when empty. */
+  metricsAddress: string | undefined;
 }
 
 const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 1024, MIB: 1024 ** 2, GIB: 1024 ** 3, TIB: 1024 ** 4 };
@@ -44,9 +49,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   const memoryLimit = env.S3BRIDGE_DUCKDB_MEMORY_LIMIT ?? '2GB';
   parseByteSize(memoryLimit, 'S3BRIDGE_DUCKDB_MEMORY_LIMIT');
+  const temporal = temporalProfile(env);
   return {
-    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    temporalAddress: temporal.connectionOptions.address,
+    temporalNamespace: temporal.namespace,
     taskQueue: env.S3BRIDGE_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
     dataDir,
     warehousePath: path.resolve(env.S3BRIDGE_WAREHOUSE ?? path.join(dataDir, 'warehouse.duckdb')),
@@ -58,5 +64,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     workerMemoryBudget: env.S3BRIDGE_WORKER_MEMORY_BUDGET
       ? parseByteSize(env.S3BRIDGE_WORKER_MEMORY_BUDGET, 'S3BRIDGE_WORKER_MEMORY_BUDGET')
       : Math.floor(os.totalmem() / 2),
+    temporalUiUrl: (env.S3BRIDGE_TEMPORAL_UI ?? 'http://127.0.0.1:8233').replace(/\/$/, ''),
+    metricsAddress: env.S3BRIDGE_METRICS_ADDRESS ?? (env.S3BRIDGE_METRICS_PORT ? `127.0.0.1:${env.S3BRIDGE_METRICS_PORT}` : undefined),
   };
 }

@@ -2,6 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Settings } from '../config/settings';
 import { createActivities } from '../../activities';
 import { WORKFLOWS_PATH } from './workflows-path';
+import { temporalProfile } from '../config/temporal-connection';
 
 export interface CreateWorkerOptions {
   settings: Settings;
@@ -13,7 +14,7 @@ export interface CreateWorkerOptions {
 
 /** Builds the s3bridge worker: every workflow in `workflows/`, every activity in `activities/`. */
 export async function createWorker({ settings, connection, workflowBundlePath, overrides }: CreateWorkerOptions) {
-  const nativeConnection = connection ?? (await NativeConnection.connect({ address: settings.temporalAddress }));
+  const nativeConnection = connection ?? (await NativeConnection.connect({ ...temporalProfile().connectionOptions, address: settings.temporalAddress }));
   const worker = await Worker.create({
     connection: nativeConnection,
     namespace: settings.temporalNamespace,

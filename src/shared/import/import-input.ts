@@ -34,6 +34,11 @@ export const ImportInput = z.object({
   concurrency: z.number().int().min(1).max(64).default(4),
   /** Reload the selected days even when their files are unchanged. */
   reload: z.boolean().default(false),
+  /**
+   * Fail the workflow itself when any day failed (the report is in the failure's details), so
+   * a Schedule's failed run alerts; by default the run completes and reports the failed days.
+   */
+  failOnFailedDays: z.boolean().default(false),
 }).strict();
 export type ImportInput = z.input<typeof ImportInput>;
 export type ParsedImportInput = z.output<typeof ImportInput>;
