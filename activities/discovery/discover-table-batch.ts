@@ -36,7 +36,7 @@ export function createDiscoverTableBatch({ settings }: ActivityDeps) {
   return async function discoverTableBatch(input: DiscoverTableBatchInput): Promise<DiscoveryBatchSummary> {
     const { connection, discoveryId } = input;
     const context = Context.current();
-    const credentials = await resolveCredentials(connection);
+    const credentials = await resolveCredentials(connection, settings);
     const s3 = createS3Client(connection, credentials);
     const duckdb = await openDiscoveryDuckDB(settings, connection, credentials);
     try {

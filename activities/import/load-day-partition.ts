@@ -73,7 +73,7 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
     const table = await withWarehouse(settings, (db) => getDiscoveredTable(db, connection.name, input.table));
     const target = targetTable(connection.name, table.name, mapping);
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
-    const credentials = await resolveCredentials(connection);
+    const credentials = await resolveCredentials(connection, settings);
     const s3 = createS3Client(connection, credentials);
     const listed = await listTableFiles(s3, connection.bucket, table, { onlyUnit: input.unit }).finally(() => s3.destroy());
     const unit = listed.get(input.unit);

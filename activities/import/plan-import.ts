@@ -48,7 +48,7 @@ export function createPlanImport({ settings }: ActivityDeps) {
     checkMapping(table, mapping);
     const target = targetTable(connection.name, table.name, mapping);
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
-    const s3 = createS3Client(connection, await resolveCredentials(connection));
+    const s3 = createS3Client(connection, await resolveCredentials(connection, settings));
     let units;
     try {
       units = await listTableFiles(s3, connection.bucket, table, { onPage: (listed) => Context.current().heartbeat({ listed }) });

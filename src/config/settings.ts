@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_TASK_QUEUE } from '../shared/task-queue';
+import { defaultSecretEnvAllow, parseSecretEnvAllow, type SecretEnvRule } from '../secrets/secret-policy';
 
 /** Process-wide settings, read once from the environment (see README, "Configuration"). */
 export interface Settings {
@@ -13,6 +14,12 @@ export interface Settings {
   duckdbExtensionDir: string | undefined;
   duckdbMemoryLimit: string;
   duckdbThreads: number | undefined;
+  /** The `env:` references the worker resolves (S3BRIDGE_SECRET_ENV_ALLOW); see src/secrets/secret-policy.ts. */
+  secretEnvAllow: SecretEnvRule[];
+  /** The only folder `file:` references may point into (S3BRIDGE_SECRETS_DIR); `file:` is refused when unset. */
+  secretsDir: string | undefined;
+  /** Endpoint hosts allowed although link-local or cloud metadata addresses (S3BRIDGE_ENDPOINT_ALLOW). */
+  endpointAllow: string[];
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -26,5 +33,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     duckdbExtensionDir: env.S3BRIDGE_DUCKDB_EXTENSION_DIR || undefined,
     duckdbMemoryLimit: env.S3BRIDGE_DUCKDB_MEMORY_LIMIT ?? '2GB',
     duckdbThreads: env.S3BRIDGE_DUCKDB_THREADS ? Number(env.S3BRIDGE_DUCKDB_THREADS) : undefined,
+    secretEnvAllow: parseSecretEnvAllow(env.S3BRIDGE_SECRET_ENV_ALLOW ?? defaultSecretEnvAllow(env)),
+    secretsDir: env.S3BRIDGE_SECRETS_DIR ? path.resolve(env.S3BRIDGE_SECRETS_DIR) : undefined,
+    endpointAllow: (env.S3BRIDGE_ENDPOINT_ALLOW ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
   };
 }
