@@ -6,7 +6,7 @@ import type { ImportMapping } from '../shared/import/mapping';
 import { queryRows } from '../duckdb/query-rows';
 import { quoteLiteral } from '../duckdb/sql';
 import { badData, readFailure } from './import-errors';
-import { excerpt, scrubValues } from '../shared/excerpt';
+import { excerpt, excerptName, scrubValues } from '../shared/excerpt';
 import type { UnitFiles } from './list-table-files';
 import { buildProjection, type RowCheck } from './projection';
 import { csvRejects, describeFile, isTextFormat, loadFile, rawValuesJson } from './read-source-file';
@@ -85,7 +85,7 @@ export async function stageUnit(ctx: StageContext, schema: { columns: Map<string
     const checks: RowCheck[] = projection.missing.map((column) => ({
       when: 'TRUE',
       column,
-      reason: `missing required column "${column}" (the file has ${fileColumns.slice(0, 10).map((c) => `"${excerpt(c.name)}"`).join(', ') || 'no columns'}${fileColumns.length > 10 ? ', ...' : ''})`,
+      reason: `missing required column "${column}" (the file has ${fileColumns.slice(0, 10).map((c) => `"${excerptName(c.name)}"`).join(', ') || 'no columns'}${fileColumns.length > 10 ? ', ...' : ''})`,
     }));
     checks.push(...projection.checks);
     const params = {
@@ -146,10 +146,10 @@ async function firstBadRow(db: DuckDBConnection, fileUrl: string, structural: { 
     'SELECT __row AS row, __bad_column AS col, __bad_reason AS reason, __raw AS raw FROM checked WHERE __bad_column IS NOT NULL ORDER BY __row NULLS LAST LIMIT 1');
   const csv = structural[0];
   if (csv && (!row || row.row === null || csv.line <= Number(row.row))) {
-    return badData(`${fileUrl} line ${csv.line}${csv.column ? `, column "${excerpt(csv.column)}"` : ''}: ${scrubValues(csv.reason)}; ${fix}`);
+    return badData(`${fileUrl} line ${csv.line}${csv.column ? `, column "${excerptName(csv.column)}"` : ''}: ${scrubValues(csv.reason)}; ${fix}`);
   }
   if (!row) return badData(`${fileUrl}: bad rows; ${fix}`);
   const where = row.row !== null ? ` row ${row.row}` : '';
   // Only the bad column's value, excerpted: the row's other values stay in the warehouse's rejects.
-  return badData(`${fileUrl}${where}, column "${excerpt(row.col)}": ${row.reason} (value "${excerpt(badValue(row.raw, row.col))}"); ${fix}`);
+  return badData(`${fileUrl}${where}, column "${excerptName(row.col)}": ${row.reason} (value "${excerpt(badValue(row.raw, row.col))}"); ${fix}`);
 }

@@ -19,21 +19,31 @@ export function excerpt(value: unknown, max = EXCERPT_CHARS): string {
   return chars.length > max ? `${escaped}...(${chars.length - max} more chars)` : escaped;
 }
 
+/**
+ * A column name from a file, for a message: names are schema, so longer ones are kept than values,
+ * but still bounded and escaped (a CSV without its header line names columns after its first row).
+ */
+export function excerptName(name: string): string {
+  return excerpt(name, 64);
+}
+
 /** Messages longer than this (after excerpting) are cut: a DuckDB error can carry whole input lines. */
 const MESSAGE_CHARS = 300;
 
 /**
- * A DuckDB (or other engine) error message made safe for history: its first line only, every
- * quoted value (`'...'`, `"..."`) replaced by its excerpt, and the whole capped in length (an
- * unquoted tail such as a JSON error's input line is cut there).
+ * A DuckDB (or other engine) error message made safe for history: its first line only (later
+ * lines repeat the SQL), every quoted value (`'...'`, `"..."`) replaced by its excerpt, an
+ * unquoted `Input: ...` or `Line: ...` tail reduced to its excerpt, and the whole capped in length.
  */
 export function scrubValues(message: string): string {
   const firstLine = message.split('\n')[0] ?? '';
   // JSON and CSV errors append the offending input unquoted: keep only its excerpt.
   const tail = /\b(Input|Line|line): /.exec(firstLine);
   const head = tail ? firstLine.slice(0, tail.index) : firstLine;
+  // A quoted s3:// URL is the file's name, already in the caller's message: kept whole.
+  const quote = (text: string) => (text.startsWith('s3://') ? text : excerpt(text));
   const scrubbed = head.replace(/'([^']*)'|"([^"]*)"/g, (_m, single: string | undefined, double: string | undefined) =>
-    single !== undefined ? `'${excerpt(single)}'` : `"${excerpt(double)}"`)
+    single !== undefined ? `'${quote(single)}'` : `"${quote(double ?? '')}"`)
     + (tail ? `${tail[0]}${excerpt(firstLine.slice(tail.index + tail[0].length))}` : '');
   return scrubbed.length > MESSAGE_CHARS ? `${scrubbed.slice(0, MESSAGE_CHARS)}...(cut)` : scrubbed;
 }

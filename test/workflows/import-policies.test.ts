@@ -69,9 +69,9 @@ describe('bad data', () => {
     expect(report.days[1]!.reason).toMatch(new RegExp(`^s3://${env.bucket}/visits/date=2025-03-02/part-0\\.parquet cannot be read as parquet: .+; replace or remove the file, then re-run the import$`));
     const child = await env.temporal.workflow.getHandle(`${env.workflowIdPrefix}import-${env.source().name}-visits-2025-03-02`).describe();
     expect(child.status.name).toBe('FAILED');
-    // Non-retryable: one attempt, no retries.
+    // Non-retryable: one attempt each (the Active check, then the load), no retries.
     const history = await env.temporal.workflow.getHandle(child.workflowId).fetchHistory();
-    expect(history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([1]);
+    expect(history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([1, 1]);
   });
 });
 
