@@ -7,6 +7,7 @@ import { historyText } from '../support/history-text';
 import { startRecordingListener, type RecordingListener } from '../support/recording-listener';
 import { putTable } from '../support/objects';
 import type { SourceConnection } from '../../src/shared/connection';
+import { parseSecretEnvAllow } from '../../src/secrets/secret-policy';
 import type { CheckRow, ValidationReport } from '../../src/shared/validation/validation-report';
 
 /**
@@ -100,6 +101,20 @@ describe('env: references', () => {
     expect(listener.requests.at(-1)?.headers['x-amz-security-token']).toBe(ALLOWED);
   });
 
+  it('S3BRIDGE_SECRET_ENV_ALLOW admits a variable for the one endpoint it names', async () => {
+    const defaults = env.settings.secretEnvAllow;
+    env.settings.secretEnvAllow = parseSecretEnvAllow(`S3BRIDGE_SECRET_*,HOSTILE_PLANTED_TOKEN@${listener.endpoint}/`);
+    try {
+      await env.s3bridge.validateConnection({ connection: foreign('env:HOSTILE_PLANTED_TOKEN') });
+      expect(listener.requests.at(-1)?.headers['x-amz-security-token']).toBe(PLANTED);
+      // Bound to that endpoint: the same reference with the local MinIO is refused.
+      const local = source({ auth: { type: 'static-keys', accessKeyId: 'env:HOSTILE_PLANTED_TOKEN', secretAccessKey: 'env:HOSTILE_PLANTED_TOKEN' } });
+      expect((await credentialsRow(local)).detail).toMatch(/^secret reference env:HOSTILE_PLANTED_TOKEN is allowed only for connections to http:\/\/127\.0\.0\.1:\d+, not to http:\/\/127\.0\.0\.1:9000; /);
+    } finally {
+      env.settings.secretEnvAllow = defaults;
+    }
+  });
+
   it('the local MinIO root credentials still work for the local MinIO', async () => {
     const report = await env.s3bridge.validateConnection({ connection: source({}) });
     expect(report.status).toBe('active');
@@ -157,5 +172,10 @@ describe('endpoints', () => {
       `if this really is your S3 endpoint, add "${host}" to S3BRIDGE_ENDPOINT_ALLOW on the worker`,
     );
     expect(failed.fix).toBe('point the connection\'s endpoint at the S3 service, or allow the host with the setting named in the detail');
+  });
+
+  it('the worker\'s own default credential chain is not even asked for a metadata endpoint', async () => {
+    const failed = await credentialsRow(source({ endpoint: 'http://169.254.170.2/v2/credentials', auth: { type: 'default-chain' } }));
+    expect(failed.detail).toMatch(/^endpoint http:\/\/169\.254\.170\.2\/v2\/credentials is refused: 169\.254\.170\.2 is a link-local or metadata address, /);
   });
 });
