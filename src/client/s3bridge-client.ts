@@ -151,13 +151,14 @@ export class S3BridgeClient {
       workflowId: `${this.workflowIdPrefix}approve-drift-${parsed.connection}-${parsed.table}-${randomUUID().slice(0, 8)}`,
       args: [parsed],
     });
-    const prefix = `${this.workflowIdPrefix}import-${parsed.connection}-${parsed.table}`;
+    const prefix = this.importWorkflowId(parsed.connection, parsed.table);
     const signalled: string[] = [];
     const running = this.temporal.workflow.list({ query: `WorkflowId STARTS_WITH ${JSON.stringify(prefix)} AND ExecutionStatus = "Running"` });
     for await (const execution of running) {
       // `import-c-t2` starts with `import-c-t` too: only the table itself or its per-day children.
       const rest = execution.workflowId.slice(prefix.length);
-      if (rest !== '' && !rest.startsWith('-')) continue;
+      // `import-c-t-x~<hash>` is table `t-x`'s: a `~` past the prefix belongs to another table.
+      if ((rest !== '' && !rest.startsWith('-')) || rest.includes('~')) continue;
       await this.temporal.workflow.getHandle(execution.workflowId).signal(approveDriftSignal, { connection: parsed.connection, table: parsed.table });
       signalled.push(execution.workflowId);
     }
