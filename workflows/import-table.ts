@@ -83,7 +83,8 @@ export async function importTable(rawInput: ImportInput): Promise<ImportReport> 
         done(await executeChild(importDay, {
           workflowId: `${idPrefix}${dayWorkflowId(connection.name, input.table, unit.unit)}`,
           args: [{
-            connection, table: input.table, unit: unit.unit, mapping: input.mapping,
+            // The reference, not the resolved connection: the day re-checks it is Active itself.
+            connection: input.connection, table: input.table, unit: unit.unit, mapping: input.mapping,
             errorPolicy: input.errorPolicy, driftPolicy: input.driftPolicy, reload: input.reload,
           }],
         }));

@@ -32,10 +32,11 @@ export async function validateConnection(rawInput: ValidateConnectionInput): Pro
   setHandler(connectionValidationQuery, () => report);
 
   const connection = await resolveConnection({ connection: input.connection });
+  const inline = typeof input.connection !== 'string';
   const plan = checkPlan(connection.direction);
   report.direction = connection.direction;
   report.checks = plan.map((p): CheckRow => ({ check: p.check, status: 'pending', tried: p.tries }));
-  await recordConnectionStatus({ connection, report });
+  await recordConnectionStatus({ connection, report, inline });
 
   let facts: CheckFacts = {};
   for (const [index, planned] of plan.entries()) {
@@ -65,6 +66,6 @@ export async function validateConnection(rawInput: ValidateConnectionInput): Pro
   report.status = failed ? 'failed' : 'active';
   if (failed) report.reason = reasonOf(failed);
   report.finishedAt = new Date().toISOString();
-  await recordConnectionStatus({ connection, report });
+  await recordConnectionStatus({ connection, report, inline });
   return report;
 }

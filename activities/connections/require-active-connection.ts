@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Connection, connectionName, type ConnectionRef } from '../../src/shared/connection';
-import { getConnection } from '../../src/catalog/connection-store';
+import { getConnection, refuseInlineShadowing } from '../../src/catalog/connection-store';
 import { findConnectionStatus } from '../../src/catalog/connection-status-store';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { ActivityDeps } from '../deps';
@@ -29,6 +29,7 @@ export function createRequireActiveConnection({ settings }: ActivityDeps) {
   return async function requireActiveConnection({ connection: ref }: RequireActiveConnectionInput): Promise<Connection> {
     const name = connectionName(ref);
     return withWarehouse(settings, async (db) => {
+      if (typeof ref !== 'string') await refuseInlineShadowing(db, name);
       const connection = typeof ref === 'string' ? await getConnection(db, ref) : Connection.parse(ref);
       const status = await findConnectionStatus(db, name);
       const validate = `run \`s3bridge connections validate ${name}\``;

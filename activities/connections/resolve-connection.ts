@@ -1,5 +1,5 @@
 import type { Connection, ConnectionRef } from '../../src/shared/connection';
-import { getConnection } from '../../src/catalog/connection-store';
+import { getConnection, refuseInlineShadowing } from '../../src/catalog/connection-store';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { ActivityDeps } from '../deps';
 
@@ -8,9 +8,12 @@ export interface ResolveConnectionInput {
 }
 
 export function createResolveConnection({ settings }: ActivityDeps) {
-  /** Looks a connection up in the catalog by name; an inline one is returned as given. */
+  /** Looks a connection up in the catalog by name; an inline one is returned as given, unless a stored one has its name. */
   return async function resolveConnection({ connection }: ResolveConnectionInput): Promise<Connection> {
-    if (typeof connection !== 'string') return connection;
-    return withWarehouse(settings, (db) => getConnection(db, connection));
+    return withWarehouse(settings, async (db) => {
+      if (typeof connection === 'string') return getConnection(db, connection);
+      await refuseInlineShadowing(db, connection.name);
+      return connection;
+    });
   };
 }

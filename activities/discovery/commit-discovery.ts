@@ -4,6 +4,7 @@ import type { DiscoveryProblem } from '../../src/shared/discovery/discovery-prob
 import type { DiscoveryReport } from '../../src/shared/discovery/discovery-report';
 import { diffCatalog, isSchemaChange } from '../../src/shared/discovery/schema-diff';
 import { schemaFormatProblems } from '../../src/shared/discovery/schema-format';
+import { refuseInlineShadowing } from '../../src/catalog/connection-store';
 import { listDiscoveredTables, writeDiscoveredTables } from '../../src/catalog/discovered-table-store';
 import { clearStaging, readStagedResults } from '../../src/catalog/discovery-staging-store';
 import { findDiscoveryReport, saveDiscoveryReport } from '../../src/catalog/discovery-run-store';
@@ -18,6 +19,8 @@ export interface CommitDiscoveryInput {
   finishedAt: string;
   schemaProblems: DiscoveryProblem[];
   holdDrift: boolean;
+  /** The connection came inline: never written over a stored connection's catalog. */
+  inline?: boolean;
 }
 
 export function createCommitDiscovery({ settings }: ActivityDeps) {
@@ -28,6 +31,7 @@ export function createCommitDiscovery({ settings }: ActivityDeps) {
       // A retry after a commit that landed returns the same report instead of diffing against itself.
       const committed = await findDiscoveryReport(db, discoveryId);
       if (committed) return committed;
+      if (input.inline) await refuseInlineShadowing(db, connection.name);
       const staged = await readStagedResults(db, discoveryId);
       const formats = schemaFormatProblems(staged.flatMap((r) => (r.status === 'discovered' ? [r.table] : [])));
       const tables: DiscoveredTable[] = staged.flatMap((r) => {

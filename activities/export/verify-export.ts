@@ -22,7 +22,7 @@ export function createVerifyExport({ settings }: ActivityDeps) {
    * them with the warehouse: every expected row present exactly once, nothing else.
    */
   return async function verifyExport(input: VerifyExportInput): Promise<WindowVerification[]> {
-    const s3 = await destinationS3(input.destination);
+    const s3 = await destinationS3(input.destination, settings);
     try {
       return await withWarehouse(settings, async (db) => {
         await ensureBookkeepingTables(db);

@@ -20,7 +20,7 @@ import { listTableFiles } from '../../src/import/list-table-files';
 import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
 import { dataColumns } from '../../src/import/table-columns';
 import { describeUnit, stageUnit } from '../../src/import/stage-unit';
-import { describeDrift, evolvedColumns, hasDrift, type SchemaDrift } from '../../src/import/schema-drift';
+import { describeDrift, driftExcerpt, evolvedColumns, hasDrift, type SchemaDrift } from '../../src/import/schema-drift';
 import { SCHEMA_DRIFT, SCHEMA_DRIFT_PENDING } from '../../src/import/import-errors';
 import type { Settings } from '../../src/config/settings';
 import type { ActivityDeps } from '../deps';
@@ -79,7 +79,7 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
     const target = targetTable(connection.name, table.name, mapping);
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
     // Assume-role sessions expire: the listing and DuckDB's secret get new credentials before they do.
-    const session = refreshingCredentials(() => resolveCredentials(connection));
+    const session = refreshingCredentials(() => resolveCredentials(connection, settings));
     const credentials = await session.get();
     const s3 = createS3Client(connection, () => session.get());
     const listed = await listTableFiles(s3, connection.bucket, table, { onlyUnit: input.unit, connectionFormat: connection.direction === 'source' ? connection.format : 'auto' }).finally(() => s3.destroy());
@@ -121,11 +121,11 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
             const what = hasDrift(unapproved) ? describeDrift(unapproved) : 'discovery holds a schema change of this table for review';
             const where = `table "${table.name}"${unit.day ? ` day ${unit.day}` : ''}`;
             if (input.driftPolicy === 'fail') {
-              throw driftFailure(SCHEMA_DRIFT, `${where}: schema drift: ${what}; re-run with driftPolicy "evolve" to follow it, or "wait" to hold it for approval`, described.drift);
+              throw driftFailure(SCHEMA_DRIFT, `${where}: schema drift: ${what}; re-run with driftPolicy "evolve" to follow it, or "wait" to hold it for approval`, driftExcerpt(described.drift));
             }
             if (input.driftPolicy === 'wait') {
               if (hasDrift(unapproved)) await holdInCatalog(settings, table, evolvedColumns(reference, unapproved));
-              throw driftFailure(SCHEMA_DRIFT_PENDING, `${where}: schema drift waits for approval: ${what}; approve with \`s3bridge tables approve-drift ${connection.name} ${table.name}\``, described.drift);
+              throw driftFailure(SCHEMA_DRIFT_PENDING, `${where}: schema drift waits for approval: ${what}; approve with \`s3bridge tables approve-drift ${connection.name} ${table.name}\``, driftExcerpt(described.drift));
             }
           }
           if (hasDrift(described.drift)) {

@@ -54,7 +54,7 @@ export function createPlanImport({ settings }: ActivityDeps) {
     const target = targetTable(connection.name, table.name, mapping);
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
     // A long listing outlives a role session: the client asks for fresh credentials before they expire.
-    const session = refreshingCredentials(() => resolveCredentials(connection));
+    const session = refreshingCredentials(() => resolveCredentials(connection, settings));
     await session.get();
     const s3 = createS3Client(connection, () => session.get());
     let units;

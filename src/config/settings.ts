@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_TASK_QUEUE } from '../shared/task-queue';
 import { temporalProfile } from './temporal-connection';
+import { defaultSecretEnvAllow, parseSecretEnvAllow, type SecretEnvRule } from '../secrets/secret-policy';
 
 /** Process-wide settings, read once from the environment (see README, "Configuration"). */
 export interface Settings {
@@ -16,6 +17,12 @@ export interface Settings {
   /** DuckDB `memory_limit` of each instance. */
   duckdbMemoryLimit: string;
   duckdbThreads: number | undefined;
+  /** The `env:` references the worker resolves (S3BRIDGE_SECRET_ENV_ALLOW); see src/secrets/secret-policy.ts. */
+  secretEnvAllow: SecretEnvRule[];
+  /** The only folder `file:` references may point into (S3BRIDGE_SECRETS_DIR); `file:` is refused when unset. */
+  secretsDir: string | undefined;
+  /** Endpoint hosts allowed although link-local or cloud metadata addresses (S3BRIDGE_ENDPOINT_ALLOW). */
+  endpointAllow: string[];
   /** DuckDB `max_temp_directory_size` of each instance: what one instance may spill to disk. */
   duckdbMaxTempSize?: string;
   /**
@@ -59,6 +66,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     duckdbExtensionDir: env.S3BRIDGE_DUCKDB_EXTENSION_DIR || undefined,
     duckdbMemoryLimit: memoryLimit,
     duckdbThreads: env.S3BRIDGE_DUCKDB_THREADS ? Number(env.S3BRIDGE_DUCKDB_THREADS) : undefined,
+    secretEnvAllow: parseSecretEnvAllow(env.S3BRIDGE_SECRET_ENV_ALLOW ?? defaultSecretEnvAllow(env)),
+    secretsDir: env.S3BRIDGE_SECRETS_DIR ? path.resolve(env.S3BRIDGE_SECRETS_DIR) : undefined,
+    endpointAllow: (env.S3BRIDGE_ENDPOINT_ALLOW ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     duckdbMaxTempSize: env.S3BRIDGE_DUCKDB_MAX_TEMP_SIZE ?? '20GB',
     // Half the machine's memory unless told: the rest is Node, Temporal's core and the OS page cache.
     workerMemoryBudget: env.S3BRIDGE_WORKER_MEMORY_BUDGET

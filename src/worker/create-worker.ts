@@ -3,6 +3,7 @@ import type { Settings } from '../config/settings';
 import { createActivities } from '../../activities';
 import { WORKFLOWS_PATH } from './workflows-path';
 import { temporalProfile } from '../config/temporal-connection';
+import { scrubActivityErrors } from './scrub-activity-errors';
 
 export interface CreateWorkerOptions {
   settings: Settings;
@@ -20,6 +21,8 @@ export async function createWorker({ settings, connection, workflowBundlePath, o
     namespace: settings.temporalNamespace,
     taskQueue: settings.taskQueue,
     activities: createActivities({ settings }),
+    // Customer values out of history and logs, also in errors nobody classified.
+    interceptors: { activity: [scrubActivityErrors] },
     ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     // DuckDB work is CPU and memory heavy; a few concurrent loads per worker keep memory bounded.
     maxConcurrentActivityTaskExecutions: 8,
