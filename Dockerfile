@@ -1,14 +1,36 @@
-# The s3bridge worker image (used by docker-compose.yml).
+# The s3bridge image: the worker by default, the `s3bridge` CLI with `docker compose run --rm cli ...`.
+# Not exercised in this project's CI (no Docker engine there); see README, "Docker".
 FROM node:20-bookworm-slim
+
 WORKDIR /app
+ENV AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+
+# The project's own install path (scripts/install-tools.sh npm: `npm install` with the locked
+# versions; see README, "Known limitations" on why not `npm ci`), in a layer of its own.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+COPY scripts/env.sh scripts/install-tools.sh ./scripts/
+RUN bash scripts/install-tools.sh npm && npm cache clean --force
+
 COPY tsconfig.json ./
+COPY bin ./bin
 COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
-# DuckDB installs httpfs from its extension site at first use (the image has internet access);
-# set S3BRIDGE_DUCKDB_EXTENSION_DIR to a mounted folder for offline use.
-ENV S3BRIDGE_DATA_DIR=/data
+COPY scripts ./scripts
+COPY schemas ./schemas
+
+# Workflows are bundled at build time: the worker starts without webpack and runs exactly this code.
+RUN node --require tsx/cjs scripts/bundle-workflows.ts /app/dist/workflow-bundle.js \
+ && ln -s /app/bin/s3bridge.js /usr/local/bin/s3bridge \
+ && mkdir -p /data && chown node:node /data
+
+# DuckDB installs httpfs from its extension site at first use (into the node user's home); set
+# S3BRIDGE_DUCKDB_EXTENSION_DIR to a mounted folder for closed networks.
+ENV S3BRIDGE_DATA_DIR=/data \
+    S3BRIDGE_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \
+    S3BRIDGE_METRICS_ADDRESS=0.0.0.0:9464
 VOLUME /data
-CMD ["npx", "tsx", "src/worker/main.ts"]
+EXPOSE 9464
+
+USER node
+CMD ["node", "--require", "tsx/cjs", "src/worker/main.ts"]

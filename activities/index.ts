@@ -10,6 +10,7 @@ import { createCommitDiscovery } from './discovery/commit-discovery';
 import { createRecordDriftApproval } from './discovery/record-drift-approval';
 import { createPlanImport } from './import/plan-import';
 import { createLoadDayPartition } from './import/load-day-partition';
+import { createWarehouseMaintenance } from './warehouse/maintain-warehouse';
 import { createPlanExport } from './export/plan-export';
 import { createExportWindow } from './export/export-window';
 import { createVerifyExport } from './export/verify-export';
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     recordDriftApproval: createRecordDriftApproval(deps),
     planImport: createPlanImport(deps),
     loadDayPartition: createLoadDayPartition(deps),
+    ...createWarehouseMaintenance(deps),
     planExport: createPlanExport(deps),
     exportWindow: createExportWindow(deps),
     verifyExport: createVerifyExport(deps),

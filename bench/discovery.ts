@@ -22,6 +22,7 @@ import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { loadSettings, type Settings } from '../src/config/settings';
 import { localServiceEnv, localSourceConnection } from '../src/config/local-services';
 import { createWorker } from '../src/worker/create-worker';
+import { registerSearchAttributes } from '../src/client/search-attribute-registration';
 import { S3BridgeClient } from '../src/client/s3bridge-client';
 import { quoteLiteral } from '../src/duckdb/sql';
 import { mapBounded } from '../src/discovery/map-bounded';
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
   const running = worker.run();
   const temporalConnection = await Connection.connect({ address: services.temporalAddress });
   const client = new S3BridgeClient(new Client({ connection: temporalConnection }), settings, `bench-${randomBytes(3).toString('hex')}-`);
+  await registerSearchAttributes(client.temporal, settings.temporalNamespace);
   const connection = localSourceConnection({ name: 'bench', bucket: BUCKET, prefix: 'bench' });
 
   const rows: { what: string; seconds: number[]; note: string }[] = [];

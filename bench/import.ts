@@ -31,6 +31,7 @@ import { NativeConnection, Runtime, DefaultLogger, bundleWorkflowCode } from '@t
 import { loadSettings, type Settings } from '../src/config/settings';
 import { localServiceEnv, localSourceConnection } from '../src/config/local-services';
 import { createWorker } from '../src/worker/create-worker';
+import { registerSearchAttributes } from '../src/client/search-attribute-registration';
 import { WORKFLOWS_PATH } from '../src/worker/workflows-path';
 import { S3BridgeClient } from '../src/client/s3bridge-client';
 import { createDuckDB, loadHttpfs } from '../src/duckdb/create-duckdb';
@@ -155,6 +156,7 @@ async function main(): Promise<void> {
   writeFileSync(bundlePath, code);
   const temporalConnection = await Connection.connect({ address: services.temporalAddress });
   const temporal = new Client({ connection: temporalConnection });
+  await registerSearchAttributes(temporal, temporal.options.namespace);
   const connection: SourceConnection = localSourceConnection({ name: 'bench_import', bucket: BUCKET, prefix: PREFIX });
   const runId = randomBytes(3).toString('hex');
   let warehouses = 0;

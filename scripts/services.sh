@@ -32,8 +32,12 @@ start_temporal() {
   # S3BRIDGE_TEMPORAL_DB to keep history across restarts.
   local db_args=()
   [[ -n "${S3BRIDGE_TEMPORAL_DB:-}" ]] && db_args=(--db-filename "$S3BRIDGE_TEMPORAL_DB")
+  # s3bridge's typed search attributes (src/shared/observability/search-attributes.ts): every run
+  # upserts them, so the server must know them before the worker starts.
   setsid nohup "$BIN_DIR/temporal" server start-dev \
     --ip "$TEMPORAL_HOST" --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
+    --search-attribute S3bridgeConnection=Keyword --search-attribute S3bridgeTable=Keyword \
+    --search-attribute S3bridgeKind=Keyword --search-attribute S3bridgeFailedDays=Int \
     --log-level warn "${db_args[@]}" \
     >"$RUN_DIR/temporal.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/temporal.pid"

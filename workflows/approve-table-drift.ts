@@ -4,11 +4,13 @@ import type { TableDrift } from '../src/shared/catalog/discovered-table';
 import { parseWorkflowInput } from '../src/shared/input-errors';
 import { ApproveTableDriftInput } from '../src/shared/inputs/discover-schema-input';
 import { shortCall } from './activity-options';
+import { tagRun } from './run-attributes';
 
 const { recordDriftApproval } = proxyActivities<Activities>(shortCall);
 
 /** Records the approval of a table's held schema change in the catalog (the client then signals waiting imports). */
 export async function approveTableDrift(rawInput: ApproveTableDriftInput): Promise<TableDrift> {
   const input = parseWorkflowInput(ApproveTableDriftInput, rawInput, 'approveTableDrift');
+  tagRun({ connection: input.connection, table: input.table, kind: 'maintenance' });
   return recordDriftApproval(input);
 }

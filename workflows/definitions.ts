@@ -2,6 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { MigrationApproval, MigrationApprovalResult, MigrationReport } from '../src/shared/export/migration';
 import type { ValidationReport } from '../src/shared/validation/validation-report';
 import type { DiscoveryProgress } from '../src/shared/discovery/discovery-report';
+import type { ImportProgress } from '../src/shared/import/import-progress';
 
 /**
  * Signals and queries shared across workflows and their callers (client, CLI).
@@ -19,6 +20,9 @@ export const connectionValidationQuery = defineQuery<ValidationReport>('connecti
 
 /** What an import's day is doing: loading, or waiting for a drift approval (with the diff). */
 export const importDayStateQuery = defineQuery<{ state: 'loading' | 'waiting-for-drift-approval'; drift?: string }>('importDayState');
+
+/** A running import's progress: days to load, done, failed, rows and bytes so far (the CLI's live line). */
+export const importProgressQuery = defineQuery<ImportProgress>('importProgress');
 
 /** A migration's step, status and findings so far. */
 export const migrationStateQuery = defineQuery<MigrationReport>('migrationState');

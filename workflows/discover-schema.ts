@@ -1,11 +1,13 @@
-import { ApplicationFailure, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, makeContinueAsNewFunc, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { parseWorkflowInput } from '../src/shared/input-errors';
-import { DiscoverSchemaInput, type DiscoverSchemaOptions } from '../src/shared/inputs/discover-schema-input';
+import { DiscoverSchemaContinuation, DiscoverSchemaInput, type DiscoverSchemaOptions } from '../src/shared/inputs/discover-schema-input';
 import type { DiscoveryProblem } from '../src/shared/discovery/discovery-problem';
 import type { DiscoveryReport } from '../src/shared/discovery/discovery-report';
 import { longScan, shortCall } from './activity-options';
 import { discoveryProgressQuery } from './definitions';
+import { tagRun } from './run-attributes';
+import { connectionName } from '../src/shared/connection';
 
 const { resolveConnection } = proxyActivities<Activities>(shortCall);
 const { listSchemaTables, discoverTableBatch, commitDiscovery } = proxyActivities<Activities>(longScan);
@@ -15,9 +17,18 @@ const { listSchemaTables, discoverTableBatch, commitDiscovery } = proxyActivitie
  * them in batches of concurrent activities, then replaces the catalog and reports the diff
  * against the previous discovery, holding schema changes for review.
  */
-export async function discoverSchema(rawInput: DiscoverSchemaInput): Promise<DiscoveryReport> {
-  const input = parseWorkflowInput(DiscoverSchemaInput, rawInput, 'discoverSchema');
+export async function discoverSchema(rawInput: DiscoverSchemaInput | DiscoverSchemaContinuation): Promise<DiscoveryReport> {
+  // Continuation state is accepted only in a run Temporal itself continued (a start cannot set
+  // continuedFromExecutionRunId), so an external start cannot inject where a discovery stopped.
+  const continued = workflowInfo().continuedFromExecutionRunId !== undefined;
+  const input: DiscoverSchemaOptions = continued
+    ? parseWorkflowInput(DiscoverSchemaContinuation, rawInput, 'discoverSchema')
+    : parseWorkflowInput(DiscoverSchemaInput, rawInput, 'discoverSchema');
+  // The first run tags the discovery; continued runs inherit its attributes (passed on below), so
+  // a resumed run adds no events before its batches (continueAsNewAfterEvents can be small).
+  if (!continued) tagRun({ connection: connectionName(input.connection), kind: 'discovery' });
   const connection = await resolveConnection({ connection: input.connection });
+  const inline = typeof input.connection !== 'string';
   if (connection.direction !== 'source') {
     throw ApplicationFailure.create({
       type: 'NotASourceConnection',
@@ -55,10 +66,10 @@ export async function discoverSchema(rawInput: DiscoverSchemaInput): Promise<Dis
   await Promise.all(Array.from({ length: input.concurrentBatches }, lane));
   if (next < tableCount) {
     // Every launched batch has finished: the next run starts at the first batch not launched.
-    const options: DiscoverSchemaOptions = { ...input, resume: { discoveryId, startedAt, nextOffset: next, tableCount, schemaProblems } };
-    await continueAsNew<typeof discoverSchema>(options);
+    const options: DiscoverSchemaContinuation = { ...input, resume: { discoveryId, startedAt, nextOffset: next, tableCount, schemaProblems } };
+    await makeContinueAsNewFunc<typeof discoverSchema>({ typedSearchAttributes: workflowInfo().typedSearchAttributes })(options);
   }
   return commitDiscovery({
-    connection, discoveryId, startedAt, finishedAt: new Date().toISOString(), schemaProblems, holdDrift: input.holdDrift,
+    connection, discoveryId, startedAt, finishedAt: new Date().toISOString(), schemaProblems, holdDrift: input.holdDrift, inline,
   });
 }

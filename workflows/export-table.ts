@@ -1,6 +1,7 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { DestinationConnection } from '../src/shared/connection';
+import { connectionName, type DestinationConnection } from '../src/shared/connection';
+import { tagRun } from './run-attributes';
 import { parseWorkflowInput } from '../src/shared/input-errors';
 import { ExportInput, type ExportReport, type WindowReport } from '../src/shared/export/export-input';
 import { windowLabel } from '../src/shared/export/export-layout';
@@ -24,6 +25,7 @@ function failureMessage(error: unknown): string {
  */
 export async function exportTable(rawInput: ExportInput): Promise<ExportReport> {
   const input = parseWorkflowInput(ExportInput, rawInput, 'exportTable');
+  tagRun({ connection: connectionName(input.destination), table: input.table, kind: 'export' });
   const connection = await requireActiveConnection({ connection: input.destination });
   if (connection.direction !== 'destination') {
     throw ApplicationFailure.create({

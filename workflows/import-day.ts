@@ -1,12 +1,16 @@
 import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { DayLoadInput, DayReport } from '../src/shared/import/import-input';
-import { dayLoad } from './activity-options';
+import { parseWorkflowInput } from '../src/shared/input-errors';
+import { ImportDayInput, type DayReport } from '../src/shared/import/import-input';
+import { connectionName } from '../src/shared/connection';
+import { dayLoad, shortCall } from './activity-options';
 import { approveDriftSignal, importDayStateQuery } from './definitions';
+import { tagRun } from './run-attributes';
 
+const { requireActiveConnection } = proxyActivities<Activities>(shortCall);
 const { loadDayPartition } = proxyActivities<Activities>(dayLoad);
 
-export type ImportDayInput = DayLoadInput;
+export type { ImportDayInput } from '../src/shared/import/import-input';
 
 // Must match the activity's failure type (src/import/import-errors.ts, not importable in the sandbox).
 const SCHEMA_DRIFT_PENDING = 'SchemaDriftPending';
@@ -16,11 +20,17 @@ function isDriftPending(error: unknown): error is ActivityFailure {
 }
 
 /** Imports one day partition (ID `import-<connection>-<table>-<day>`); holds a drifted day until approved. */
-export async function importDay(input: ImportDayInput): Promise<DayReport> {
+export async function importDay(rawInput: ImportDayInput): Promise<DayReport> {
+  const parsed = parseWorkflowInput(ImportDayInput, rawInput, 'importDay');
+  const name = connectionName(parsed.connection);
+  tagRun({ connection: name, table: parsed.table, kind: 'import-day' });
+  // Checked again here, not only by importTable: a day can be started on its own (Temporal UI).
+  const connection = await requireActiveConnection({ connection: parsed.connection });
+  const input = { ...parsed, connection };
   let approved = false;
   let state: { state: 'loading' | 'waiting-for-drift-approval'; drift?: string } = { state: 'loading' };
-  setHandler(approveDriftSignal, ({ connection, table }) => {
-    if (connection === input.connection.name && table === input.table) approved = true;
+  setHandler(approveDriftSignal, ({ connection: signalled, table }) => {
+    if (signalled === name && table === input.table) approved = true;
   });
   setHandler(importDayStateQuery, () => state);
   try {

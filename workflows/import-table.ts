@@ -1,11 +1,17 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ChildWorkflowFailure, executeChild, isCancellation, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure, ChildWorkflowFailure, executeChild, isCancellation, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { parseWorkflowInput } from '../src/shared/input-errors';
 import { ImportInput, type DayReport, type ImportReport } from '../src/shared/import/import-input';
+import type { ImportProgress } from '../src/shared/import/import-progress';
 import { dayWorkflowId, importWorkflowId } from '../src/shared/import/unit-workflow-id';
+import { connectionName } from '../src/shared/connection';
 import { longScan, shortCall } from './activity-options';
 import { importDay } from './import-day';
+import { importProgressQuery } from './definitions';
+import { tagFailedDays, tagRun } from './run-attributes';
 
 const { requireActiveConnection } = proxyActivities<Activities>(shortCall);
 const { planImport } = proxyActivities<Activities>(longScan);
@@ -38,6 +44,13 @@ function dayIdPrefix(connection: string, table: string): string {
  */
 export async function importTable(rawInput: ImportInput): Promise<ImportReport> {
   const input = parseWorkflowInput(ImportInput, rawInput, 'importTable');
+  tagRun({ connection: connectionName(input.connection), table: input.table, kind: 'import' });
+  tagFailedDays(0);
+  const progress: ImportProgress = {
+    phase: 'planning', connection: connectionName(input.connection), table: input.table,
+    daysToLoad: 0, daysDone: 0, daysLoaded: 0, daysFailed: 0, daysSkipped: 0, running: [], rows: 0, rejectedRows: 0, files: 0, bytes: 0,
+  };
+  setHandler(importProgressQuery, () => progress);
   // Imports refuse a connection that is not Active (never validated, Failed, or changed since), with the reason.
   const connection = await requireActiveConnection({ connection: input.connection });
   const plan = await planImport({
@@ -47,14 +60,31 @@ export async function importTable(rawInput: ImportInput): Promise<ImportReport> 
     .filter((u) => u.action === 'skip')
     .map((u) => ({ unit: u.unit, day: u.day, status: 'skipped', rows: 0, rejectedRows: 0, files: u.files, bytes: u.bytes, durationMs: 0, reason: u.reason }));
   const queue = plan.units.filter((u) => u.action === 'load');
+  Object.assign(progress, { phase: 'loading', daysToLoad: queue.length, daysSkipped: reports.length + plan.unchangedNotListed });
+  const done = (report: DayReport) => {
+    reports.push(report);
+    progress.running = progress.running.filter((u) => u !== report.unit);
+    progress.daysDone += 1;
+    if (report.status === 'failed') progress.daysFailed += 1;
+    else if (report.status === 'loaded') progress.daysLoaded += 1;
+    else progress.daysSkipped += 1;
+    if (report.status === 'loaded') {
+      progress.rows += report.rows;
+      progress.rejectedRows += report.rejectedRows;
+      progress.files += report.files;
+      progress.bytes += report.bytes;
+    }
+  };
   const idPrefix = dayIdPrefix(connection.name, input.table);
   const runNext = async (): Promise<void> => {
     for (let unit = queue.shift(); unit; unit = queue.shift()) {
+      progress.running.push(unit.unit);
       try {
-        reports.push(await executeChild(importDay, {
+        done(await executeChild(importDay, {
           workflowId: `${idPrefix}${dayWorkflowId(connection.name, input.table, unit.unit)}`,
           args: [{
-            connection, table: input.table, unit: unit.unit, mapping: input.mapping,
+            // The reference, not the resolved connection: the day re-checks it is Active itself.
+            connection: input.connection, table: input.table, unit: unit.unit, mapping: input.mapping,
             errorPolicy: input.errorPolicy, driftPolicy: input.driftPolicy, reload: input.reload,
           }],
         }));
@@ -63,15 +93,15 @@ export async function importTable(rawInput: ImportInput): Promise<ImportReport> 
         if (isCancellation(error)) throw error;
         // One day's failure (bad data, a corrupt file, drift) never stops the other days.
         const reason = failureReason(error);
-        log.warn('day failed', { unit: unit.unit, reason });
-        reports.push({ unit: unit.unit, day: unit.day, status: 'failed', rows: 0, rejectedRows: 0, files: unit.files, bytes: unit.bytes, durationMs: 0, reason });
+        log.warn('day failed', { connection: connection.name, table: input.table, unit: unit.unit, reason });
+        done({ unit: unit.unit, day: unit.day, status: 'failed', rows: 0, rejectedRows: 0, files: unit.files, bytes: unit.bytes, durationMs: 0, reason });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(input.concurrency, queue.length) }, runNext));
   reports.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
   const sum = (pick: (r: DayReport) => number, of = reports.filter((r) => r.status === 'loaded')) => of.reduce((n, r) => n + pick(r), 0);
-  return {
+  const report: ImportReport = {
     connection: connection.name,
     table: input.table,
     target: plan.target,
@@ -86,4 +116,21 @@ export async function importTable(rawInput: ImportInput): Promise<ImportReport> 
       bytes: sum((r) => r.bytes),
     },
   };
+  progress.phase = 'done';
+  const failed = reports.filter((r) => r.status === 'failed');
+  tagFailedDays(failed.length);
+  // The run's details in the Temporal UI: the totals, and each failed day with its reason.
+  setCurrentDetails([
+    `**${report.totals.loaded} loaded, ${report.totals.skipped} skipped, ${failed.length} failed**; ${report.totals.rows} rows into \`${report.target}\``,
+    ...failed.map((r) => `- failed ${r.unit}: ${r.reason.slice(0, 300)}`),
+  ].join('\n'));
+  if (failed.length > 0 && input.failOnFailedDays) {
+    throw ApplicationFailure.create({
+      type: 'ImportDaysFailed',
+      nonRetryable: true,
+      message: `${failed.length} of ${reports.length} days of ${report.connection}/${report.table} failed: ${failed.map((r) => r.unit).join(', ')} (the report is in the failure's details)`,
+      details: [report],
+    });
+  }
+  return report;
 }

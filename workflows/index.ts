@@ -5,5 +5,6 @@ export { discoverSchema } from './discover-schema';
 export { approveTableDrift } from './approve-table-drift';
 export { importTable } from './import-table';
 export { importDay } from './import-day';
+export { queryWarehouse, resetTable, removeConnection } from './maintain-warehouse';
 export { exportTable } from './export-table';
 export { migrateDestination } from './migrate-destination';

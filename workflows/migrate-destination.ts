@@ -4,6 +4,7 @@ import {
 import type { Duration } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { DestinationConnection } from '../src/shared/connection';
+import { tagRun } from './run-attributes';
 import { parseWorkflowInput } from '../src/shared/input-errors';
 import { ExportInput } from '../src/shared/export/export-input';
 import { HOUR_MS, testPrefixOf, windowsBetween, windowStartOf } from '../src/shared/export/export-layout';
@@ -47,6 +48,7 @@ function summarize(results: WindowVerification[]): string {
  */
 export async function migrateDestination(rawInput: MigrateDestinationInput): Promise<MigrationReport> {
   const input = parseWorkflowInput(MigrateDestinationInput, rawInput, 'migrateDestination');
+  tagRun({ connection: input.from, kind: 'migration' });
   const { workflowId } = workflowInfo();
   const report: MigrationReport = { from: input.from, to: input.to, step: 'validate', status: 'running', findings: [], testPrefix: '' };
   let paused = false;

@@ -7,6 +7,7 @@ import { checkPlan } from '../src/shared/validation/check-plan';
 import type { CheckFacts, CheckRow, ValidationReport } from '../src/shared/validation/validation-report';
 import { shortCall } from './activity-options';
 import { connectionValidationQuery } from './definitions';
+import { tagRun } from './run-attributes';
 
 const { resolveConnection, runConnectionCheck, recordConnectionStatus } = proxyActivities<Activities>(shortCall);
 
@@ -21,6 +22,7 @@ function reasonOf(row: CheckRow): string {
  */
 export async function validateConnection(rawInput: ValidateConnectionInput): Promise<ValidationReport> {
   const input = parseWorkflowInput(ValidateConnectionInput, rawInput, 'validateConnection');
+  tagRun({ connection: connectionName(input.connection), kind: 'validation' });
   const report: ValidationReport = {
     connection: connectionName(input.connection),
     status: 'processing',
@@ -30,10 +32,11 @@ export async function validateConnection(rawInput: ValidateConnectionInput): Pro
   setHandler(connectionValidationQuery, () => report);
 
   const connection = await resolveConnection({ connection: input.connection });
+  const inline = typeof input.connection !== 'string';
   const plan = checkPlan(connection.direction);
   report.direction = connection.direction;
   report.checks = plan.map((p): CheckRow => ({ check: p.check, status: 'pending', tried: p.tries }));
-  await recordConnectionStatus({ connection, report });
+  await recordConnectionStatus({ connection, report, inline });
 
   let facts: CheckFacts = {};
   for (const [index, planned] of plan.entries()) {
@@ -63,6 +66,6 @@ export async function validateConnection(rawInput: ValidateConnectionInput): Pro
   report.status = failed ? 'failed' : 'active';
   if (failed) report.reason = reasonOf(failed);
   report.finishedAt = new Date().toISOString();
-  await recordConnectionStatus({ connection, report });
+  await recordConnectionStatus({ connection, report, inline });
   return report;
 }

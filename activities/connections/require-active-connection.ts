@@ -26,6 +26,7 @@ export function createRequireActiveConnection({ catalog }: ActivityDeps) {
   return async function requireActiveConnection({ connection: ref }: RequireActiveConnectionInput): Promise<Connection> {
     const name = connectionName(ref);
     return catalog.session(async (store) => {
+      if (typeof ref !== 'string') await store.refuseInlineShadowing(name);
       const connection = typeof ref === 'string' ? await store.getConnection(ref) : Connection.parse(ref);
       const status = await store.findConnectionStatus(name);
       const validate = `run \`s3bridge connections validate ${name}\``;

@@ -6,9 +6,10 @@ export interface ResolveConnectionInput {
 }
 
 export function createResolveConnection({ catalog }: ActivityDeps) {
-  /** Looks a connection up in the catalog by name; an inline one is returned as given. */
+  /** Looks a connection up in the catalog by name; an inline one is returned as given, unless a stored one has its name. */
   return async function resolveConnection({ connection }: ResolveConnectionInput): Promise<Connection> {
-    if (typeof connection !== 'string') return connection;
-    return catalog.getConnection(connection);
+    if (typeof connection === 'string') return catalog.getConnection(connection);
+    await catalog.refuseInlineShadowing(connection.name);
+    return connection;
   };
 }

@@ -34,7 +34,7 @@ export function createRunConnectionCheck({ settings }: ActivityDeps) {
       facts,
       // Stable across retries of this run (a retried put overwrites), hidden from discovery by the dot.
       probeKey: (label) => `${prefixPath(connection.prefix)}.s3bridge-probe/${runId}-${label}`,
-      credentials: () => (credentials ??= resolveCredentials(connection)),
+      credentials: () => (credentials ??= resolveCredentials(connection, settings)),
       s3: async () => (s3 ??= createS3Client(connection, await ctx.credentials())),
     };
     try {

@@ -13,6 +13,8 @@ export interface CommitDiscoveryInput {
   finishedAt: string;
   schemaProblems: DiscoveryProblem[];
   holdDrift: boolean;
+  /** The connection came inline: never written over a stored connection's catalog. */
+  inline?: boolean;
 }
 
 export function createCommitDiscovery({ catalog }: ActivityDeps) {
@@ -23,6 +25,7 @@ export function createCommitDiscovery({ catalog }: ActivityDeps) {
       // A retry after a commit that landed returns the same report instead of diffing against itself.
       const committed = await store.findDiscoveryReport(discoveryId);
       if (committed) return committed;
+      if (input.inline) await store.refuseInlineShadowing(connection.name);
       const staged = await store.readStagedResults(discoveryId);
       const formats = schemaFormatProblems(staged.flatMap((r) => (r.status === 'discovered' ? [r.table] : [])));
       const tables: DiscoveredTable[] = staged.flatMap((r) => {

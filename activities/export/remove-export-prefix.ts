@@ -11,11 +11,11 @@ export interface RemoveExportPrefixInput {
   prefix: string;
 }
 
-export function createRemoveExportPrefix({ catalog }: ActivityDeps) {
+export function createRemoveExportPrefix({ settings, catalog }: ActivityDeps) {
   /** Removes an export folder (objects and open uploads) and its ledger entries; idempotent. */
   return async function removeExportPrefix({ destination, prefix }: RemoveExportPrefixInput): Promise<{ deleted: number; aborted: number }> {
     if (!prefix) throw new Error('refusing to remove an empty prefix (the whole bucket)');
-    const s3 = await destinationS3(destination);
+    const s3 = await destinationS3(destination, settings);
     try {
       const aborted = (await abortOpenUploads(s3, destination.bucket, `${prefix}/`)) ?? 0;
       const keys = await listKeys(s3, destination.bucket, `${prefix}/`);

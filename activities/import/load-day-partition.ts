@@ -16,10 +16,11 @@ import { listTableFiles } from '../../src/import/list-table-files';
 import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
 import { dataColumns } from '../../src/import/table-columns';
 import { describeUnit, stageUnit } from '../../src/import/stage-unit';
-import { describeDrift, evolvedColumns, hasDrift, type SchemaDrift } from '../../src/import/schema-drift';
+import { describeDrift, driftExcerpt, evolvedColumns, hasDrift, type SchemaDrift } from '../../src/import/schema-drift';
 import { SCHEMA_DRIFT, SCHEMA_DRIFT_PENDING } from '../../src/import/import-errors';
 import type { CatalogStore } from '../../src/catalog/catalog-store';
 import type { ActivityDeps } from '../deps';
+import { recordTableVolume } from '../../src/observability/metrics';
 
 export type LoadDayPartitionInput = DayLoadInput;
 
@@ -74,7 +75,7 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
     const target = targetTable(connection.name, table.name, mapping);
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
     // Assume-role sessions expire: the listing and DuckDB's secret get new credentials before they do.
-    const session = refreshingCredentials(() => resolveCredentials(connection));
+    const session = refreshingCredentials(() => resolveCredentials(connection, settings));
     const credentials = await session.get();
     const s3 = createS3Client(connection, () => session.get());
     const listed = await listTableFiles(s3, connection.bucket, table, { onlyUnit: input.unit, connectionFormat: connection.direction === 'source' ? connection.format : 'auto' }).finally(() => s3.destroy());
@@ -115,11 +116,11 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
             const what = hasDrift(unapproved) ? describeDrift(unapproved) : 'discovery holds a schema change of this table for review';
             const where = `table "${table.name}"${unit.day ? ` day ${unit.day}` : ''}`;
             if (input.driftPolicy === 'fail') {
-              throw driftFailure(SCHEMA_DRIFT, `${where}: schema drift: ${what}; re-run with driftPolicy "evolve" to follow it, or "wait" to hold it for approval`, described.drift);
+              throw driftFailure(SCHEMA_DRIFT, `${where}: schema drift: ${what}; re-run with driftPolicy "evolve" to follow it, or "wait" to hold it for approval`, driftExcerpt(described.drift));
             }
             if (input.driftPolicy === 'wait') {
               if (hasDrift(unapproved)) await holdInCatalog(catalog, table, evolvedColumns(reference, unapproved));
-              throw driftFailure(SCHEMA_DRIFT_PENDING, `${where}: schema drift waits for approval: ${what}; approve with \`s3bridge tables approve-drift ${connection.name} ${table.name}\``, described.drift);
+              throw driftFailure(SCHEMA_DRIFT_PENDING, `${where}: schema drift waits for approval: ${what}; approve with \`s3bridge tables approve-drift ${connection.name} ${table.name}\``, driftExcerpt(described.drift));
             }
           }
           if (hasDrift(described.drift)) {
@@ -150,6 +151,11 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
             dataFiles: staged.dataFiles, rejectFiles: staged.rejectFiles, files, fingerprint, configHash,
             rows: staged.rows, rejectedRows: staged.rejectedRows, acceptedColumns: accepted,
             scheme, allowSchemeChange: input.reload,
+          });
+          recordTableVolume(context.metricMeter, { connection: connection.name, table: table.name, rowsLoaded: staged.rows, rowsRejected: staged.rejectedRows, bytesRead: bytes });
+          context.log.info('day loaded', {
+            connection: connection.name, table: table.name, unit: input.unit, rows: staged.rows, rejectedRows: staged.rejectedRows,
+            files: files.length, bytes, loadId, durationMs: Date.now() - started,
           });
           return {
             ...base, status: 'loaded', rows: staged.rows, rejectedRows: staged.rejectedRows, files: files.length, bytes,

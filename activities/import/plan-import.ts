@@ -39,7 +39,7 @@ export interface ImportPlan {
   unchangedNotListed: number;
 }
 
-export function createPlanImport({ catalog, sink }: ActivityDeps) {
+export function createPlanImport({ settings, catalog, sink }: ActivityDeps) {
   /** Lists the table's files, groups them by day, and compares each day with the load ledger. */
   return async function planImport(input: PlanImportInput): Promise<ImportPlan> {
     const { connection, mapping } = input;
@@ -51,7 +51,7 @@ export function createPlanImport({ catalog, sink }: ActivityDeps) {
     const target = targetTable(connection.name, table.name, mapping);
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
     // A long listing outlives a role session: the client asks for fresh credentials before they expire.
-    const session = refreshingCredentials(() => resolveCredentials(connection));
+    const session = refreshingCredentials(() => resolveCredentials(connection, settings));
     await session.get();
     const s3 = createS3Client(connection, () => session.get());
     let units;

@@ -17,7 +17,7 @@ export interface CheckSetupActivityInput {
 export function createCheckSetup({ settings }: ActivityDeps) {
   /** Lists the connection's prefix and reads one Parquet object through DuckDB's httpfs. */
   return async function checkSetup({ connection, sampleKey }: CheckSetupActivityInput): Promise<CheckSetupResult> {
-    const credentials = await resolveCredentials(connection);
+    const credentials = await resolveCredentials(connection, settings);
     const s3 = createS3Client(connection, credentials);
     const prefix = connection.prefix ? `${connection.prefix}/` : '';
     let keys: string[];

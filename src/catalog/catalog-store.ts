@@ -6,6 +6,7 @@ import type { StoredConnectionStatus } from './connection-status-store';
 import type { StagedResult, TableCandidate } from './discovery-staging-store';
 import type { DestinationState } from './destination-store';
 import type { ExportLedgerEntry } from './export-ledger-store';
+import type { RemoveConnectionResult } from '../shared/inputs/warehouse-maintenance-input';
 
 /**
  * s3bridge's own catalog: connections, their statuses, discovered tables and their drift,
@@ -18,6 +19,10 @@ export interface CatalogStore {
   /** Throws a non-retryable ConnectionNotFound for a name not in the catalog. */
   getConnection(name: string): Promise<Connection>;
   listConnections(): Promise<Connection[]>;
+  /** Refuses (non-retryable) an inline connection that has the name of a stored one. */
+  refuseInlineShadowing(name: string): Promise<void>;
+  /** Removes a connection, its status, discovered tables and held drift, in one transaction. */
+  removeConnection(name: string): Promise<RemoveConnectionResult>;
 
   saveConnectionStatus(entry: { connection: Connection; report: ValidationReport; workflowId: string }): Promise<void>;
   findConnectionStatus(name: string): Promise<StoredConnectionStatus | undefined>;

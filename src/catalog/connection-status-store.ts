@@ -17,7 +17,7 @@ export interface StoredConnectionStatus {
   workflowId: string;
 }
 
-const ensureStatusTable = catalogTables(
+export const ensureStatusTable = catalogTables(
   `CREATE TABLE IF NOT EXISTS s3bridge.connection_status (
     name VARCHAR PRIMARY KEY,
     status VARCHAR NOT NULL,

@@ -49,3 +49,20 @@ export async function listConnections(db: DuckDBConnection): Promise<Connection[
   const rows = await queryRows<{ config: string }>(db, 'SELECT config FROM s3bridge.connections ORDER BY name');
   return rows.map((row) => Connection.parse(JSON.parse(row.config)));
 }
+
+/** Error type for an inline connection that carries a stored connection's name. */
+export const INLINE_CONNECTION_SHADOWS_STORED = 'InlineConnectionShadowsStored';
+
+/**
+ * Refuses an inline connection named like a stored one: it would read and overwrite the stored
+ * connection's status, catalog and loads with settings nobody stored. Checked where inline
+ * connections enter (resolve, require-active) and again where runs write under the name.
+ */
+export async function refuseInlineShadowing(db: DuckDBConnection, name: string): Promise<void> {
+  if (!(await findConnection(db, name))) return;
+  throw ApplicationFailure.create({
+    type: INLINE_CONNECTION_SHADOWS_STORED,
+    nonRetryable: true,
+    message: `inline connection "${name}" has the name of a stored connection: refer to the stored one by name ({"connection": "${name}"}), or give the inline connection another name`,
+  });
+}

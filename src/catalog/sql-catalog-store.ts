@@ -5,7 +5,8 @@ import type { DiscoveryReport } from '../shared/discovery/discovery-report';
 import type { ValidationReport } from '../shared/validation/validation-report';
 import { inTransaction } from '../duckdb/in-transaction';
 import type { CatalogStore } from './catalog-store';
-import { findConnection, getConnection, listConnections, saveConnection } from './connection-store';
+import { findConnection, getConnection, listConnections, refuseInlineShadowing, saveConnection } from './connection-store';
+import { removeConnection } from './remove-connection';
 import { findConnectionStatus, listConnectionStatuses, saveConnectionStatus, type StoredConnectionStatus } from './connection-status-store';
 import { getDiscoveredTable, listDiscoveredTables, replaceDiscoveredTables, writeDiscoveredTables } from './discovered-table-store';
 import { approveTableDrift, recordTableDrift } from './table-drift-store';
@@ -35,6 +36,8 @@ export class SqlCatalogStore implements CatalogStore {
   findConnection(name: string) { return this.use((db) => findConnection(db, name)); }
   getConnection(name: string) { return this.use((db) => getConnection(db, name)); }
   listConnections() { return this.use((db) => listConnections(db)); }
+  refuseInlineShadowing(name: string) { return this.use((db) => refuseInlineShadowing(db, name)); }
+  removeConnection(name: string) { return this.use((db) => removeConnection(db, name, this.inTransaction)); }
 
   saveConnectionStatus(entry: { connection: Connection; report: ValidationReport; workflowId: string }) {
     return this.use((db) => saveConnectionStatus(db, entry));

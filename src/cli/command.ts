@@ -1,12 +1,14 @@
-import type { Settings } from '../config/settings';
+import type { Command } from 'commander';
+import type { CliContext } from './context';
 
-/** One CLI command: `s3bridge <name> [args]`. Each lives in its own file under commands/. */
-export interface CliCommand {
-  name: string;
-  summary: string;
-  usage: string;
-  run(args: string[], context: { settings: Settings }): Promise<void>;
-}
+/** One CLI command (or group): registers itself, its options and help on the program. */
+export type RegisterCommand = (program: Command, context: CliContext) => void;
 
-/** A user error: printed without a stack trace, exit code 2. */
+/** A user error in the command line: one line on stderr, exit code 2. */
 export class UsageError extends Error {}
+
+/**
+ * A negative outcome already explained (a failed day, a Failed validation, no worker): the
+ * message is printed as one line on stderr and the exit code is 1.
+ */
+export class CliFailure extends Error {}

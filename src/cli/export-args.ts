@@ -1,31 +1,58 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Command, Option } from 'commander';
 import type { ExportInput, ExportReport } from '../shared/export/export-input';
 import { UsageError } from './command';
 import { readConnectionArg } from './read-connection-arg';
 
-export const EXPORT_USAGE = '<destination> [--table schema.table] [--time-column COLUMN] [--format segment|parquet] [--source-id ID] [--max-file-bytes N] [--json]';
+/** The options every export command shares (run, backfill, schedule), as commander parses them. */
+export interface ExportOptions {
+  table?: string;
+  timeColumn?: string;
+  format?: string;
+  sourceId?: string;
+  maxFileBytes?: string;
+  from?: string;
+  to?: string;
+}
 
-const OPTIONS = {
-  table: { type: 'string' }, 'time-column': { type: 'string' }, format: { type: 'string' }, 'source-id': { type: 'string' },
-  'max-file-bytes': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' },
-} as const;
+/** Adds the destination argument and the shared export options to a command. */
+export function withExportOptions(command: Command, { range = true } = {}): Command {
+  command
+    .argument('<destination>', 'a destination connection\'s name, inline JSON or @file.json')
+    .option('--table <schema.table>', 'the warehouse table (default canonical.events: Segment spec messages)')
+    .option('--time-column <column>', 'the column that places a row in its hourly window')
+    .addOption(new Option('--format <format>', 'segment (gzipped NDJSON, segment-logs layout) or parquet').choices(['segment', 'parquet']))
+    .option('--source-id <id>', 'Segment\'s source-id folder or the Parquet dataset folder (default: the table\'s name)')
+    .option('--max-file-bytes <n>', 'a file closes at this compressed size');
+  if (range) command.option('--from <hour>', 'the first hour (YYYY-MM-DD or YYYY-MM-DDTHH)').option('--to <hour>', 'the last hour, inclusive');
+  return command;
+}
 
-/** Parses an export command's arguments into the exportTable input (validated later by its zod schema). */
-export function exportInputFromArgs(args: string[], extra: ParseArgsConfig['options'] = {}) {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...OPTIONS, ...extra } });
-  const destination = readConnectionArg(positionals[0]);
+/** Builds the exportTable input from the destination argument and options (zod checks it in the client). */
+export function exportInputFromOptions(destinationArg: string | undefined, options: ExportOptions): ExportInput {
+  const destination = readConnectionArg(destinationArg);
   if (destination === undefined) throw new UsageError('missing the destination connection');
-  const v = values as Record<string, string | boolean | undefined>;
-  const input = {
+  let maxFileBytes: number | undefined;
+  if (options.maxFileBytes !== undefined) {
+    maxFileBytes = Number(options.maxFileBytes);
+    if (!Number.isInteger(maxFileBytes)) throw new UsageError(`--max-file-bytes ${options.maxFileBytes}: expected a whole number`);
+  }
+  return {
     destination,
-    ...(v.table ? { table: v.table } : {}),
-    ...(v['time-column'] ? { timeColumn: v['time-column'] } : {}),
-    ...(v.format ? { format: v.format } : {}),
-    ...(v['source-id'] ? { sourceId: v['source-id'] } : {}),
-    ...(v['max-file-bytes'] ? { maxFileBytes: Number(v['max-file-bytes']) } : {}),
-    ...(v.from || v.to ? { windows: { from: v.from, to: v.to } } : {}),
+    ...(options.table ? { table: options.table } : {}),
+    ...(options.timeColumn ? { timeColumn: options.timeColumn } : {}),
+    ...(options.format ? { format: options.format } : {}),
+    ...(options.sourceId ? { sourceId: options.sourceId } : {}),
+    ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
+    ...(options.from || options.to ? { windows: { from: options.from, to: options.to } } : {}),
   } as ExportInput;
-  return { input, values: v };
+}
+
+/** Parses an export command line (without the command name) into the exportTable input. */
+export function exportInputFromArgs(args: string[]): { input: ExportInput; values: ExportOptions } {
+  const command = withExportOptions(new Command('export')).exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  command.parse(args, { from: 'user' });
+  const values = command.opts<ExportOptions>();
+  return { input: exportInputFromOptions(command.args[0], values), values };
 }
 
 export function formatExportReport(report: ExportReport): string {

@@ -1,53 +1,65 @@
-import { parseArgs } from 'node:util';
+import { Option, type Command } from 'commander';
 import type { ImportInput, ImportReport } from '../shared/import/import-input';
 import { UsageError } from './command';
+import { readConnectionArg } from './read-connection-arg';
 import { readJsonArg } from './read-json-arg';
 
-/** Options every import command shares (import, backfill, schedule). */
-export const IMPORT_OPTIONS = {
-  days: { type: 'string' },
-  earliest: { type: 'string' },
-  mapping: { type: 'string' },
-  'error-policy': { type: 'string' },
-  'drift-policy': { type: 'string' },
-  concurrency: { type: 'string' },
-  reload: { type: 'boolean' },
-  input: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+/** The options every import command shares (import, backfill, schedule), as commander parses them. */
+export interface ImportOptions {
+  days?: string;
+  earliest?: string;
+  mapping?: string;
+  errorPolicy?: string;
+  driftPolicy?: string;
+  concurrency?: string;
+  reload?: boolean;
+  failOnFailedDays?: boolean;
+  input?: string;
+}
 
-export const IMPORT_USAGE = '<connection | JSON | @file.json> <table> [--days all|new-and-changed|FROM..TO] [--earliest YYYY-MM-DD] '
-  + '[--mapping JSON|@file.json] [--error-policy fail-day|skip-to-rejects] [--drift-policy evolve|fail|wait] [--concurrency N] [--reload] '
-  + '[--input @import.json] [--json]';
+/** Adds the shared import arguments and options to a command. */
+export function withImportOptions(command: Command, { days = true } = {}): Command {
+  command
+    .argument('[connection]', 'a stored connection\'s name, inline JSON or @file.json')
+    .argument('[table]', 'a discovered table (`s3bridge tables list <connection>`)');
+  if (days) command.option('--days <days>', 'all, new-and-changed (default) or FROM..TO (YYYY-MM-DD..YYYY-MM-DD)');
+  return command
+    .option('--earliest <day>', 'the first day a first run considers (YYYY-MM-DD)')
+    .option('--mapping <json>', 'the mapping: {"mode":"raw"|"events"|"metrics",...} as JSON or @file.json')
+    .addOption(new Option('--error-policy <policy>', 'what a bad row does').choices(['fail-day', 'skip-to-rejects']))
+    .addOption(new Option('--drift-policy <policy>', 'what a schema change does').choices(['evolve', 'fail', 'wait']))
+    .option('--concurrency <n>', 'days loaded at once (default 4)')
+    .option('--reload', 'reload the selected days even when unchanged')
+    .option('--fail-on-failed-days', 'make the workflow itself fail when any day fails (for Schedules that should alert)')
+    .option('--input <json>', 'the whole importTable input as JSON or @file.json (options override its fields)');
+}
 
 /**
- * Builds an import input from the command line: positionals name the connection and table,
- * flags the rest; `--input` gives the whole JSON (flags override). zod checks it in the client.
+ * Builds an import input from the arguments: positionals name the connection and table,
+ * options the rest; `--input` gives the whole JSON (options override). zod checks it in the client.
  */
-export function importInputFromArgs(args: string[], extra: Record<string, { type: 'string' | 'boolean' }> = {}) {
-  const parsed = parseArgs({ args, allowPositionals: true, options: { ...IMPORT_OPTIONS, ...extra } });
-  const { positionals } = parsed;
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  const str = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
-  const base = (str('input') ? readJsonArg(str('input'), '--input') : {}) as Record<string, unknown>;
-  const [connectionArg, table] = positionals;
-  const connection = connectionArg?.trim().startsWith('{') || connectionArg?.startsWith('@') ? readJsonArg(connectionArg, 'the connection') : connectionArg;
-  const input: Record<string, unknown> = { ...base };
+export function importInputFromOptions(connectionArg: string | undefined, table: string | undefined, options: ImportOptions): ImportInput {
+  const input: Record<string, unknown> = options.input ? { ...(readJsonArg(options.input, '--input') as object) } : {};
+  const connection = readConnectionArg(connectionArg);
   if (connection !== undefined) input.connection = connection;
   if (table !== undefined) input.table = table;
   if (!input.connection || !input.table) throw new UsageError('name the connection and the table (or pass --input with both)');
-  const days = str('days');
-  if (days) {
-    const range = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(days);
-    input.days = range ? { from: range[1], to: range[2] } : days;
+  if (options.days) {
+    const range = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(options.days);
+    input.days = range ? { from: range[1], to: range[2] } : options.days;
   }
-  if (str('earliest')) input.earliest = str('earliest');
-  if (str('mapping')) input.mapping = readJsonArg(str('mapping'), '--mapping');
-  if (values['error-policy']) input.errorPolicy = values['error-policy'];
-  if (values['drift-policy']) input.driftPolicy = values['drift-policy'];
-  if (str('concurrency')) input.concurrency = Number(str('concurrency'));
-  if (values.reload) input.reload = true;
-  return { input: input as ImportInput, values };
+  if (options.earliest) input.earliest = options.earliest;
+  if (options.mapping) input.mapping = readJsonArg(options.mapping, '--mapping');
+  if (options.errorPolicy) input.errorPolicy = options.errorPolicy;
+  if (options.driftPolicy) input.driftPolicy = options.driftPolicy;
+  if (options.concurrency) {
+    const n = Number(options.concurrency);
+    if (!Number.isInteger(n)) throw new UsageError(`--concurrency ${options.concurrency}: expected a whole number`);
+    input.concurrency = n;
+  }
+  if (options.reload) input.reload = true;
+  if (options.failOnFailedDays) input.failOnFailedDays = true;
+  return input as ImportInput;
 }
 
 /** A human summary: totals, then one line per day. */

@@ -1,8 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Settings } from '../config/settings';
+import { temporalProfile } from '../config/temporal-connection';
 
-/** A Temporal client for the configured server and namespace. */
-export async function createTemporalClient(settings: Settings): Promise<Client> {
-  const connection = await Connection.connect({ address: settings.temporalAddress });
+/**
+ * A Temporal client for the configured server and namespace, with the TLS, API key and gRPC
+ * metadata of the SDK's environment configuration (see src/config/temporal-connection.ts).
+ */
+export async function createTemporalClient(settings: Pick<Settings, 'temporalAddress' | 'temporalNamespace'>): Promise<Client> {
+  const { connectionOptions } = temporalProfile();
+  const connection = await Connection.connect({ ...connectionOptions, address: settings.temporalAddress });
   return new Client({ connection, namespace: settings.temporalNamespace });
 }

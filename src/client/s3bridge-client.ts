@@ -35,22 +35,39 @@ export class S3BridgeClient {
     readonly workflowIdPrefix = '',
   ) {}
 
-  /** Creates a Temporal Schedule, replacing one with the same ID, so re-running a command updates it. */
+  /**
+   * Creates a Temporal Schedule, or updates the one with the same ID in place, so re-running a
+   * command changes its spec and action while its history, paused state and note survive.
+   */
   private async replaceSchedule<A extends ScheduleOptionsAction>(options: ScheduleOptions<A>): Promise<string> {
-    await this.temporal.schedule.getHandle(options.scheduleId).delete().catch((error: unknown) => {
+    const handle = this.temporal.schedule.getHandle(options.scheduleId);
+    try {
+      await handle.update((previous) => ({
+        ...previous,
+        spec: options.spec,
+        action: options.action,
+        policies: { ...previous.policies, ...options.policies },
+        state: { paused: previous.state.paused, note: previous.state.note },
+      }));
+    } catch (error) {
       if (!(error instanceof ScheduleNotFoundError)) throw error;
-    });
-    await this.temporal.schedule.create(options);
+      await this.temporal.schedule.create(options);
+    }
     return options.scheduleId;
   }
 
-  async checkSetup(input: CheckSetupInput): Promise<CheckSetupResult> {
+  /** Starts the smoke test (list a bucket, read one Parquet object) and returns its handle. */
+  async startCheckSetup(input: CheckSetupInput): Promise<WorkflowHandle<typeof checkSetup>> {
     const parsed = CheckSetupInput.parse(input);
-    return this.temporal.workflow.execute(checkSetup, {
+    return this.temporal.workflow.start(checkSetup, {
       taskQueue: this.settings.taskQueue,
       workflowId: `${this.workflowIdPrefix}check-setup-${connectionName(parsed.connection)}-${randomUUID().slice(0, 8)}`,
       args: [input],
     });
+  }
+
+  async checkSetup(input: CheckSetupInput): Promise<CheckSetupResult> {
+    return (await this.startCheckSetup(input)).result();
   }
 
   /** The ID of a connection's validation workflow: one validation per connection at a time. */
@@ -66,6 +83,7 @@ export class S3BridgeClient {
       workflowId: this.validationWorkflowId(connectionName(parsed.connection)),
       workflowIdConflictPolicy: 'USE_EXISTING',
       args: [input],
+      staticSummary: `validate connection ${connectionName(parsed.connection)}`,
     });
   }
 
@@ -92,10 +110,11 @@ export class S3BridgeClient {
         args: [{ connection: parsed.connection }],
         taskQueue: this.settings.taskQueue,
         workflowId: this.validationWorkflowId(name),
+        staticSummary: `scheduled validation of connection ${name}`,
       },
       // A validation still running when the next is due makes the next one pointless.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-      memo: { connection: name },
+      memo: { connection: name, s3bridge: 'validation' },
     });
   }
 
@@ -112,6 +131,7 @@ export class S3BridgeClient {
       workflowId: this.discoveryWorkflowId(connectionName(parsed.connection)),
       workflowIdConflictPolicy: 'USE_EXISTING',
       args: [input],
+      staticSummary: `discover the tables of ${connectionName(parsed.connection)}`,
     });
   }
 
@@ -132,10 +152,11 @@ export class S3BridgeClient {
         args: [{ connection: parsed.connection }],
         taskQueue: this.settings.taskQueue,
         workflowId: this.discoveryWorkflowId(parsed.connection),
+        staticSummary: `scheduled resync of ${parsed.connection}'s tables`,
       },
       // A resync still running when the next is due makes the next one pointless.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-      memo: { connection: parsed.connection },
+      memo: { connection: parsed.connection, s3bridge: 'resync' },
     });
   }
 
@@ -177,6 +198,7 @@ export class S3BridgeClient {
       taskQueue: this.settings.taskQueue,
       workflowId: `${this.importWorkflowId(connectionName(parsed.connection), parsed.table)}${idSuffix}`,
       args: [input],
+      staticSummary: `import ${connectionName(parsed.connection)}/${parsed.table}: ${typeof parsed.days === 'string' ? `${parsed.days} days` : `${parsed.days.from}..${parsed.days.to}`}, ${parsed.mapping.mode} mapping`,
     });
   }
 
@@ -206,16 +228,17 @@ export class S3BridgeClient {
     const scheduleId = this.importWorkflowId(connectionName(parsed.import.connection), table);
     return this.replaceSchedule({
       scheduleId,
-      spec: { calendars: [{ hour: parsed.hour, minute: parsed.minute }] },
+      spec: { calendars: [{ hour: parsed.hour, minute: parsed.minute }], ...(parsed.timezone ? { timezone: parsed.timezone } : {}) },
       action: {
         type: 'startWorkflow',
         workflowType: importTable,
         args: [{ ...input.import, days: 'new-and-changed' }],
         taskQueue: this.settings.taskQueue,
         workflowId: scheduleId,
+        staticSummary: `scheduled import of ${connectionName(parsed.import.connection)}/${table}: new and changed days`,
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: parsed.catchupWindow as Duration },
-      memo: { connection: connectionName(parsed.import.connection), table },
+      memo: { connection: connectionName(parsed.import.connection), table, s3bridge: 'import' },
     });
   }
 
@@ -236,6 +259,7 @@ export class S3BridgeClient {
       taskQueue: this.settings.taskQueue,
       workflowId: `${this.exportIdOf(input)}${idSuffix}`,
       args: [input],
+      staticSummary: `export ${ExportInput.parse(input).table} to ${connectionName(ExportInput.parse(input).destination)}`,
     });
   }
 
@@ -285,6 +309,7 @@ export class S3BridgeClient {
       taskQueue: this.settings.taskQueue,
       workflowId: this.migrationWorkflowId(parsed.from, parsed.to),
       args: [input],
+      staticSummary: `migrate exports from ${parsed.from} to ${parsed.to}`,
     });
   }
 

@@ -1,6 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_TASK_QUEUE } from '../shared/task-queue';
+import { temporalProfile } from './temporal-connection';
+import { defaultSecretEnvAllow, parseSecretEnvAllow, type SecretEnvRule } from '../secrets/secret-policy';
 
 /** Process-wide settings, read once from the environment (see README, "Configuration"). */
 export interface Settings {
@@ -15,6 +17,12 @@ export interface Settings {
   /** DuckDB `memory_limit` of each instance. */
   duckdbMemoryLimit: string;
   duckdbThreads: number | undefined;
+  /** The `env:` references the worker resolves (S3BRIDGE_SECRET_ENV_ALLOW); see src/secrets/secret-policy.ts. */
+  secretEnvAllow: SecretEnvRule[];
+  /** The only folder `file:` references may point into (S3BRIDGE_SECRETS_DIR); `file:` is refused when unset. */
+  secretsDir: string | undefined;
+  /** Endpoint hosts allowed although link-local or cloud metadata addresses (S3BRIDGE_ENDPOINT_ALLOW). */
+  endpointAllow: string[];
   /** DuckDB `max_temp_directory_size` of each instance: what one instance may spill to disk. */
   duckdbMaxTempSize?: string;
   /**
@@ -33,6 +41,10 @@ export interface Settings {
   lake?: LakeSettings;
   /** This worker's identity in the ledger (S3BRIDGE_WORKER_IDENTITY; pid@host, Temporal's default form, when unset). */
   workerIdentity?: string;
+  /** The Temporal Web UI, for links the CLI prints (`S3BRIDGE_TEMPORAL_UI`). */
+  temporalUiUrl: string;
+  /** Where the worker serves Prometheus metrics (`S3BRIDGE_METRICS_ADDRESS`, host:port); none when empty. */
+  metricsAddress: string | undefined;
 }
 
 /** Where the shared catalog lives. The password is read from the environment when connecting, never kept in settings. */
@@ -121,22 +133,28 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   parseByteSize(memoryLimit, 'S3BRIDGE_DUCKDB_MEMORY_LIMIT');
   const store = env.S3BRIDGE_STORE ?? 'embedded';
   if (store !== 'embedded' && store !== 'shared') throw new Error(`S3BRIDGE_STORE: expected "embedded" or "shared", got ${JSON.stringify(store)}`);
+  const temporal = temporalProfile(env);
   return {
     store,
     ...(store === 'shared' ? sharedStore(env) : {}),
     workerIdentity: env.S3BRIDGE_WORKER_IDENTITY || undefined,
-    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    temporalAddress: temporal.connectionOptions.address,
+    temporalNamespace: temporal.namespace,
     taskQueue: env.S3BRIDGE_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
     dataDir,
     warehousePath: path.resolve(env.S3BRIDGE_WAREHOUSE ?? path.join(dataDir, 'warehouse.duckdb')),
     duckdbExtensionDir: env.S3BRIDGE_DUCKDB_EXTENSION_DIR || undefined,
     duckdbMemoryLimit: memoryLimit,
     duckdbThreads: env.S3BRIDGE_DUCKDB_THREADS ? Number(env.S3BRIDGE_DUCKDB_THREADS) : undefined,
+    secretEnvAllow: parseSecretEnvAllow(env.S3BRIDGE_SECRET_ENV_ALLOW ?? defaultSecretEnvAllow(env)),
+    secretsDir: env.S3BRIDGE_SECRETS_DIR ? path.resolve(env.S3BRIDGE_SECRETS_DIR) : undefined,
+    endpointAllow: (env.S3BRIDGE_ENDPOINT_ALLOW ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     duckdbMaxTempSize: env.S3BRIDGE_DUCKDB_MAX_TEMP_SIZE ?? '20GB',
     // Half the machine's memory unless told: the rest is Node, Temporal's core and the OS page cache.
     workerMemoryBudget: env.S3BRIDGE_WORKER_MEMORY_BUDGET
       ? parseByteSize(env.S3BRIDGE_WORKER_MEMORY_BUDGET, 'S3BRIDGE_WORKER_MEMORY_BUDGET')
       : Math.floor(os.totalmem() / 2),
+    temporalUiUrl: (env.S3BRIDGE_TEMPORAL_UI ?? 'http://127.0.0.1:8233').replace(/\/$/, ''),
+    metricsAddress: env.S3BRIDGE_METRICS_ADDRESS ?? (env.S3BRIDGE_METRICS_PORT ? `127.0.0.1:${env.S3BRIDGE_METRICS_PORT}` : undefined),
   };
 }

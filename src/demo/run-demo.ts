@@ -3,6 +3,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadSettings } from '../config/settings';
 import { localServiceEnv, localSourceConnection } from '../config/local-services';
 import { createTemporalClient } from '../client/create-client';
+import { registerSearchAttributes } from '../client/search-attribute-registration';
 import { S3BridgeClient } from '../client/s3bridge-client';
 import { saveConnection } from '../catalog/connection-store';
 import { queryRows } from '../duckdb/query-rows';
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   console.log(`2. stored connection "demo" in the catalog (${settings.warehousePath})`);
 
   const client = new S3BridgeClient(await createTemporalClient(settings), settings, 'demo-');
+  // A dev server started before s3bridge registered its search attributes lacks them (idempotent).
+  await registerSearchAttributes(client.temporal, settings.temporalNamespace);
   const { worker, nativeConnection } = await createWorker({ settings });
   await worker.runUntil(async () => {
     const validation = await client.validateConnection({ connection: 'demo' });

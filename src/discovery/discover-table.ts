@@ -12,6 +12,7 @@ import type { StagedResult, TableCandidate } from '../catalog/discovery-staging-
 import { listAllObjects } from './list-objects';
 import { readFileColumns } from './read-file-columns';
 import { classifyDuckDBReadError } from '../duckdb/classify-read-error';
+import { scrubValues } from '../shared/excerpt';
 import { sniffFile } from './sniff-file';
 import { s3ObjectUrl } from '../duckdb/s3-session';
 import { ApplicationFailure } from '@temporalio/common';
@@ -86,7 +87,7 @@ export async function discoverTable(input: DiscoverTableInput): Promise<StagedRe
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (classifyDuckDBReadError(message) === 'transient') throw error;
-        unreadable.push({ key: file.key, error: message });
+        unreadable.push({ key: file.key, error: scrubValues(message) });
       }
     }
   } finally {

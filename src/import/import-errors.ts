@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyDuckDBReadError } from '../duckdb/classify-read-error';
+import { scrubValues } from '../shared/excerpt';
 
 /** Typed failure names of a day's load; each is non-retryable: retrying the same bytes fails the same way. */
 export const BAD_DATA = 'BadData';
@@ -14,7 +15,6 @@ export const INVALID_MAPPING = 'InvalidMapping';
  */
 export function readFailure(error: unknown, url: string, format: string): Error {
   const message = error instanceof Error ? error.message : String(error);
-  const firstLine = message.split('\n')[0] ?? message;
   const kind = classifyDuckDBReadError(message);
   if (kind === 'access-denied') {
     return ApplicationFailure.create({ type: 'S3AccessDenied', nonRetryable: true,
@@ -28,7 +28,8 @@ export function readFailure(error: unknown, url: string, format: string): Error 
   return ApplicationFailure.create({
     type: CORRUPT_FILE,
     nonRetryable: true,
-    message: `${url} cannot be read as ${format}: ${firstLine}; replace or remove the file, then re-run the import`,
+    // DuckDB quotes the values it failed on; history gets their excerpts only.
+    message: `${url} cannot be read as ${format}: ${scrubValues(message)}; replace or remove the file, then re-run the import`,
   });
 }
 

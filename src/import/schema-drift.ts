@@ -1,5 +1,6 @@
 import type { ColumnSchema } from '../shared/catalog/discovered-table';
 import { fitsType, widenColumnType } from './column-types';
+import { excerptName } from '../shared/excerpt';
 
 /** How a day's files differ from the schema the table's loads follow. */
 export interface SchemaDrift {
@@ -45,8 +46,18 @@ export function evolvedColumns(reference: ColumnSchema[], drift: SchemaDrift): C
 /** One line per change, as shown in a failed or waiting day. */
 export function describeDrift(drift: SchemaDrift): string {
   const parts = [
-    ...drift.added.map((c) => `new column "${c.name}" ${c.type}`),
-    ...drift.changed.map((c) => `column "${c.column}" changed from ${c.from} to ${c.to}`),
+    // Column names come from the files (a CSV without a header names its columns after its first row).
+    ...drift.added.map((c) => `new column "${excerptName(c.name)}" ${c.type}`),
+    ...drift.changed.map((c) => `column "${excerptName(c.column)}" changed from ${c.from} to ${c.to}`),
   ];
   return `${parts.join('; ')} (in ${drift.files.join(', ')})`;
+}
+
+/** The drift as carried in a failure's details (history): column names as excerpts, like the message. */
+export function driftExcerpt(drift: SchemaDrift): SchemaDrift {
+  return {
+    added: drift.added.map((c) => ({ ...c, name: excerptName(c.name) })),
+    changed: drift.changed.map((c) => ({ ...c, column: excerptName(c.column) })),
+    files: drift.files,
+  };
 }

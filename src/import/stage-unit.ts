@@ -7,6 +7,7 @@ import { queryRows } from '../duckdb/query-rows';
 import { s3ObjectUrl } from '../duckdb/s3-session';
 import { quoteLiteral } from '../duckdb/sql';
 import { badData, readFailure } from './import-errors';
+import { excerpt, excerptName, scrubValues } from '../shared/excerpt';
 import type { UnitFiles } from './list-table-files';
 import { buildProjection, type RowCheck } from './projection';
 import { csvRejects, describeFile, isTextFormat, loadFile, rawValuesJson } from './read-source-file';
@@ -91,7 +92,7 @@ export async function stageUnit(ctx: StageContext, schema: { columns: Map<string
     const checks: RowCheck[] = projection.missing.map((column) => ({
       when: 'TRUE',
       column,
-      reason: `missing required column "${column}" (the file has ${fileColumns.map((c) => `"${c.name}"`).join(', ') || 'no columns'})`,
+      reason: `missing required column "${column}" (the file has ${fileColumns.slice(0, 10).map((c) => `"${excerptName(c.name)}"`).join(', ') || 'no columns'}${fileColumns.length > 10 ? ', ...' : ''})`,
     }));
     checks.push(...projection.checks);
     const params = {
@@ -136,16 +137,26 @@ export async function stageUnit(ctx: StageContext, schema: { columns: Map<string
   return result;
 }
 
-/** The fail-day error: the key, the row or line, the column, and what to do. */
+/** The bad column's value in a rejected row's raw values (JSON), or the raw text when not JSON. */
+function badValue(raw: string | null, column: string): unknown {
+  try {
+    return (JSON.parse(raw ?? '{}') as Record<string, unknown>)[column] ?? null;
+  } catch {
+    return raw;
+  }
+}
+
+/** The fail-day error: the key, the row or line, the column, an excerpt of the value, and what to do. */
 async function firstBadRow(db: DuckDBConnection, fileUrl: string, structural: { line: number; column: string | null; reason: string }[]) {
   const fix = 'fix the file, or import with errorPolicy "skip-to-rejects" to load the good rows and keep the bad ones in s3bridge.rejects';
   const [row] = await queryRows<{ row: bigint | null; col: string; reason: string; raw: string }>(db,
     'SELECT __row AS row, __bad_column AS col, __bad_reason AS reason, __raw AS raw FROM checked WHERE __bad_column IS NOT NULL ORDER BY __row NULLS LAST LIMIT 1');
   const csv = structural[0];
   if (csv && (!row || row.row === null || csv.line <= Number(row.row))) {
-    return badData(`${fileUrl} line ${csv.line}${csv.column ? `, column "${csv.column}"` : ''}: ${csv.reason}; ${fix}`);
+    return badData(`${fileUrl} line ${csv.line}${csv.column ? `, column "${excerptName(csv.column)}"` : ''}: ${scrubValues(csv.reason)}; ${fix}`);
   }
   if (!row) return badData(`${fileUrl}: bad rows; ${fix}`);
   const where = row.row !== null ? ` row ${row.row}` : '';
-  return badData(`${fileUrl}${where}, column "${row.col}": ${row.reason} (values ${row.raw}); ${fix}`);
+  // Only the bad column's value, excerpted: the row's other values stay in the warehouse's rejects.
+  return badData(`${fileUrl}${where}, column "${excerptName(row.col)}": ${row.reason} (value "${excerpt(badValue(row.raw, row.col))}"); ${fix}`);
 }

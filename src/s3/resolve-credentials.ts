@@ -1,28 +1,35 @@
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Auth, Connection } from '../shared/connection';
-import { resolveSecret } from '../secrets/resolve-secret';
+import type { Settings } from '../config/settings';
+import { resolveSecret, type SecretPolicy } from '../secrets/resolve-secret';
+import { checkEndpoint } from './endpoint-guard';
 
 type BaseAuth = Exclude<Auth, { type: 'assume-role' }>;
 
-async function resolveBase(auth: BaseAuth): Promise<AwsCredentialIdentity> {
+/** What resolving needs from the worker's settings. */
+export type CredentialSettings = SecretPolicy & Pick<Settings, 'endpointAllow'>;
+
+async function resolveBase(auth: BaseAuth, settings: CredentialSettings, endpoint: string | undefined): Promise<AwsCredentialIdentity> {
   if (auth.type === 'default-chain') return fromNodeProviderChain()();
   return {
-    accessKeyId: await resolveSecret(auth.accessKeyId),
-    secretAccessKey: await resolveSecret(auth.secretAccessKey),
-    sessionToken: auth.sessionToken ? await resolveSecret(auth.sessionToken) : undefined,
+    accessKeyId: await resolveSecret(auth.accessKeyId, settings, endpoint),
+    secretAccessKey: await resolveSecret(auth.secretAccessKey, settings, endpoint),
+    sessionToken: auth.sessionToken ? await resolveSecret(auth.sessionToken, settings, endpoint) : undefined,
   };
 }
 
 /**
- * Resolves a connection's auth to concrete credentials, inside an activity only.
- * For assume-role, STS is called with the external ID; against an S3-compatible
- * endpoint (MinIO) STS is served at that same endpoint.
+ * Resolves a connection's auth to concrete credentials, inside an activity only. The endpoint is
+ * checked first (every S3, STS and DuckDB request of the connection goes there, signed with these
+ * credentials), then each secret reference within the worker's policy. For assume-role, STS is
+ * called with the external ID; against an S3-compatible endpoint (MinIO) STS is served there too.
  */
-export async function resolveCredentials(connection: Connection): Promise<AwsCredentialIdentity> {
+export async function resolveCredentials(connection: Connection, settings: CredentialSettings): Promise<AwsCredentialIdentity> {
+  await checkEndpoint(connection.endpoint, settings.endpointAllow);
   const { auth } = connection;
-  if (auth.type !== 'assume-role') return resolveBase(auth);
-  const master = await resolveBase(auth.baseCredentials);
+  if (auth.type !== 'assume-role') return resolveBase(auth, settings, connection.endpoint);
+  const master = await resolveBase(auth.baseCredentials, settings, connection.endpoint);
   const provider = fromTemporaryCredentials({
     masterCredentials: master,
     params: {

@@ -7,6 +7,9 @@ import { inTransaction } from '../duckdb/in-transaction';
 import { widenColumnType } from '../import/column-types';
 import { withWarehouse } from './embedded-database';
 import { ensureBookkeepingTables } from './bookkeeping-tables';
+import { readOnlyQuery } from './read-only-query';
+import { resetTable } from './reset-table';
+import type { QueryWarehouseResult, ResetTableResult } from '../shared/inputs/warehouse-maintenance-input';
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS, targetLabel, targetSql, type TargetTable } from './target-table';
 import type { LedgerEntry, ReplaceResult, StagedUnit, WarehouseSink } from './warehouse-sink';
 import { entryScheme, schemeChangeRefused, schemeDiffers, WHOLE_TABLE_SCHEME } from './unit-scheme';
@@ -30,14 +33,26 @@ export type WithWarehouseDb = <T>(fn: (db: DuckDBConnection) => Promise<T>) => P
 
 export interface SqlSinkOptions {
   withDb: WithWarehouseDb;
-  /** Names the warehouse for this process's write queue. */
+  /** Names the warehouse for this process's write queue and its bookkeeping DDL. */
   writeKey: string;
   /** Who commits (recorded in the ledger): the worker's identity. */
   loadedBy: string;
   /** Retries a commit that lost a write-write race with another process (DuckLake); none by default. */
   retry?: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** Creates the bookkeeping tables on every use (embedded: cheap) or once per process (the lake). */
-  ensureOnce?: boolean;
+}
+
+// The bookkeeping DDL once per warehouse (its writeKey) and process: two loads' first statements
+// creating or altering the same tables at once would conflict in DuckDB's catalog.
+const ensured = new Map<string, Promise<void>>();
+
+function ensureOnce(key: string, run: () => Promise<void>): Promise<void> {
+  let done = ensured.get(key);
+  if (!done) {
+    done = run();
+    ensured.set(key, done);
+    done.catch(() => ensured.delete(key));
+  }
+  return done;
 }
 
 /**
@@ -45,18 +60,11 @@ export interface SqlSinkOptions {
  * attached as the connection's default catalog (the same statements serve both).
  */
 export class SqlWarehouseSink implements WarehouseSink {
-  private ensured: Promise<void> | undefined;
-
   constructor(private readonly options: SqlSinkOptions) {}
 
   private use<T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T> {
-    const { withDb, ensureOnce, retry = (f) => f() } = this.options;
-    if (!ensureOnce) return withDb(async (db) => { await ensureBookkeepingTables(db); return fn(db); });
-    this.ensured ??= retry(() => withDb((db) => ensureBookkeepingTables(db))).catch((error: unknown) => {
-      this.ensured = undefined;
-      throw error;
-    });
-    return this.ensured.then(() => withDb(fn));
+    const { withDb, writeKey, retry = (f) => f() } = this.options;
+    return ensureOnce(writeKey, () => retry(() => withDb((db) => ensureBookkeepingTables(db)))).then(() => withDb(fn));
   }
 
   ledger(connection: string, table: string, target: TargetTable): Promise<LedgerEntry[]> {
@@ -77,6 +85,15 @@ export class SqlWarehouseSink implements WarehouseSink {
 
   read<T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T> {
     return this.use(fn);
+  }
+
+  query(sql: string, limit: number): Promise<QueryWarehouseResult> {
+    return this.use((db) => readOnlyQuery(db, sql, limit));
+  }
+
+  resetTable(connection: string, table: string): Promise<ResetTableResult> {
+    const { retry = (f) => f() } = this.options;
+    return serialized(this.options.writeKey, () => retry(() => this.use((db) => resetTable(db, connection, table))));
   }
 
   replaceUnit(staged: StagedUnit): Promise<ReplaceResult> {

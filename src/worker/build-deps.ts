@@ -29,7 +29,7 @@ export function buildDeps(settings: Settings): BuiltDeps {
     return {
       settings,
       catalog: new SqlCatalogStore((fn) => retryConflicts(() => shared.use(CATALOG_DB, fn))),
-      sink: new SqlWarehouseSink({ withDb: (fn) => shared.use(LAKE_DB, fn), writeKey: `lake:${LAKE_DB}`, loadedBy, retry: retryConflicts, ensureOnce: true }),
+      sink: new SqlWarehouseSink({ withDb: (fn) => shared.use(LAKE_DB, fn), writeKey: `lake:${LAKE_DB}`, loadedBy, retry: retryConflicts }),
       close: () => shared.close(),
     };
   }

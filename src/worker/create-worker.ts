@@ -4,6 +4,8 @@ import { createActivities } from '../../activities';
 import { WORKFLOWS_PATH } from './workflows-path';
 import { buildDeps, workerIdentity, type BuiltDeps } from './build-deps';
 import { acquireEmbeddedWorkerLock } from './embedded-worker-lock';
+import { temporalProfile } from '../config/temporal-connection';
+import { scrubActivityErrors } from './scrub-activity-errors';
 
 export interface CreateWorkerOptions {
   settings: Settings;
@@ -23,13 +25,15 @@ export async function createWorker({ settings, connection, workflowBundlePath, o
   const unlock = settings.store === 'embedded' ? acquireEmbeddedWorkerLock(settings) : () => undefined;
   const deps = given ?? buildDeps(settings);
   try {
-    const nativeConnection = connection ?? (await NativeConnection.connect({ address: settings.temporalAddress }));
+    const nativeConnection = connection ?? (await NativeConnection.connect({ ...temporalProfile().connectionOptions, address: settings.temporalAddress }));
     const worker = await Worker.create({
       connection: nativeConnection,
       namespace: settings.temporalNamespace,
       taskQueue: settings.taskQueue,
       identity: workerIdentity(settings),
       activities: createActivities(deps),
+      // Customer values out of history and logs, also in errors nobody classified.
+      interceptors: { activity: [scrubActivityErrors] },
       ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
       // DuckDB work is CPU and memory heavy; a few concurrent loads per worker keep memory bounded.
       maxConcurrentActivityTaskExecutions: 8,

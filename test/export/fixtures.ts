@@ -38,8 +38,10 @@ export async function seedEvents(env: TestEnv, events: SeedEvent[], loadId = 'lo
   await withWarehouse(env.settings, async (db) => {
     await ensureBookkeepingTables(db);
     if (loadedAt) {
-      await db.run(`INSERT INTO s3bridge.load_ledger (connection, table_name, unit, day, load_id, target, fingerprint,
-        config_hash, files, file_count, bytes, row_count, rejected_rows, loaded_at) VALUES ('seed', 'clicks', $loadId, NULL, $loadId, 'canonical.events', 'f', 'c', '[]', 0, 0, $rows, 0, $loadedAt::TIMESTAMPTZ)`,
+      // Columns named: the ledger has gained columns since (unit_scheme, loaded_by) and may gain more.
+      await db.run(`INSERT INTO s3bridge.load_ledger (connection, table_name, unit, day, load_id, target, fingerprint, config_hash, files,
+          file_count, bytes, row_count, rejected_rows, loaded_at)
+        VALUES ('seed', 'clicks', $loadId, NULL, $loadId, 'canonical.events', 'f', 'c', '[]', 0, 0, $rows, 0, $loadedAt::TIMESTAMPTZ)`,
         { loadId, rows: events.length, loadedAt });
     }
     await db.run('CREATE SCHEMA IF NOT EXISTS canonical');

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatImportReport, importInputFromArgs } from '../../src/cli/import-args';
+import { formatImportReport, importInputFromOptions } from '../../src/cli/import-args';
 
 describe('import command arguments', () => {
   it('builds the import input from positionals and flags', () => {
-    const { input } = importInputFromArgs([
-      'shop', 'events', '--days', '2025-01-01..2025-01-31', '--mapping', '{"mode":"raw"}', '--error-policy', 'skip-to-rejects',
-      '--drift-policy', 'wait', '--concurrency', '8', '--reload',
-    ]);
+    const input = importInputFromOptions('shop', 'events', {
+      days: '2025-01-01..2025-01-31', mapping: '{"mode":"raw"}', errorPolicy: 'skip-to-rejects', driftPolicy: 'wait', concurrency: '8', reload: true,
+    });
     expect(input).toEqual({
       connection: 'shop', table: 'events', days: { from: '2025-01-01', to: '2025-01-31' }, mapping: { mode: 'raw' },
       errorPolicy: 'skip-to-rejects', driftPolicy: 'wait', concurrency: 8, reload: true,

@@ -2,6 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { loadSettings } from '../../src/config/settings';
+import { localServiceEnv } from '../../src/config/local-services';
+import { createTemporalClient } from '../../src/client/create-client';
+import { registerSearchAttributes } from '../../src/client/search-attribute-registration';
 import type { TestProject } from 'vitest/node';
 
 const root = path.resolve(__dirname, '../..');
@@ -11,6 +15,16 @@ export default async function setup(project: TestProject): Promise<void> {
   // Postgres too: the shared-setup tests (test/lake/) use it.
   const started = spawnSync('bash', [path.join(root, 'scripts/services.sh'), 'start'], { stdio: 'inherit', env: { ...process.env, S3BRIDGE_WITH_POSTGRES: '1' } });
   if (started.status !== 0) throw new Error('scripts/services.sh start failed; see the output above');
+  // Every run upserts s3bridge's search attributes; a dev server started before they were added
+  // to services.sh lacks them, so register them idempotently, as the README tells other servers' users.
+  localServiceEnv();
+  const settings = loadSettings();
+  const client = await createTemporalClient(settings);
+  try {
+    await registerSearchAttributes(client, settings.temporalNamespace);
+  } finally {
+    await client.connection.close();
+  }
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.join(root, 'workflows/index.ts'),
     logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },

@@ -51,7 +51,8 @@ export async function createMinioUser(label: string, policy: PolicyDocument): Pr
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const envName = `S3BRIDGE_TEST_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+  // S3BRIDGE_SECRET_ names: the worker resolves env: references only to allowed variables.
+  const envName = `S3BRIDGE_SECRET_TEST_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
   process.env[`${envName}_KEY`] = accessKey;
   process.env[`${envName}_SECRET`] = secretKey;
   return {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { S3BRIDGE_CONNECTION, S3BRIDGE_KIND } from '../../src/shared/observability/search-attributes';
 import { Worker } from '@temporalio/worker';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createTestEnv, type TestEnv } from '../support/harness';
@@ -223,6 +224,9 @@ describe('discoverSchema', () => {
     await Worker.runReplayHistory(bundle, firstRun, handle.workflowId);
     await Worker.runReplayHistory(bundle, await env.temporal.workflow.getHandle(handle.workflowId).fetchHistory(), handle.workflowId);
     expect(Object.keys(byName(await catalog(connection.name))).sort()).toEqual(['events', 'metrics']);
+    // The last run of the chain carries the first run's search attributes.
+    const last = await env.temporal.workflow.getHandle(handle.workflowId).describe();
+    expect([last.typedSearchAttributes.get(S3BRIDGE_CONNECTION), last.typedSearchAttributes.get(S3BRIDGE_KIND)]).toEqual([connection.name, 'discovery']);
   });
 
   it('follows the partitioning setting: "all" skips unpartitioned tables, "none" reads folders as plain', async () => {

@@ -260,16 +260,19 @@ describe('validateConnection', () => {
 
   it('reports an unset secret reference by name without retrying', async () => {
     const report = await env.s3bridge.validateConnection({
-      connection: source('unset-secret', { auth: { type: 'static-keys', accessKeyId: 'env:MINIO_ROOT_USER', secretAccessKey: 'env:S3BRIDGE_TEST_UNSET_SECRET' } }),
+      connection: source('unset-secret', { auth: { type: 'static-keys', accessKeyId: 'env:MINIO_ROOT_USER', secretAccessKey: 'env:S3BRIDGE_SECRET_TEST_UNSET' } }),
     });
     expect(row(report, 'credentials')).toMatchObject({
       status: 'failed',
-      detail: 'secret reference env:S3BRIDGE_TEST_UNSET_SECRET: environment variable S3BRIDGE_TEST_UNSET_SECRET is not set on the worker',
+      detail: 'secret reference env:S3BRIDGE_SECRET_TEST_UNSET: environment variable S3BRIDGE_SECRET_TEST_UNSET is not set on the worker',
     });
   });
 
   it('retries transient errors (an unreachable endpoint) and fails the check only when retries run out', async () => {
-    const report = await env.s3bridge.validateConnection({ connection: source('unreachable', { endpoint: 'http://127.0.0.1:9' }) });
+    // The local MinIO's root credentials are allowed for its own endpoint only: this one uses S3BRIDGE_SECRET_ variables.
+    process.env.S3BRIDGE_SECRET_UNREACHABLE_KEY = 'unreachable-key';
+    const auth = { type: 'static-keys' as const, accessKeyId: 'env:S3BRIDGE_SECRET_UNREACHABLE_KEY', secretAccessKey: 'env:S3BRIDGE_SECRET_UNREACHABLE_KEY' };
+    const report = await env.s3bridge.validateConnection({ connection: source('unreachable', { endpoint: 'http://127.0.0.1:9', auth }) });
     expect(statusOf(report)).toEqual(['credentials:failed', 'bucket:skipped', 'list-prefix:skipped', 'source-layout:skipped', 'sample-read:skipped']);
     expect(row(report, 'credentials').detail).toMatch(/^gave up after retries: .*ECONNREFUSED/);
     const history = await env.temporal.workflow.getHandle(env.s3bridge.validationWorkflowId(report.connection)).fetchHistory();

@@ -1,17 +1,17 @@
-import { createTemporalClient } from '../../client/create-client';
-import { S3BridgeClient } from '../../client/s3bridge-client';
-import { UsageError, type CliCommand } from '../command';
-import { formatImportReport, IMPORT_USAGE, importInputFromArgs } from '../import-args';
+import type { Command } from 'commander';
+import { action } from '../action';
+import type { RegisterCommand } from '../command';
+import { importInputFromOptions, withImportOptions, type ImportOptions } from '../import-args';
+import { runImport } from './import';
 
-export const backfillCommand: CliCommand = {
-  name: 'backfill',
-  summary: 'import a historical range of days (alongside a scheduled import; the same day never loads twice at once)',
-  usage: `s3bridge backfill --from YYYY-MM-DD --to YYYY-MM-DD ${IMPORT_USAGE}`,
-  async run(args, { settings }) {
-    const { input, values } = importInputFromArgs(args, { from: { type: 'string' }, to: { type: 'string' } });
-    if (!values.from || !values.to) throw new UsageError('a backfill needs --from and --to');
-    const report = await new S3BridgeClient(await createTemporalClient(settings), settings)
-      .backfill({ ...input, days: { from: String(values.from), to: String(values.to) } });
-    console.log(values.json ? JSON.stringify(report, null, 2) : formatImportReport(report));
-  },
+export const registerBackfill: RegisterCommand = (program: Command, context) => {
+  withImportOptions(program.command('backfill'), { days: false })
+    .description('import a historical range of days beside a scheduled import (the same day never loads twice at once)')
+    .requiredOption('--from <day>', 'the first day (YYYY-MM-DD)')
+    .requiredOption('--to <day>', 'the last day, inclusive (YYYY-MM-DD)')
+    .option('--detach', 'print the run\'s ID and link and return at once')
+    .action(action(context, async (connection: string | undefined, table: string | undefined, options: ImportOptions & { from: string; to: string; detach?: boolean }) => {
+      const input = { ...importInputFromOptions(connection, table, options), days: { from: options.from, to: options.to } };
+      await runImport(context, input, { detach: options.detach, idSuffix: `-backfill-${options.from}-${options.to}` });
+    }));
 };

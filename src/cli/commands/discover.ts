@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
-import { createTemporalClient } from '../../client/create-client';
-import { S3BridgeClient } from '../../client/s3bridge-client';
+import type { Command } from 'commander';
 import type { DiscoveryReport } from '../../shared/discovery/discovery-report';
-import type { CliCommand } from '../command';
-import { UsageError } from '../command';
-import { readJsonArg } from '../read-json-arg';
+import { discoveryProgressQuery } from '../../../workflows/definitions';
+import { action, wholeNumber } from '../action';
+import { UsageError, type RegisterCommand } from '../command';
+import { followRun, type ProgressLine } from '../follow-run';
+import { readConnectionArg } from '../read-connection-arg';
 
 /** A human summary of a discovery: counts, skipped tables, problems, the diff. */
 export function formatDiscoveryReport(report: DiscoveryReport): string {
@@ -33,30 +33,35 @@ export function formatDiscoveryReport(report: DiscoveryReport): string {
   return lines.join('\n');
 }
 
-export const discoverCommand: CliCommand = {
-  name: 'discover',
-  summary: 'discover (or resync) a source connection\'s tables into the catalog; --every schedules resyncs',
-  usage: 's3bridge discover <connection | JSON | @file.json> [--sample-files N] [--no-hold-drift] [--every 6h] [--json]',
-  async run(args, { settings }) {
-    const { values, positionals } = parseArgs({
-      args, allowPositionals: true,
-      options: { 'sample-files': { type: 'string' }, 'no-hold-drift': { type: 'boolean' }, every: { type: 'string' }, json: { type: 'boolean' } },
-    });
-    const arg = positionals[0];
-    if (!arg) throw new UsageError('missing the connection');
-    const client = new S3BridgeClient(await createTemporalClient(settings), settings);
-    if (values.every) {
-      if (arg.trim().startsWith('{') || arg.startsWith('@')) throw new UsageError('a resync schedule needs a stored connection name');
-      const scheduleId = await client.scheduleResync({ connection: arg, every: values.every });
-      console.log(`scheduled resync of "${arg}" every ${values.every}: Temporal Schedule ${scheduleId}`);
-      return;
-    }
-    const connection = arg.trim().startsWith('{') || arg.startsWith('@') ? readJsonArg(arg, 'the connection') : arg;
-    const report = await client.discoverSchema({
-      connection: connection as never,
-      ...(values['sample-files'] ? { sampleFiles: Number(values['sample-files']) } : {}),
-      holdDrift: !values['no-hold-drift'],
-    });
-    console.log(values.json ? JSON.stringify(report, null, 2) : formatDiscoveryReport(report));
-  },
+export const registerDiscover: RegisterCommand = (program: Command, context) => {
+  program.command('discover')
+    .description('discover (or resync) a source connection\'s tables into the catalog; --every schedules resyncs')
+    .argument('<connection>', 'a stored connection\'s name, inline JSON or @file.json')
+    .option('--sample-files <n>', 'files per table whose schema DuckDB reads (default 5)')
+    .option('--no-hold-drift', 'apply schema changes at once instead of holding them for review')
+    .option('--every <interval>', 'create or update the Temporal Schedule that resyncs every 30m, 6h, 1d')
+    .option('--detach', 'print the run\'s ID and link and return at once')
+    .action(action(context, async (arg: string, options: { sampleFiles?: string; holdDrift: boolean; every?: string; detach?: boolean }) => {
+      const s3bridge = await context.s3bridge();
+      const connection = readConnectionArg(arg);
+      if (options.every) {
+        if (typeof connection !== 'string') throw new UsageError('a resync schedule needs a stored connection name');
+        const scheduleId = await s3bridge.scheduleResync({ connection, every: options.every });
+        context.emit({ scheduleId, every: options.every }, (v) => `scheduled resync of "${connection}" every ${v.every}: Temporal Schedule ${v.scheduleId}`);
+        return;
+      }
+      const handle = await s3bridge.startDiscoverSchema({
+        connection: connection as never,
+        ...(options.sampleFiles ? { sampleFiles: wholeNumber('--sample-files', options.sampleFiles, 5) } : {}),
+        holdDrift: options.holdDrift,
+      });
+      const { result, started } = await followRun<DiscoveryReport>(context, handle, { detach: options.detach, progress: discoveryProgressLine });
+      if (!result) context.emit(started, (s) => s.workflowId);
+      else context.emit(result, formatDiscoveryReport);
+    }));
+};
+
+const discoveryProgressLine: ProgressLine = async (handle) => {
+  const p = await handle.query(discoveryProgressQuery);
+  return `discovery: ${p.tablesDone}/${p.tableCount} tables`;
 };

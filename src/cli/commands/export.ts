@@ -1,45 +1,78 @@
-import { createTemporalClient } from '../../client/create-client';
-import { S3BridgeClient } from '../../client/s3bridge-client';
+import type { Command } from 'commander';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { ExportInput, ExportReport } from '../../shared/export/export-input';
 import { withCatalog } from '../with-catalog';
-import { UsageError, type CliCommand } from '../command';
-import { EXPORT_USAGE, exportInputFromArgs, formatExportReport } from '../export-args';
+import { action, integerIn } from '../action';
+import { CliFailure, UsageError, type RegisterCommand } from '../command';
+import type { CliContext } from '../context';
+import { followRun } from '../follow-run';
+import { exportInputFromOptions, formatExportReport, withExportOptions, type ExportOptions } from '../export-args';
 
-export const exportCommand: CliCommand = {
-  name: 'export',
-  summary: 'export a warehouse table to a destination in hourly windows (Segment segment-logs layout); backfill, schedule, enable, disable',
-  usage: [
-    `s3bridge export ${EXPORT_USAGE} [--from HOUR --to HOUR]     (without a range: the scheduled windows)`,
-    `       s3bridge export backfill ${EXPORT_USAGE} --from HOUR --to HOUR`,
-    `       s3bridge export schedule ${EXPORT_USAGE} [--minute 40] [--catchup "1 hour"]`,
-    '       s3bridge export enable|disable <destination> [--reason TEXT]',
-  ].join('\n'),
-  async run(args, { settings }) {
-    const [sub, ...rest] = args;
-    if (sub === 'enable' || sub === 'disable') {
-      const [name, flag, reason] = rest;
-      if (!name) throw new UsageError('missing the destination name');
-      await withCatalog(settings, (catalog) => catalog.setDestinationStates([{ name, enabled: sub === 'enable', reason: flag === '--reason' && reason ? reason : `${sub}d by the CLI` }]));
-      console.log(`destination "${name}" ${sub}d`);
-      return;
+/** Starts an export, prints its ID and link, waits and prints the report; a partial export exits 1. */
+async function runExport(context: CliContext, input: ExportInput, options: { detach?: boolean; idSuffix?: string }): Promise<void> {
+  const s3bridge = await context.s3bridge();
+  const handle = await s3bridge.startExport(input, options.idSuffix).catch((error: unknown) => {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new CliFailure(`an export with ID ${error.workflowId} is already running; \`s3bridge watch ${error.workflowId}\` follows it`);
     }
-    const client = new S3BridgeClient(await createTemporalClient(settings), settings);
-    if (sub === 'schedule') {
-      const { input, values } = exportInputFromArgs(rest, { minute: { type: 'string' }, catchup: { type: 'string' } });
-      const scheduleId = await client.scheduleExport({
-        export: input,
-        ...(values.minute ? { minute: Number(values.minute) } : {}),
-        ...(values.catchup ? { catchupWindow: String(values.catchup) } : {}),
+    throw error;
+  });
+  const { result, started } = await followRun<ExportReport>(context, handle, { detach: options.detach });
+  if (!result) {
+    context.emit(started, (s) => s.workflowId);
+    return;
+  }
+  context.emit(result, formatExportReport);
+  if (result.status === 'partial') {
+    const failed = result.windows.filter((w) => w.status === 'failed').map((w) => w.window);
+    throw new CliFailure(`the export stopped at a failed window (${failed.join(', ')}); the next run resumes from it`);
+  }
+}
+
+export const registerExport: RegisterCommand = (program: Command, context) => {
+  const exp = program.command('export')
+    .description('export a warehouse table to a destination in hourly windows (Segment segment-logs layout); backfill, schedule, enable, disable');
+
+  withExportOptions(exp.command('run', { isDefault: true }))
+    .description('export now: the scheduled windows, or --from/--to (`s3bridge export <destination>` runs this)')
+    .option('--detach', 'print the run\'s ID and link and return at once')
+    .action(action(context, async (destination: string, options: ExportOptions & { detach?: boolean }) => {
+      await runExport(context, exportInputFromOptions(destination, options), { detach: options.detach });
+    }));
+
+  withExportOptions(exp.command('backfill'), { range: false })
+    .description('export a range of hours under its own workflow ID, beside the scheduled export')
+    .requiredOption('--from <hour>', 'the first hour (YYYY-MM-DD or YYYY-MM-DDTHH)')
+    .requiredOption('--to <hour>', 'the last hour, inclusive')
+    .option('--detach', 'print the run\'s ID and link and return at once')
+    .action(action(context, async (destination: string, options: ExportOptions & { from: string; to: string; detach?: boolean }) => {
+      const input = exportInputFromOptions(destination, options);
+      const idSuffix = `-backfill-${options.from}-${options.to}`.replace(/[^A-Za-z0-9_-]/g, '');
+      await runExport(context, input, { detach: options.detach, idSuffix });
+    }));
+
+  withExportOptions(exp.command('schedule'), { range: false })
+    .description('create or update the hourly Temporal Schedule of an export (late rows and missed windows included)')
+    .option('--minute <0-59>', 'the minute past each hour', '40')
+    .option('--catchup <duration>', 'how late a missed run may still start', '1 hour')
+    .action(action(context, async (destination: string, options: ExportOptions & { minute: string; catchup: string }) => {
+      const scheduleId = await (await context.s3bridge()).scheduleExport({
+        export: exportInputFromOptions(destination, options),
+        minute: integerIn('--minute', options.minute, 0, 59),
+        catchupWindow: options.catchup,
       });
-      console.log(`scheduled hourly export: Temporal Schedule ${scheduleId}`);
-      return;
-    }
-    const backfill = sub === 'backfill';
-    const { input, values } = exportInputFromArgs(backfill ? rest : args);
-    if (backfill && input.windows === undefined) throw new UsageError('a backfill needs --from and --to');
-    const report = backfill
-      ? await client.backfillExport(input as Parameters<S3BridgeClient['backfillExport']>[0])
-      : await client.exportTable(input);
-    console.log(values.json ? JSON.stringify(report, null, 2) : formatExportReport(report));
-    if (report.status === 'partial') process.exitCode = 1;
-  },
+      context.emit({ scheduleId }, (v) => `scheduled hourly export at :${options.minute.padStart(2, '0')}: Temporal Schedule ${v.scheduleId}`);
+    }));
+
+  for (const state of ['enable', 'disable'] as const) {
+    exp.command(state)
+      .description(state === 'enable' ? 'let scheduled exports write to the destination again' : 'make scheduled exports to the destination skip (a run says why)')
+      .argument('<destination>', 'a destination connection')
+      .option('--reason <text>', 'why (shown in skipped runs)')
+      .action(action(context, async (name: string, options: { reason?: string }) => {
+        if (!name) throw new UsageError('missing the destination name');
+        await withCatalog(context.settings, (catalog) => catalog.setDestinationStates([{ name, enabled: state === 'enable', reason: options.reason ?? `${state}d by the CLI` }]));
+        context.emit({ destination: name, enabled: state === 'enable' }, () => `destination "${name}" ${state}d`);
+      }));
+  }
 };

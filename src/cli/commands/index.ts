@@ -1,14 +1,21 @@
-import type { CliCommand } from '../command';
-import { checkSetupCommand } from './check-setup';
-import { discoverCommand } from './discover';
-import { tablesCommand } from './tables';
-import { connectionsCommand } from './connections';
-import { policyCommand } from './policy';
-import { importCommand } from './import';
-import { backfillCommand } from './backfill';
-import { scheduleCommand } from './schedule';
-import { exportCommand } from './export';
-import { migrateCommand } from './migrate';
+import type { RegisterCommand } from '../command';
+import { registerCheckSetup } from './check-setup';
+import { registerConnections } from './connections';
+import { registerPolicy } from './policy';
+import { registerDiscover } from './discover';
+import { registerTables } from './tables';
+import { registerImport } from './import';
+import { registerBackfill } from './backfill';
+import { registerSchedule } from './schedule';
+import { registerSchedules } from './schedules';
+import { registerRuns } from './runs';
+import { registerRejects } from './rejects';
+import { registerSql } from './sql';
+import { registerExport } from './export';
+import { registerMigrate } from './migrate';
 
-/** Every CLI command; add a new one here. */
-export const commands: CliCommand[] = [checkSetupCommand, discoverCommand, tablesCommand, connectionsCommand, policyCommand, importCommand, backfillCommand, scheduleCommand, exportCommand, migrateCommand];
+/** Every CLI command, in the order `s3bridge --help` lists them; add a new one here. */
+export const commands: RegisterCommand[] = [
+  registerConnections, registerPolicy, registerCheckSetup, registerDiscover, registerTables, registerImport, registerBackfill,
+  registerSchedule, registerExport, registerMigrate, registerSchedules, registerRuns, registerRejects, registerSql,
+];

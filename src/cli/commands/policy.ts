@@ -1,8 +1,9 @@
-import { parseArgs } from 'node:util';
+import { Option, type Command } from 'commander';
 import { Connection } from '../../shared/connection';
 import { connectionPolicies, type ConnectionPolicies } from '../../shared/policies/connection-policies';
 import { withCatalog } from '../with-catalog';
-import { UsageError, type CliCommand } from '../command';
+import { action } from '../action';
+import { UsageError, type RegisterCommand } from '../command';
 import { readConnectionArg } from '../read-connection-arg';
 
 const SECTIONS: { key: keyof ConnectionPolicies; option: string; title: string }[] = [
@@ -12,32 +13,30 @@ const SECTIONS: { key: keyof ConnectionPolicies; option: string; title: string }
   { key: 'kmsKeyPolicyStatement', option: 'kms', title: 'KMS key policy statement: add to the key\'s policy' },
 ];
 
-export const policyCommand: CliCommand = {
-  name: 'policy',
-  summary: 'print the least-privilege IAM, bucket, trust and KMS policies for a connection',
-  usage: 's3bridge policy <name | JSON | @file.json> [--principal ARN] [--worker-principal ARN] [--only identity|bucket|trust|kms]',
-  async run(args, { settings }) {
-    const { values, positionals } = parseArgs({
-      args, allowPositionals: true,
-      options: { principal: { type: 'string' }, 'worker-principal': { type: 'string' }, only: { type: 'string' } },
-    });
-    const ref = readConnectionArg(positionals[0]);
-    if (ref === undefined) throw new UsageError('missing the connection');
-    const connection = typeof ref === 'string'
-      ? await withCatalog(settings, (catalog) => catalog.getConnection(ref))
-      : Connection.parse(ref);
-    const policies = connectionPolicies(connection, { principal: values.principal, workerPrincipal: values['worker-principal'] });
-    const sections = SECTIONS.filter((s) => policies[s.key] && (!values.only || values.only === s.option));
-    if (values.only && sections.length === 0) {
-      throw new UsageError(`--only ${values.only}: not one of identity, bucket, trust, kms, or not applicable to this connection`);
-    }
-    if (values.only) {
-      // Bare JSON, ready to pipe into `aws iam put-role-policy` and friends.
-      console.log(JSON.stringify(policies[sections[0]!.key], null, 2));
-      return;
-    }
-    for (const s of sections) console.log(`// ${s.title}\n${JSON.stringify(policies[s.key], null, 2)}\n`);
-    if (!values.principal && connection.auth.type !== 'assume-role') console.log('// --principal ARN fills in the bucket policy\'s principal');
-    if (policies.trustPolicy && !values['worker-principal']) console.log('// --worker-principal ARN fills in who may assume the role');
-  },
+export const registerPolicy: RegisterCommand = (program: Command, context) => {
+  program.command('policy')
+    .description('print the least-privilege IAM, bucket, trust and KMS policies for a connection')
+    .argument('<connection>', 'a stored connection\'s name, inline JSON or @file.json')
+    .option('--principal <arn>', 'the principal of the bucket policy')
+    .option('--worker-principal <arn>', 'who may assume the role (the worker\'s identity)')
+    .addOption(new Option('--only <policy>', 'print one policy as bare JSON').choices(['identity', 'bucket', 'trust', 'kms']))
+    .action(action(context, async (arg: string, options: { principal?: string; workerPrincipal?: string; only?: string }) => {
+      const ref = readConnectionArg(arg);
+      const connection = typeof ref === 'string'
+        ? await withCatalog(context.settings, (catalog) => catalog.getConnection(ref))
+        : Connection.parse(ref);
+      const policies = connectionPolicies(connection, { principal: options.principal, workerPrincipal: options.workerPrincipal });
+      const sections = SECTIONS.filter((s) => policies[s.key] && (!options.only || options.only === s.option));
+      if (options.only && sections.length === 0) throw new UsageError(`--only ${options.only}: not applicable to this connection`);
+      if (options.only) {
+        // Bare JSON, ready to pipe into `aws iam put-role-policy` and friends, whatever -o says.
+        context.emit(policies[sections[0]!.key], (p) => JSON.stringify(p, null, 2));
+        return;
+      }
+      context.emit(policies, () => [
+        ...sections.map((s) => `// ${s.title}\n${JSON.stringify(policies[s.key], null, 2)}\n`),
+        ...(!options.principal && connection.auth.type !== 'assume-role' ? ['// --principal ARN fills in the bucket policy\'s principal'] : []),
+        ...(policies.trustPolicy && !options.workerPrincipal ? ['// --worker-principal ARN fills in who may assume the role'] : []),
+      ].join('\n'));
+    }));
 };

@@ -1,20 +1,25 @@
-import { createTemporalClient } from '../../client/create-client';
-import { S3BridgeClient } from '../../client/s3bridge-client';
-import type { CliCommand } from '../command';
-import { IMPORT_USAGE, importInputFromArgs } from '../import-args';
+import type { Command } from 'commander';
+import { action, integerIn } from '../action';
+import type { RegisterCommand } from '../command';
+import { importInputFromOptions, withImportOptions, type ImportOptions } from '../import-args';
 
-export const scheduleCommand: CliCommand = {
-  name: 'schedule',
-  summary: 'create (or replace) the daily Temporal Schedule of an import: new and changed days, after the day closes',
-  usage: `s3bridge schedule [--hour 0-23] [--minute 0-59] [--catchup "1 day"] ${IMPORT_USAGE}`,
-  async run(args, { settings }) {
-    const { input, values } = importInputFromArgs(args, { hour: { type: 'string' }, minute: { type: 'string' }, catchup: { type: 'string' } });
-    const scheduleId = await new S3BridgeClient(await createTemporalClient(settings), settings).scheduleImport({
-      import: input,
-      ...(values.hour ? { hour: Number(values.hour) } : {}),
-      ...(values.minute ? { minute: Number(values.minute) } : {}),
-      ...(values.catchup ? { catchupWindow: String(values.catchup) } : {}),
-    });
-    console.log(`scheduled daily import of ${input.table}: Temporal Schedule ${scheduleId}`);
-  },
+export const registerSchedule: RegisterCommand = (program: Command, context) => {
+  withImportOptions(program.command('schedule'), { days: false })
+    .description('create or update (in place: history and paused state survive) the daily Temporal Schedule of an import')
+    .option('--hour <0-23>', 'the hour of the daily run', '2')
+    .option('--minute <0-59>', 'the minute of the daily run', '0')
+    .option('--timezone <zone>', 'the IANA time zone of hour:minute (default UTC), e.g. Europe/Paris')
+    .option('--catchup <duration>', 'how late a missed run may still start', '1 day')
+    .action(action(context, async (connection: string | undefined, table: string | undefined,
+      options: ImportOptions & { hour: string; minute: string; timezone?: string; catchup: string }) => {
+      const input = importInputFromOptions(connection, table, options);
+      const scheduleId = await (await context.s3bridge()).scheduleImport({
+        import: input,
+        hour: integerIn('--hour', options.hour, 0, 23),
+        minute: integerIn('--minute', options.minute, 0, 59),
+        catchupWindow: options.catchup,
+        ...(options.timezone ? { timezone: options.timezone } : {}),
+      });
+      context.emit({ scheduleId }, (v) => `scheduled daily import of ${input.table} at ${options.hour.padStart(2, '0')}:${options.minute.padStart(2, '0')} ${options.timezone ?? 'UTC'}: Temporal Schedule ${v.scheduleId}`);
+    }));
 };

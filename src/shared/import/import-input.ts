@@ -34,6 +34,11 @@ export const ImportInput = z.object({
   concurrency: z.number().int().min(1).max(64).default(4),
   /** Reload the selected days even when their files are unchanged. */
   reload: z.boolean().default(false),
+  /**
+   * Fail the workflow itself when any day failed (the report is in the failure's details), so
+   * a Schedule's failed run alerts; by default the run completes and reports the failed days.
+   */
+  failOnFailedDays: z.boolean().default(false),
 }).strict();
 export type ImportInput = z.input<typeof ImportInput>;
 export type ParsedImportInput = z.output<typeof ImportInput>;
@@ -65,7 +70,23 @@ export interface ImportReport {
   totals: { loaded: number; skipped: number; failed: number; rows: number; rejectedRows: number; files: number; bytes: number };
 }
 
-/** One day's load: the importDay workflow's input and its loadDayPartition activity's. */
+/**
+ * The importDay workflow's input: importTable starts it, but anyone can start a workflow, so it is
+ * parsed like every public input and the connection is checked Active again.
+ */
+export const ImportDayInput = z.object({
+  /** The stored connection's name, or the inline connection the import was started with. */
+  connection: ConnectionRef,
+  table: z.string().min(1, 'name a discovered table'),
+  unit: z.string().regex(/^(all|\d{4}-\d{2}-\d{2})$/, 'expected an ISO day such as "2025-01-31", or "all" for a table without a day partition'),
+  mapping: ImportMapping,
+  errorPolicy: ErrorPolicy,
+  driftPolicy: DriftPolicy,
+  reload: z.boolean(),
+}).strict();
+export type ImportDayInput = z.input<typeof ImportDayInput>;
+
+/** One day's load: the loadDayPartition activity's input (the connection resolved and Active). */
 export interface DayLoadInput {
   connection: Connection;
   table: string;

@@ -3,6 +3,7 @@ import { ConnectionRef } from '../connection';
 
 const Problem = z.object({ kind: z.string(), message: z.string(), files: z.array(z.string()).optional(), fileCount: z.number().optional() });
 
+/** The discoverSchema workflow's input, as anyone may start it (the Temporal UI, a Schedule, the client). */
 export const DiscoverSchemaInput = z.object({
   connection: ConnectionRef,
   /** Files per table whose schema DuckDB reads: the N most recent (LastModified). */
@@ -17,12 +18,21 @@ export const DiscoverSchemaInput = z.object({
   continueAsNewAfterEvents: z.number().int().min(10).max(40_000).default(10_000),
   /** Hold schema changes for review: a changed table is marked drifted until approved. */
   holdDrift: z.boolean().default(true),
-  /** Set by continue-as-new: the run in progress (its staged results and where it stopped). */
-  resume: z.object({ discoveryId: z.string(), startedAt: z.string(), nextOffset: z.number().int().min(0), tableCount: z.number().int().min(0),
-    schemaProblems: z.array(Problem) }).optional(),
+  /** Refused from outside: only a run that discovery continued as new carries where it stopped. */
+  resume: z.never({ error: 'set only by discovery itself when it continues as new; start a discovery without it' }).optional(),
 });
 export type DiscoverSchemaInput = z.input<typeof DiscoverSchemaInput>;
-export type DiscoverSchemaOptions = z.output<typeof DiscoverSchemaInput>;
+
+/**
+ * The input of a run that discovery continued as new: the public input plus where it stopped.
+ * Internal: the workflow accepts it only in a run Temporal marks as continued, never from a start.
+ */
+export const DiscoverSchemaContinuation = DiscoverSchemaInput.extend({
+  resume: z.object({ discoveryId: z.string(), startedAt: z.string(), nextOffset: z.number().int().min(0), tableCount: z.number().int().min(0),
+    schemaProblems: z.array(Problem) }),
+});
+export type DiscoverSchemaContinuation = z.input<typeof DiscoverSchemaContinuation>;
+export type DiscoverSchemaOptions = Omit<z.output<typeof DiscoverSchemaInput>, 'resume'> & { resume?: z.output<typeof DiscoverSchemaContinuation>['resume'] };
 
 export const ApproveTableDriftInput = z.object({
   connection: z.string().min(1),

@@ -1,7 +1,8 @@
 import { GetBucketLocationCommand } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { describeS3Error } from '../../s3/classify-s3-error';
-import { SECRET_UNRESOLVED } from '../../secrets/resolve-secret';
+import { SECRET_REFUSED, SECRET_UNRESOLVED } from '../../secrets/resolve-secret';
+import { ENDPOINT_REFUSED } from '../../s3/endpoint-guard';
 import { connectionPolicies } from '../../shared/policies/connection-policies';
 import type { Auth } from '../../shared/connection';
 import type { CheckContext, CheckOutcome } from '../check-context';
@@ -28,6 +29,13 @@ export async function checkCredentials(ctx: CheckContext): Promise<CheckOutcome>
   } catch (error) {
     if (error instanceof ApplicationFailure && error.type === SECRET_UNRESOLVED) {
       return failed(error.message, 'make the reference resolvable on every worker (set the environment variable or create the file), or change the connection\'s reference');
+    }
+    // Refused by the worker's settings before anything was sent: the message names the setting.
+    if (error instanceof ApplicationFailure && error.type === SECRET_REFUSED) {
+      return failed(error.message, 'reference a secret the worker\'s settings allow, or change the setting named in the detail');
+    }
+    if (error instanceof ApplicationFailure && error.type === ENDPOINT_REFUSED) {
+      return failed(error.message, 'point the connection\'s endpoint at the S3 service, or allow the host with the setting named in the detail');
     }
     const info = describeS3Error(error);
     if (info.kind === 'transient') throw error;

@@ -5,6 +5,7 @@ import { queryRows } from '../../duckdb/query-rows';
 import { classifyDuckDBReadError } from '../../duckdb/classify-read-error';
 import type { DataFormat } from '../../shared/connection';
 import type { CheckContext, CheckOutcome } from '../check-context';
+import { scrubValues } from '../../shared/excerpt';
 import { s3FailureOutcome } from '../s3-failure-row';
 
 const READERS = {
@@ -33,7 +34,8 @@ async function tryRead(format: DataFormat, db: DuckDBConnection, url: string, ke
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (classifyDuckDBReadError(message) === 'transient') throw error;
-      errors.push(`${reader}: ${message.split('\n')[0]}`);
+      // DuckDB quotes the values it could not read: only their excerpts reach the report (history).
+      errors.push(`${reader}: ${scrubValues(message)}`);
     }
   }
   return { errors: errors.join('; ') };

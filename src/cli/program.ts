@@ -1,0 +1,91 @@
+import { Command, CommanderError, Option } from 'commander';
+import { WorkflowFailedError, ServiceError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ZodError } from 'zod';
+import { loadSettings } from '../config/settings';
+import { RunMissing } from '../client/run-control';
+import { ScheduleMissing } from '../client/schedule-control';
+import { formatZodIssues } from '../shared/input-errors';
+import { CliFailure, UsageError } from './command';
+import { commands } from './commands';
+import { CliContext, TemporalUnreachable } from './context';
+
+import packageJson from '../../package.json';
+
+const { version } = packageJson;
+
+/** Exit codes scripts can trust. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** The innermost cause: "Activity task failed" wraps the message that says what to fix. */
+function rootCause(error: Error): Error {
+  return error.cause instanceof Error ? rootCause(error.cause) : error;
+}
+
+/** One clear line for an error, and its exit code; only `--debug` adds the stack. */
+export function describeError(error: unknown): { message: string; code: number } {
+  if (error instanceof UsageError) return { message: `error: ${error.message}`, code: EXIT.usage };
+  if (error instanceof ZodError) return { message: `error: invalid input: ${formatZodIssues(error).split('\n').join('; ')}`, code: EXIT.usage };
+  if (error instanceof CliFailure || error instanceof TemporalUnreachable || error instanceof RunMissing || error instanceof ScheduleMissing) {
+    return { message: `error: ${error.message}`, code: EXIT.failure };
+  }
+  if (error instanceof WorkflowFailedError) {
+    return { message: `error: workflow failed: ${rootCause(error).message.split('\n').join('; ')}`, code: EXIT.failure };
+  }
+  // A catalog miss (no such connection or table) read directly by the CLI.
+  if (error instanceof ApplicationFailure) return { message: `error: ${error.message}`, code: EXIT.failure };
+  if (error instanceof ServiceError) return { message: `error: Temporal refused the request: ${rootCause(error).message}`, code: EXIT.failure };
+  const message = error instanceof Error ? error.message : String(error);
+  return { message: `error: ${message.split('\n')[0]} (--debug shows the stack trace)`, code: EXIT.failure };
+}
+
+/** The `s3bridge` program: global options, every command, usage errors as exit code 2. */
+export function buildProgram(context: CliContext): Command {
+  const program = new Command('s3bridge')
+    .description('s3bridge: import S3 buckets into a DuckDB warehouse with durable Temporal workflows')
+    .version(version, '-V, --version', 'print the s3bridge version')
+    .addOption(new Option('-o, --output <format>', 'output format: text for people, json for scripts (pipe to jq)').choices(['text', 'json']).default('text'))
+    .option('--debug', 'print stack traces of errors')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .exitOverride()
+    .addHelpText('after', `
+Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE (temporal.toml),
+S3BRIDGE_TASK_QUEUE, S3BRIDGE_DATA_DIR, S3BRIDGE_TEMPORAL_UI (see README, "Configuration").
+Exit codes: 0 success, 1 failure (a failed day, a failed validation, a failed run, no worker), 2 usage error.`);
+  for (const register of commands) register(program, context);
+  // Every subcommand gets the same behaviour (commander copies settings only at creation).
+  const apply = (command: Command) => {
+    command.exitOverride().showSuggestionAfterError(true).showHelpAfterError('(add --help for usage)');
+    command.commands.forEach(apply);
+  };
+  program.commands.forEach(apply);
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let context: CliContext | undefined;
+  const debug = argv.includes('--debug');
+  try {
+    context = new CliContext(loadSettings(env));
+    const program = buildProgram(context);
+    if (argv.length === 0) {
+      program.outputHelp({ error: true });
+      return EXIT.usage;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version end with exit code 0; every other parse error is a usage error.
+      return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) ? EXIT.ok : EXIT.usage;
+    }
+    const { message, code } = describeError(error);
+    process.stderr.write(`${debug && error instanceof Error ? error.stack ?? message : message}\n`);
+    return code;
+  } finally {
+    await context?.close();
+  }
+}

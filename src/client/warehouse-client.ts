@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import {
+  QueryWarehouseInput, RemoveConnectionInput, ResetTableInput,
+} from '../shared/inputs/warehouse-maintenance-input';
+import { queryWarehouse, removeConnection, resetTable } from '../../workflows';
+import type { S3BridgeClient } from './s3bridge-client';
+
+/**
+ * Reads and maintenance of the warehouse go through the worker, the one process that opens the
+ * DuckDB file for writing: a CLI beside a running worker (or on another machine) never touches it.
+ */
+export async function startQueryWarehouse(client: S3BridgeClient, input: QueryWarehouseInput): Promise<WorkflowHandle<typeof queryWarehouse>> {
+  const parsed = QueryWarehouseInput.parse(input);
+  return client.temporal.workflow.start(queryWarehouse, {
+    taskQueue: client.settings.taskQueue,
+    workflowId: `${client.workflowIdPrefix}sql-${randomUUID().slice(0, 8)}`,
+    args: [parsed],
+    staticSummary: 'read-only warehouse query (s3bridge sql)',
+  });
+}
+
+export async function startResetTable(client: S3BridgeClient, input: ResetTableInput): Promise<WorkflowHandle<typeof resetTable>> {
+  const parsed = ResetTableInput.parse(input);
+  return client.temporal.workflow.start(resetTable, {
+    taskQueue: client.settings.taskQueue,
+    workflowId: `${client.workflowIdPrefix}reset-table-${parsed.connection}-${parsed.table}-${randomUUID().slice(0, 8)}`,
+    args: [parsed],
+    staticSummary: `forget the imports of ${parsed.connection}/${parsed.table}`,
+  });
+}
+
+export async function startRemoveConnection(client: S3BridgeClient, input: RemoveConnectionInput): Promise<WorkflowHandle<typeof removeConnection>> {
+  const parsed = RemoveConnectionInput.parse(input);
+  return client.temporal.workflow.start(removeConnection, {
+    taskQueue: client.settings.taskQueue,
+    workflowId: `${client.workflowIdPrefix}remove-connection-${parsed.connection}-${randomUUID().slice(0, 8)}`,
+    args: [parsed],
+    staticSummary: `remove connection ${parsed.connection}`,
+  });
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/** A read-only query of the warehouse, run by the worker (which owns the DuckDB file). */
+export const QueryWarehouseInput = z.object({
+  /** One SELECT statement (with CTEs, joins, subqueries); anything else is refused. */
+  sql: z.string().min(1, 'give a SELECT statement'),
+  /** Rows returned at most; the result travels through workflow history, so keep it small. */
+  limit: z.number().int().min(1).max(10_000).default(100),
+}).strict();
+export type QueryWarehouseInput = z.input<typeof QueryWarehouseInput>;
+
+export interface QueryWarehouseResult {
+  columns: { name: string; type: string }[];
+  /** JSON-safe values (BIGINT and DECIMAL as strings, dates ISO). */
+  rows: Record<string, unknown>[];
+  /** More rows matched than `limit`. */
+  truncated: boolean;
+}
+
+/** Forgets a table's imports: its warehouse rows, ledger, rejects and accepted schema; the next import loads every day again. */
+export const ResetTableInput = z.object({
+  connection: z.string().min(1, 'name the connection'),
+  table: z.string().min(1, 'name the table'),
+}).strict();
+export type ResetTableInput = z.input<typeof ResetTableInput>;
+
+export interface ResetTableResult {
+  connection: string;
+  table: string;
+  ledgerEntries: number;
+  rowsDeleted: number;
+  rejectsDeleted: number;
+  targets: string[];
+}
+
+/** Removes a stored connection from the catalog: its settings, status, discovered tables and held drift (warehouse data stays). */
+export const RemoveConnectionInput = z.object({
+  connection: z.string().min(1, 'name the connection'),
+}).strict();
+export type RemoveConnectionInput = z.input<typeof RemoveConnectionInput>;
+
+export interface RemoveConnectionResult {
+  connection: string;
+  removed: boolean;
+  tablesForgotten: number;
+}
