@@ -1,6 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ChildWorkflowFailure, executeChild, isCancellation, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ChildWorkflowFailure, continueAsNew, executeChild, isCancellation, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { ImportPlan, PlannedUnit } from '../activities/import/plan-import';
+import type { Connection } from '../src/shared/connection';
 import { parseWorkflowInput } from '../src/shared/input-errors';
 import { ImportInput, type DayReport, type ImportReport } from '../src/shared/import/import-input';
 import { dayWorkflowId, importWorkflowId } from '../src/shared/import/unit-workflow-id';
@@ -33,20 +35,48 @@ function dayIdPrefix(connection: string, table: string): string {
 }
 
 /**
- * Imports a discovered table day by day: plans one unit per day partition (or the whole table),
- * runs each as a child workflow with bounded concurrency, and reports every day.
+ * Days one run starts before it continues as new: about six history events a day keep each
+ * run's history near 1,500 events, far below Temporal's 10,240-event warning, however many
+ * days a backfill has.
  */
-export async function importTable(rawInput: ImportInput): Promise<ImportReport> {
+export const UNITS_PER_RUN = 250;
+
+/** What a run hands the next when it continues as new: the plan's remaining days and the reports so far. */
+export interface ImportContinuation {
+  connection: Connection;
+  target: string;
+  unchangedNotListed: number;
+  queue: PlannedUnit[];
+  reports: DayReport[];
+}
+
+/**
+ * Imports a discovered table day by day: plans one unit per day partition (or the whole table),
+ * runs each as a child workflow with bounded concurrency, and reports every day. A long
+ * backfill continues as new every UNITS_PER_RUN days, carrying the rest of its plan.
+ */
+export async function importTable(rawInput: ImportInput, continued?: ImportContinuation): Promise<ImportReport> {
   const input = parseWorkflowInput(ImportInput, rawInput, 'importTable');
-  // Imports refuse a connection that is not Active (never validated, Failed, or changed since), with the reason.
-  const connection = await requireActiveConnection({ connection: input.connection });
-  const plan = await planImport({
-    connection, table: input.table, days: input.days, earliest: input.earliest, mapping: input.mapping, reload: input.reload,
-  });
-  const reports: DayReport[] = plan.units
-    .filter((u) => u.action === 'skip')
-    .map((u) => ({ unit: u.unit, day: u.day, status: 'skipped', rows: 0, rejectedRows: 0, files: u.files, bytes: u.bytes, durationMs: 0, reason: u.reason }));
-  const queue = plan.units.filter((u) => u.action === 'load');
+  let state: ImportContinuation;
+  if (continued) {
+    state = continued;
+  } else {
+    // Imports refuse a connection that is not Active (never validated, Failed, or changed since), with the reason.
+    const connection = await requireActiveConnection({ connection: input.connection });
+    const plan: ImportPlan = await planImport({
+      connection, table: input.table, days: input.days, earliest: input.earliest, mapping: input.mapping, reload: input.reload,
+    });
+    state = {
+      connection, target: plan.target, unchangedNotListed: plan.unchangedNotListed,
+      queue: plan.units.filter((u) => u.action === 'load'),
+      reports: plan.units
+        .filter((u) => u.action === 'skip')
+        .map((u) => ({ unit: u.unit, day: u.day, status: 'skipped', rows: 0, rejectedRows: 0, files: u.files, bytes: u.bytes, durationMs: 0, reason: u.reason })),
+    };
+  }
+  const { connection, reports } = state;
+  const queue = state.queue.slice(0, UNITS_PER_RUN);
+  const rest = state.queue.slice(UNITS_PER_RUN);
   const idPrefix = dayIdPrefix(connection.name, input.table);
   const runNext = async (): Promise<void> => {
     for (let unit = queue.shift(); unit; unit = queue.shift()) {
@@ -69,16 +99,19 @@ export async function importTable(rawInput: ImportInput): Promise<ImportReport> 
     }
   };
   await Promise.all(Array.from({ length: Math.min(input.concurrency, queue.length) }, runNext));
+  if (rest.length > 0) {
+    return continueAsNew<typeof importTable>(rawInput, { ...state, queue: rest, reports });
+  }
   reports.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
   const sum = (pick: (r: DayReport) => number, of = reports.filter((r) => r.status === 'loaded')) => of.reduce((n, r) => n + pick(r), 0);
   return {
     connection: connection.name,
     table: input.table,
-    target: plan.target,
+    target: state.target,
     days: reports,
     totals: {
       loaded: reports.filter((r) => r.status === 'loaded').length,
-      skipped: reports.filter((r) => r.status === 'skipped').length + plan.unchangedNotListed,
+      skipped: reports.filter((r) => r.status === 'skipped').length + state.unchangedNotListed,
       failed: reports.filter((r) => r.status === 'failed').length,
       rows: sum((r) => r.rows),
       rejectedRows: sum((r) => r.rejectedRows),
