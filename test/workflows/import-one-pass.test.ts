@@ -32,7 +32,7 @@ beforeAll(async () => {
   // Text formats: several files in one day, read with the catalog's columns and types.
   const csvGz = (rows: string[]) => gzipSync(['id,amount,label', ...rows].join('\n'));
   for (let i = 0; i < 3; i++) {
-    await putObject(env.s3, env.bucket, `sales/date=2025-06-01/${part(i)}.csv.gz`, csvGz([`${i}1,10,a`, `${i}2,20,b`]));
+    await putObject(env.s3, env.bucket, `sales/date=2025-06-01/${part(i)}.csv.gz`, csvGz([`${i + 1}1,10,a`, `${i + 1}2,20,b`]));
     await putObject(env.s3, env.bucket, `logs/date=2025-06-01/${part(i)}.ndjson.gz`,
       gzipSync(`{"id":${i}1,"level":"info","ms":5}\n{"id":${i}2,"level":"warn","ms":7}\n`));
   }
@@ -80,8 +80,8 @@ describe('one scan per day', () => {
   it('reads gzipped CSV and NDJSON days with the catalog\'s columns and types; a bad line names its file and line', async () => {
     const sales = await env.s3bridge.importTable({ connection: env.source(), table: 'sales', days: 'all', errorPolicy: 'skip-to-rejects' });
     expect(sales.days.map((d) => [d.day, d.status, d.rows, d.rejectedRows])).toEqual([['2025-06-01', 'loaded', 6, 0], ['2025-06-02', 'loaded', 3, 1]]);
-    expect(await warehouse(env, `SELECT id, amount, label, _source_key AS key FROM ${rawTable(env, 'sales')} WHERE id IN (1, 41) ORDER BY id`)).toEqual([
-      { id: 1, amount: 10, label: 'a', key: 'sales/date=2025-06-01/part-000.csv.gz' },
+    expect(await warehouse(env, `SELECT id, amount, label, _source_key AS key FROM ${rawTable(env, 'sales')} WHERE id IN (11, 41) ORDER BY id`)).toEqual([
+      { id: 11, amount: 10, label: 'a', key: 'sales/date=2025-06-01/part-000.csv.gz' },
       { id: 41, amount: 40, label: 'd', key: 'sales/date=2025-06-02/part-001.csv.gz' },
     ]);
     expect(await warehouse(env, `SELECT column_name, data_type FROM information_schema.columns
