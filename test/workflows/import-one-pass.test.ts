@@ -34,7 +34,7 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) {
     await putObject(env.s3, env.bucket, `sales/date=2025-06-01/${part(i)}.csv.gz`, csvGz([`${i + 1}1,10,a`, `${i + 1}2,20,b`]));
     await putObject(env.s3, env.bucket, `logs/date=2025-06-01/${part(i)}.ndjson.gz`,
-      gzipSync(`{"id":${i}1,"level":"info","ms":5}\n{"id":${i}2,"level":"warn","ms":7}\n`));
+      gzipSync(`{"id":${i + 1}1,"level":"info","ms":5}\n{"id":${i + 1}2,"level":"warn","ms":7}\n`));
   }
   for (const [i, day] of LONG_DAYS.entries()) {
     await putTable(env.s3, env.bucket, `daily/date=${day}/part-0.parquet`, `SELECT ${i} AS id FROM range(1) t(r)`);
@@ -94,8 +94,8 @@ describe('one scan per day', () => {
     expect(logs.totals).toMatchObject({ loaded: 1, rows: 6, files: 3 });
     expect(await warehouse(env, `SELECT id, level, ms, _source_key AS key FROM ${rawTable(env, 'logs')} ORDER BY id`)).toEqual(
       [0, 1, 2].flatMap((i) => [
-        { id: i * 10 + 1, level: 'info', ms: 5, key: `logs/date=2025-06-01/${part(i)}.ndjson.gz` },
-        { id: i * 10 + 2, level: 'warn', ms: 7, key: `logs/date=2025-06-01/${part(i)}.ndjson.gz` },
+        { id: (i + 1) * 10 + 1, level: 'info', ms: 5, key: `logs/date=2025-06-01/${part(i)}.ndjson.gz` },
+        { id: (i + 1) * 10 + 2, level: 'warn', ms: 7, key: `logs/date=2025-06-01/${part(i)}.ndjson.gz` },
       ]));
   });
 });
