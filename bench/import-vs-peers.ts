@@ -28,14 +28,13 @@ import { parseArgs } from 'node:util';
 import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { loadSettings, type Settings } from '../src/config/settings';
 import { localServiceEnv, localSourceConnection } from '../src/config/local-services';
 import { createWorker } from '../src/worker/create-worker';
-import { WORKFLOWS_PATH } from '../src/worker/workflows-path';
+import { withBaselineDuckDB } from './support/baseline-duckdb';
+import { bundleWorkflowsToFile } from './support/workflow-bundle';
 import { S3BridgeClient } from '../src/client/s3bridge-client';
-import { createDuckDB, loadHttpfs } from '../src/duckdb/create-duckdb';
-import { createS3Secret } from '../src/duckdb/s3-session';
 import { quoteLiteral } from '../src/duckdb/sql';
 import type { ImportInput, ImportReport } from '../src/shared/import/import-input';
 import type { SourceConnection } from '../src/shared/connection';
@@ -150,14 +149,7 @@ function readerSql(s: DataSet): string {
 
 /** The limit: one DuckDB query reading the objects into a table of a fresh DuckDB file. */
 async function baseline(s: DataSet, connection: SourceConnection, days = s.days): Promise<{ note: string }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-bench-peers-baseline-'));
-  const settings = loadSettings({ ...process.env, S3BRIDGE_DATA_DIR: dir });
-  const opened = await createDuckDB(settings, path.join(dir, 'baseline.duckdb'));
-  const db = await opened.instance.connect();
-  try {
-    await loadHttpfs(db, settings);
-    await db.run('SET GLOBAL s3_url_compatibility_mode = true');
-    await createS3Secret(db, connection, { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! });
+  return withBaselineDuckDB('s3bridge-bench-peers', connection, async (db) => {
     const files = urlsOf(s, days).map(quoteLiteral).join(', ');
     await db.run(`CREATE TABLE t AS SELECT * FROM ${readerSql(s).replace('$files', `[${files}]`)}`);
     const reader = await db.runAndReadAll('SELECT count(*)::BIGINT AS n FROM t');
@@ -165,11 +157,7 @@ async function baseline(s: DataSet, connection: SourceConnection, days = s.days)
     const expected = days * s.files * s.rows;
     if (n !== expected) throw new Error(`baseline read ${n} rows, expected ${expected}`);
     return { note: `${n} rows` };
-  } finally {
-    db.closeSync();
-    opened.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 const DLT_SCRIPT = String.raw`
@@ -255,13 +243,7 @@ async function main(): Promise<void> {
   await ensureData(s3);
   const python = flags['no-dlt'] ? undefined : ensureDlt();
 
-  const bundleDir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-bench-peers-bundle-'));
-  const bundlePath = path.join(bundleDir, 'workflows.js');
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },
-  });
-  writeFileSync(bundlePath, code);
+  const { bundlePath, remove: removeBundle } = await bundleWorkflowsToFile('s3bridge-bench-peers');
   const temporalConnection = await Connection.connect({ address: services.temporalAddress });
   const temporal = new Client({ connection: temporalConnection });
   const runId = randomBytes(3).toString('hex');
@@ -357,7 +339,7 @@ async function main(): Promise<void> {
   } finally {
     await temporalConnection.close();
     s3.destroy();
-    rmSync(bundleDir, { recursive: true, force: true });
+    removeBundle();
   }
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

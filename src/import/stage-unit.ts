@@ -1,5 +1,6 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { LIST, listValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { LIST, listValue, VARCHAR, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { ColumnSchema, DiscoveredTable } from '../shared/catalog/discovered-table';
 import type { ErrorPolicy } from '../shared/import/import-input';
 import type { ImportMapping } from '../shared/import/mapping';
@@ -9,7 +10,7 @@ import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
 import { badData, readFailure } from './import-errors';
 import type { UnitFiles } from './list-table-files';
 import { buildProjection, type RowCheck } from './projection';
-import { csvRejects, describeFile, FILE_COLUMN, isTextFormat, rawValuesJson, scanFilesSql, type CsvReject } from './read-source-file';
+import { csvRejects, describeFile, FILE_COLUMN, isTextFormat, rawValuesJson, scanFilesSql, type CsvReject, type CsvRejectTables } from './read-source-file';
 import { classifyDuckDBReadError } from '../duckdb/classify-read-error';
 import { addFileDrift, type SchemaDrift } from './schema-drift';
 
@@ -126,6 +127,41 @@ function scanGroups(files: UnitFile[], columnsOf: (file: UnitFile) => ColumnSche
 }
 
 /**
+ * The common case of a Parquet day, in one pass: every scan writes its good rows straight to a
+ * staged Parquet file. When the rows written equal the rows the footers declare, no row was
+ * rejected and the day is staged; otherwise (bad rows) undefined, and the caller stages the day
+ * through the checked relation, which also writes the rejects.
+ */
+async function stageWithoutRejects(ctx: StageContext, scans: { select: string; params: Record<string, DuckDBValue>; urls: string[] }[]): Promise<StagedFiles | undefined> {
+  const { db } = ctx;
+  const all = scans.flatMap((scan) => scan.urls);
+  const [declared] = (await db.runAndReadAll('SELECT sum(num_rows)::BIGINT AS n FROM parquet_file_metadata($files)', { files: listValue(all) }, FILES))
+    .getRowObjectsJS() as { n: bigint | null }[];
+  const dataFiles: string[] = [];
+  let rows = 0;
+  let filesDone = 0;
+  for (const [index, { select, params, urls }] of scans.entries()) {
+    await ctx.beforeScan?.();
+    const dataFile = path.join(ctx.stagingDir, `data-${index}.parquet`);
+    const copy = (files: string[]) => db.runAndReadAll(`COPY (SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM (${select}) WHERE __bad_column IS NULL)
+      TO ${quoteLiteral(dataFile)} (FORMAT parquet)`, { ...params, files: listValue(files) }, FILES);
+    const written = await probing(db, urls, 'parquet', copy, async (file) => {
+      ctx.onFile(filesDone, rows);
+      await copy([file]);
+    });
+    rows += Number((written.getRowObjectsJS()[0] as { Count: bigint } | undefined)?.Count ?? 0);
+    dataFiles.push(dataFile);
+    filesDone += urls.length;
+    ctx.onFile(filesDone, rows);
+  }
+  if (rows !== Number(declared?.n ?? 0)) {
+    for (const file of dataFiles) rmSync(file, { force: true });
+    return undefined;
+  }
+  return { dataFiles, rejectFiles: [], rows, rejectedRows: 0 };
+}
+
+/**
  * Maps and validates the unit's files into local Parquet files (good rows, rejected rows): one
  * DuckDB scan per set of columns (usually one for the whole day) over the explicit file list,
  * mapping and checks in the same query, into one checked relation that both outputs are
@@ -143,11 +179,8 @@ export async function stageUnit(ctx: StageContext, schema: { columns: Map<string
       ? described
       : described.map((c) => ({ name: c.name, type: (table.format.startsWith('csv') && schema.readTypes.get(c.name)) || 'VARCHAR' }));
   });
-  const structural: CsvReject[] = [];
-  await db.run('DROP TABLE IF EXISTS checked');
-  let filesDone = 0;
+  const scans: { select: string; params: Record<string, DuckDBValue>; urls: string[]; csvTables: CsvRejectTables }[] = [];
   for (const [index, group] of groups.entries()) {
-    await ctx.beforeScan?.();
     const fileColumns = group.columns;
     // Partition values shared by every file are bound; values that differ come from a joined list of the files.
     const varying = table.partitionKeys.filter((k) => new Set(group.files.map((f) => f.partition.values[k.name])).size > 1);
@@ -170,11 +203,10 @@ export async function stageUnit(ctx: StageContext, schema: { columns: Map<string
     const csvTables = { rejects: `csv_rejects_${index}`, scans: `csv_scans_${index}` };
     let join = '';
     if (varying.length > 0) {
-      await db.run('DROP TABLE IF EXISTS unit_files');
-      await db.run(`CREATE TEMP TABLE unit_files AS SELECT unnest($files) AS url, ${varying.map((k, i) => `unnest($p${i}) AS ${quoteIdentifier(`p${i}`)}`).join(', ')}`,
+      await db.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(`unit_files_${index}`)} AS SELECT unnest($files) AS url, ${varying.map((k, i) => `unnest($p${i}) AS ${quoteIdentifier(`p${i}`)}`).join(', ')}`,
         { files: listValue(group.files.map((f) => url(ctx.bucket, f.key))), ...Object.fromEntries(varying.map((k, i) => [`p${i}`, listValue(group.files.map((f) => f.partition.values[k.name] ?? null))])) },
         { ...FILES, ...Object.fromEntries(varying.map((_k, i) => [`p${i}`, LIST(VARCHAR)])) });
-      join = `LEFT JOIN unit_files f ON f.url = s.${quoteIdentifier(FILE_COLUMN)}`;
+      join = `LEFT JOIN ${quoteIdentifier(`unit_files_${index}`)} f ON f.url = s.${quoteIdentifier(FILE_COLUMN)}`;
     }
     const params = {
       ...projection.params,
@@ -188,6 +220,18 @@ export async function stageUnit(ctx: StageContext, schema: { columns: Map<string
         s.__row AS __row, CASE WHEN __bad_column IS NOT NULL THEN ${rawValuesJson(fileColumns)} END AS __raw
       FROM ${scanFilesSql(table.format, fileColumns, csvTables)} s ${join}`;
     const urls = group.files.map((f) => url(ctx.bucket, f.key));
+    scans.push({ select, params, urls, csvTables });
+  }
+  const result: StagedFiles = { dataFiles: [], rejectFiles: [], rows: 0, rejectedRows: 0 };
+  if (scans.length === 0) return result;
+  if (table.format === 'parquet') {
+    const fast = await stageWithoutRejects(ctx, scans);
+    if (fast) return fast;
+  }
+  const structural: CsvReject[] = [];
+  let filesDone = 0;
+  for (const [index, { select, params, urls, csvTables }] of scans.entries()) {
+    await ctx.beforeScan?.();
     const run = (files: string[], into: string) => db.run(`${into} ${select}`, { ...params, files: listValue(files) }, FILES);
     await probing(db, urls, table.format,
       (files) => run(files, index === 0 ? 'CREATE TEMP TABLE checked AS' : 'INSERT INTO checked BY NAME'),
@@ -200,11 +244,9 @@ export async function stageUnit(ctx: StageContext, schema: { columns: Map<string
         }
       });
     structural.push(...await csvRejects(db, table.format, csvTables));
-    filesDone += group.files.length;
+    filesDone += urls.length;
     ctx.onFile(filesDone, 0);
   }
-  const result: StagedFiles = { dataFiles: [], rejectFiles: [], rows: 0, rejectedRows: 0 };
-  if (groups.length === 0) return result;
   const [counts] = await queryRows<{ good: bigint; bad: bigint }>(db,
     'SELECT count(*) FILTER (__bad_column IS NULL) AS good, count(*) FILTER (__bad_column IS NOT NULL) AS bad FROM checked');
   const bad = Number(counts?.bad ?? 0) + structural.length;
@@ -236,7 +278,6 @@ export async function stageUnit(ctx: StageContext, schema: { columns: Map<string
   ctx.onFile(filesDone, result.rows);
   await db.run('DROP TABLE IF EXISTS checked');
   await db.run('DROP TABLE IF EXISTS bad_rows');
-  await db.run('DROP TABLE IF EXISTS unit_files');
   return result;
 }
 
