@@ -67,12 +67,13 @@ export async function loadHttpfs(connection: DuckDBConnection, settings: Setting
 
 /**
  * Locks an instance down once it is set up: files only in `allowedDirectories` (S3 prefixes
- * and local folders), no other file, URL or extension access, and no more configuration
- * changes, so no SQL built later can widen what it reaches.
+ * and local folders), no other file, URL or extension access; DuckDB refuses to re-enable
+ * external access or widen the folders while it runs. With `lockConfiguration` no other
+ * setting can change either, so no SQL built later can alter how the instance reads.
  */
-export async function lockDown(connection: DuckDBConnection, allowedDirectories: string[]): Promise<void> {
+export async function lockDown(connection: DuckDBConnection, allowedDirectories: string[], { lockConfiguration = true } = {}): Promise<void> {
   const list = allowedDirectories.map((d) => quoteLiteral(d)).join(', ');
   await connection.run(`SET allowed_directories = [${list}]`);
   await connection.run('SET enable_external_access = false');
-  await connection.run('SET lock_configuration = true');
+  if (lockConfiguration) await connection.run('SET lock_configuration = true');
 }

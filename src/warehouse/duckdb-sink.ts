@@ -23,13 +23,27 @@ function serialized<T>(file: string, fn: () => Promise<T>): Promise<T> {
 
 const FILES_TYPE = { files: LIST(VARCHAR) };
 
+// The bookkeeping DDL once per warehouse file and process: two loads' first statements creating
+// or altering the same tables at once would conflict in DuckDB's catalog.
+const ensured = new Map<string, Promise<void>>();
+
+function ensureOnce(file: string, db: DuckDBConnection): Promise<void> {
+  let done = ensured.get(file);
+  if (!done) {
+    done = ensureBookkeepingTables(db);
+    ensured.set(file, done);
+    done.catch(() => ensured.delete(file));
+  }
+  return done;
+}
+
 /** The embedded DuckDB warehouse file as a sink. */
 export class DuckDBSink implements WarehouseSink {
   constructor(private readonly settings: Settings) {}
 
   private use<T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T> {
     return withWarehouse(this.settings, async (db) => {
-      await ensureBookkeepingTables(db);
+      await ensureOnce(this.settings.warehousePath, db);
       return fn(db);
     });
   }

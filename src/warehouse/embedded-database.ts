@@ -15,13 +15,16 @@ const openFiles = new Map<string, OpenFile>();
 
 const LOCK_ERROR = /Could not set lock on file|Conflicting lock is held/i;
 
-/** The warehouse reads only local files under the data dir (a load's staged Parquet files). */
+/**
+ * The warehouse reads and writes only local files under the data dir (staged Parquet files,
+ * export spools). Its configuration stays open: stages set session options on it (TimeZone).
+ */
 async function openLocked(settings: Settings, file: string): Promise<OpenDuckDB> {
   const opened = await createDuckDB(settings, file);
   try {
     const db = await opened.instance.connect();
     try {
-      await lockDown(db, [`${settings.dataDir}/`]);
+      await lockDown(db, [`${settings.dataDir}/`], { lockConfiguration: false });
     } finally {
       db.closeSync();
     }
