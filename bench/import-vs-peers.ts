@@ -176,7 +176,8 @@ pipeline = dlt.pipeline(pipeline_name="bench_" + mode + "_" + str(os.getpid()), 
                         dataset_name="bench", pipelines_dir=os.path.dirname(db_path))
 kwargs = {"loader_file_format": "parquet"} if mode == "fastest" else {}
 info = pipeline.run(reader.with_name("events"), **kwargs)
-n = pipeline.sql_client().execute_sql("SELECT count(*) FROM events")[0][0]
+with pipeline.sql_client() as client:
+    n = client.execute_sql("SELECT count(*) FROM events")[0][0]
 print(n)
 `;
 
