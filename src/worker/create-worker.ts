@@ -1,5 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { Settings } from '../config/settings';
+import { s3bridgeDataConverter } from '../codec/data-converter';
 import { createActivities } from '../../activities';
 import { WORKFLOWS_PATH } from './workflows-path';
 
@@ -8,17 +10,23 @@ export interface CreateWorkerOptions {
   connection?: NativeConnection;
   /** A prebuilt bundle (tests build one per run); the worker bundles `workflows/` otherwise. */
   workflowBundlePath?: string;
+  /**
+   * Payload encoding; from the environment by default (AES-GCM when `S3BRIDGE_CODEC_KEY` is set).
+   * A prebuilt bundle must be built with the same `failureConverterPath`.
+   */
+  dataConverter?: DataConverter;
   overrides?: Partial<WorkerOptions>;
 }
 
 /** Builds the s3bridge worker: every workflow in `workflows/`, every activity in `activities/`. */
-export async function createWorker({ settings, connection, workflowBundlePath, overrides }: CreateWorkerOptions) {
+export async function createWorker({ settings, connection, workflowBundlePath, dataConverter = s3bridgeDataConverter(), overrides }: CreateWorkerOptions) {
   const nativeConnection = connection ?? (await NativeConnection.connect({ address: settings.temporalAddress }));
   const worker = await Worker.create({
     connection: nativeConnection,
     namespace: settings.temporalNamespace,
     taskQueue: settings.taskQueue,
     activities: createActivities({ settings }),
+    ...(dataConverter ? { dataConverter } : {}),
     ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     // DuckDB work is CPU and memory heavy; a few concurrent loads per worker keep memory bounded.
     maxConcurrentActivityTaskExecutions: 8,

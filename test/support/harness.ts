@@ -11,6 +11,8 @@ import { localServiceEnv, localSourceConnection } from '../../src/config/local-s
 import { createWorker } from '../../src/worker/create-worker';
 import { S3BridgeClient } from '../../src/client/s3bridge-client';
 import type { SourceConnection } from '../../src/shared/connection';
+import { codecFromEnv, s3bridgeDataConverter } from '../../src/codec/data-converter';
+import { scanTaskQueueForSecrets } from './history-payloads';
 
 let runtimeInstalled = false;
 
@@ -54,7 +56,7 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
   });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const temporalConnection = await Connection.connect({ address: services.temporalAddress });
-  const temporal = new Client({ connection: temporalConnection, namespace: settings.temporalNamespace });
+  const temporal = new Client({ connection: temporalConnection, namespace: settings.temporalNamespace, dataConverter: s3bridgeDataConverter() });
   const workflowIdPrefix = `${id}-`;
   const s3bridge = new S3BridgeClient(temporal, settings, workflowIdPrefix);
 
@@ -83,11 +85,18 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
       await running?.stop();
       running = undefined;
     },
+    /** Stops the worker and frees everything; fails if any history this file produced holds a secret (payloads decoded). */
     async close() {
       await env.stopWorker();
-      await temporalConnection.close();
-      s3.destroy();
-      rmSync(dataDir, { recursive: true, force: true });
+      const codec = codecFromEnv();
+      try {
+        const scan = await scanTaskQueueForSecrets(temporal, settings.taskQueue, undefined, codec ? [codec] : []);
+        if (scan.hits.length > 0) throw new Error(`secret values in workflow history:\n${scan.hits.join('\n')}`);
+      } finally {
+        await temporalConnection.close();
+        s3.destroy();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
   return env;
