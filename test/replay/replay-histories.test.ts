@@ -52,6 +52,16 @@ describe('committed histories (test/histories, recorded by npm run histories:rec
     expect(failed[0]!.error!.message).toMatch(/[Nn]ondeterminism/);
   });
 
+  it('are scanned decoded: a value only inside payloads is found, though the JSON form hides it in base64', async () => {
+    const { history } = committedHistories().find((h) => h.name === 'check-setup')!;
+    const sampleKey = 'events/date=2025-01-01/part-0.parquet';
+    expect(JSON.stringify(history)).not.toContain(sampleKey);
+    const hits = await findSecrets(history, [sampleKey]);
+    // The workflow result, and the checkSetup activity's input and result.
+    expect(hits.length).toBeGreaterThanOrEqual(2);
+    expect(hits.every((hit) => hit.startsWith('history.events.'))).toBe(true);
+  });
+
   it('hold no secret value, with every payload decoded', async () => {
     for (const { name, history } of committedHistories()) {
       expect(await findSecrets(history, knownSecrets()), name).toEqual([]);

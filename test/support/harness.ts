@@ -28,8 +28,8 @@ export interface TestEnv {
   temporal: Client;
   s3bridge: S3BridgeClient;
   source(overrides?: Partial<SourceConnection>): SourceConnection;
-  /** Starts a worker in this process against the real Temporal server (idempotent). */
-  startWorker(): Promise<void>;
+  /** Starts a worker in this process against the real Temporal server (idempotent); the run's workflow bundle unless given another. */
+  startWorker(options?: { workflowBundlePath?: string }): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -64,13 +64,13 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
   const env: TestEnv = {
     id, bucket, taskQueue: settings.taskQueue, workflowIdPrefix, settings, s3, temporal, s3bridge,
     source: (overrides = {}) => localSourceConnection({ name: `src-${id}`, bucket, ...overrides }),
-    async startWorker() {
+    async startWorker({ workflowBundlePath = inject('workflowBundlePath') } = {}) {
       if (running) return;
       const nativeConnection = await NativeConnection.connect({ address: services.temporalAddress });
       const { worker } = await createWorker({
         settings,
         connection: nativeConnection,
-        workflowBundlePath: inject('workflowBundlePath'),
+        workflowBundlePath,
       });
       const done = worker.run();
       running = {
