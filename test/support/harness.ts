@@ -34,8 +34,15 @@ export interface TestEnv {
   close(): Promise<void>;
 }
 
-export async function createTestEnv(name: string): Promise<TestEnv> {
-  const services = localServiceEnv();
+/** Where the env's services are: the shared ones by default; fault tests pass their private ones. */
+export interface TestEnvOptions {
+  s3Endpoint?: string;
+  temporalAddress?: string;
+}
+
+export async function createTestEnv(name: string, options: TestEnvOptions = {}): Promise<TestEnv> {
+  const shared = localServiceEnv();
+  const services = { s3Endpoint: options.s3Endpoint ?? shared.s3Endpoint, temporalAddress: options.temporalAddress ?? shared.temporalAddress };
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -45,6 +52,7 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
   const settings: Settings = {
     ...loadSettings({ ...process.env, S3BRIDGE_DATA_DIR: dataDir }),
     taskQueue: `test-${id}`,
+    temporalAddress: services.temporalAddress,
     duckdbMemoryLimit: '1GB',
   };
   const bucket = `t-${id}`.slice(0, 63);
@@ -63,7 +71,7 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
   let running: { stop(): Promise<void> } | undefined;
   const env: TestEnv = {
     id, bucket, taskQueue: settings.taskQueue, workflowIdPrefix, settings, s3, temporal, s3bridge,
-    source: (overrides = {}) => localSourceConnection({ name: `src-${id}`, bucket, ...overrides }),
+    source: (overrides = {}) => localSourceConnection({ name: `src-${id}`, bucket, endpoint: services.s3Endpoint, ...overrides }),
     async startWorker({ workflowBundlePath = inject('workflowBundlePath') } = {}) {
       if (running) return;
       const nativeConnection = await NativeConnection.connect({ address: services.temporalAddress });
