@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../src/config/local-services';
+import { localServiceEnv, PROJECT_ROOT } from '../../src/config/local-services';
 
 /**
  * Private copies of the services for fault tests, on free loopback ports with their own data
@@ -74,6 +74,7 @@ async function restartable(what: string, address: string, dataDir: string, launc
 
 /** A MinIO of its own (root user from MINIO_ROOT_USER/PASSWORD, like the shared one, so `env:` references resolve). */
 export async function startPrivateMinio(): Promise<PrivateService> {
+  localServiceEnv(); // sets MINIO_ROOT_USER/PASSWORD when the environment does not
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-minio-'));
   const [port, consolePort] = [await freePort(), await freePort()];
   const address = `http://127.0.0.1:${port}`;
