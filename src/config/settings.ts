@@ -13,6 +13,8 @@ export interface Settings {
   duckdbExtensionDir: string | undefined;
   duckdbMemoryLimit: string;
   duckdbThreads: number | undefined;
+  /** DuckDB `max_temp_directory_size` per instance (spill space); DuckDB's default (90% of free disk) when unset. */
+  duckdbMaxTempSize?: string;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -26,5 +28,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     duckdbExtensionDir: env.S3BRIDGE_DUCKDB_EXTENSION_DIR || undefined,
     duckdbMemoryLimit: env.S3BRIDGE_DUCKDB_MEMORY_LIMIT ?? '2GB',
     duckdbThreads: env.S3BRIDGE_DUCKDB_THREADS ? Number(env.S3BRIDGE_DUCKDB_THREADS) : undefined,
+    duckdbMaxTempSize: env.S3BRIDGE_DUCKDB_MAX_TEMP_SIZE || undefined,
   };
 }

@@ -18,6 +18,7 @@ export async function createDuckDB(settings: Settings, file = ':memory:'): Promi
     temp_directory: tempDirectory,
   };
   if (settings.duckdbThreads) options.threads = String(settings.duckdbThreads);
+  if (settings.duckdbMaxTempSize) options.max_temp_directory_size = settings.duckdbMaxTempSize;
   if (settings.duckdbExtensionDir) {
     // Offline: extensions come only from the project-local folder filled from PyPI.
     options.extension_directory = settings.duckdbExtensionDir;
