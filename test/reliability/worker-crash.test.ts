@@ -15,14 +15,21 @@ import { listDiscoveredTables } from '../../src/catalog/discovered-table-store';
  * task queue and warehouse, so the cases run at once (a killed activity is retried only after its
  * 30 s heartbeat timeout; sequential cases would wait for it one after another).
  */
-const SEED = 13;
-const random = seeded(SEED);
+// The soak: S3BRIDGE_FAULT_SEEDS=1,2,3,4,5 runs every case once per seed, at that seed's positions.
+const SEEDS = (process.env.S3BRIDGE_FAULT_SEEDS ?? '13').split(',').map(Number);
 const FILES = 40;
 const ROWS_PER_FILE = 10;
-const KILL_AT_FILE = 1 + Math.floor(random() * (FILES - 2)); // staging file k of 40
-const KILL_AFTER_STAGED_MS = Math.floor(random() * 40); // after the last file: the commit's moment
 const TABLES = 9;
-const KILL_AT_TABLE = 1 + Math.floor(random() * 2); // table 1 or 2 of the first batch of 3
+
+/** Where a seed kills: staging file k of 40, a delay after the last file (the commit), table 1 or 2 of a batch of 3. */
+function positions(seed: number) {
+  const random = seeded(seed);
+  return {
+    killAtFile: 1 + Math.floor(random() * (FILES - 2)),
+    killAfterStagedMs: Math.floor(random() * 40),
+    killAtTable: 1 + Math.floor(random() * 2),
+  };
+}
 // Cases finish in any order; the report lists them in the order they are declared (and start).
 const rows = new Map<string, ReportRow>();
 const cleanups: (() => Promise<void>)[] = [];
@@ -55,7 +62,7 @@ const expectedDays = [['2025-06-01', 10], ['2025-06-02', FILES * ROWS_PER_FILE],
  * Imports three days (one at a time) on the crashing worker, kills it where `kill` says, lets a
  * fresh worker finish, and checks every day is in the warehouse exactly once with exact rows.
  */
-async function dayLoadCase(name: string, where: string, killedDay: string, options: { crash: CrashPoint; moment: string }) {
+async function dayLoadCase(name: string, where: string, killedDay: string, options: { seed: number; crash: CrashPoint; moment: string }) {
   const { env, worker } = await setUp(name, options.crash);
   await dayLoadData(env);
   expect((await env.s3bridge.validateConnection({ connection: env.source() })).status).toBe('active');
@@ -72,7 +79,7 @@ async function dayLoadCase(name: string, where: string, killedDay: string, optio
   const attempts = await activityAttempts(killed);
   const statuses = report.days.map((d) => `${d.day} ${d.status}${d.reason === 'unchanged' ? ' (unchanged: committed before the kill)' : ''}`);
   rows.set(name, {
-    fault: `worker SIGKILL ${where}`, where: `importTable, day ${killedDay} (seed ${SEED}; ${options.moment})`,
+    fault: `worker SIGKILL ${where}`, where: `importTable, day ${killedDay} (seed ${options.seed}; ${options.moment})`,
     outcome: `new worker finished: ${statuses.join(', ')}; killed day's activity finished on attempt ${attempts.join(',')}; loads per day ${found.map((d) => d.loads).join('/')}`,
     rowsExpected: expectedDays.reduce((n, [, r]) => n + r, 0), rowsFound: total,
   });
@@ -90,7 +97,7 @@ async function discoveryData(env: TestEnv): Promise<void> {
   ])));
 }
 
-async function discoveryCase(name: string, where: string, options: { crash: CrashPoint; moment: string }) {
+async function discoveryCase(name: string, where: string, options: { seed: number; crash: CrashPoint; moment: string }) {
   const { env, worker } = await setUp(name, options.crash);
   await discoveryData(env);
   const connection = env.source({ prefix: 'schema' });
@@ -101,7 +108,7 @@ async function discoveryCase(name: string, where: string, options: { crash: Cras
   const report = await handle.result();
   const tables = await withWarehouse(env.settings, (db) => listDiscoveredTables(db, connection.name));
   rows.set(name, {
-    fault: `worker SIGKILL ${where}`, where: `discoverSchema, ${TABLES} tables in batches of 3 (seed ${SEED}; ${options.moment})`,
+    fault: `worker SIGKILL ${where}`, where: `discoverSchema, ${TABLES} tables in batches of 3 (seed ${options.seed}; ${options.moment})`,
     outcome: `new worker finished: ${report.tablesDiscovered} tables discovered, ${tables.length} in the catalog, ${tables.reduce((n, t) => n + t.fileCount, 0)} files`,
     rowsExpected: `${TABLES} tables`, rowsFound: `${tables.length} tables`,
   });
@@ -109,45 +116,47 @@ async function discoveryCase(name: string, where: string, options: { crash: Cras
   expect(tables.map((t) => [t.name, t.fileCount]).sort()).toEqual(Array.from({ length: TABLES }, (_, t) => [`t${t}`, 2]));
 }
 
-describe.concurrent('worker SIGKILL, then a new worker finishes with exact counts', () => {
+describe.concurrent.each(SEEDS)('worker SIGKILL, then a new worker finishes with exact counts (seed %i)', (seed) => {
+  const { killAtFile, killAfterStagedMs, killAtTable } = positions(seed);
+
   it('day load: killed as the first day\'s load starts (before anything is staged)', async () => {
-    await dayLoadCase('crash-before', 'before a day load', '2025-06-01', {
-      crash: { activity: 'loadDayPartition', when: 'before' }, moment: 'killed as the activity started',
+    await dayLoadCase(`crash-before-s${seed}`, 'before a day load', '2025-06-01', {
+      seed, crash: { activity: 'loadDayPartition', when: 'before' }, moment: 'killed as the activity started',
     });
   });
 
-  it(`day load: killed while staging (file ${KILL_AT_FILE} of ${FILES}, from seed ${SEED})`, async () => {
-    await dayLoadCase('crash-staging', 'during a day load (staging files)', '2025-06-02', {
-      crash: { activity: 'loadDayPartition', when: 'heartbeat', field: 'filesDone', atLeast: KILL_AT_FILE },
-      moment: `killed at the heartbeat of file ${KILL_AT_FILE} of ${FILES}`,
+  it(`day load: killed while staging (file ${killAtFile} of ${FILES})`, async () => {
+    await dayLoadCase(`crash-staging-s${seed}`, 'during a day load (staging files)', '2025-06-02', {
+      seed, crash: { activity: 'loadDayPartition', when: 'heartbeat', field: 'filesDone', atLeast: killAtFile },
+      moment: `killed at the heartbeat of file ${killAtFile} of ${FILES}`,
     });
   });
 
-  it(`day load: killed in the commit (${KILL_AFTER_STAGED_MS} ms after the last file staged, from seed ${SEED})`, async () => {
+  it(`day load: killed in the commit (${killAfterStagedMs} ms after the last file staged)`, async () => {
     // The big day is the second load; the first heartbeat with filesDone 40 is its last file, then the commit runs.
-    await dayLoadCase('crash-commit', 'during a day\'s commit', '2025-06-02', {
-      crash: { activity: 'loadDayPartition', when: 'heartbeat', field: 'filesDone', atLeast: FILES, delayMs: KILL_AFTER_STAGED_MS },
-      moment: `killed ${KILL_AFTER_STAGED_MS} ms after the heartbeat of the last file`,
+    await dayLoadCase(`crash-commit-s${seed}`, 'during a day\'s commit', '2025-06-02', {
+      seed, crash: { activity: 'loadDayPartition', when: 'heartbeat', field: 'filesDone', atLeast: FILES, delayMs: killAfterStagedMs },
+      moment: `killed ${killAfterStagedMs} ms after the heartbeat of the last file`,
     });
   });
 
   it('day load: killed after the commit, before Temporal heard of it (the retry finds the ledger entry)', async () => {
-    const report = await dayLoadCase('crash-after', 'after a day\'s commit', '2025-06-01', {
-      crash: { activity: 'loadDayPartition', when: 'after' }, moment: 'killed after the commit returned',
+    const report = await dayLoadCase(`crash-after-s${seed}`, 'after a day\'s commit', '2025-06-01', {
+      seed, crash: { activity: 'loadDayPartition', when: 'after' }, moment: 'killed after the commit returned',
     });
     expect(report.days[0]).toMatchObject({ day: '2025-06-01', status: 'skipped', reason: 'unchanged', rows: 10 });
   });
 
-  it(`discovery: killed mid-batch (after table ${KILL_AT_TABLE} of the first batch of 3, from seed ${SEED})`, async () => {
-    await discoveryCase('crash-discovery', 'during discovery (mid-batch)', {
-      crash: { activity: 'discoverTableBatch', when: 'heartbeat', field: 'tablesDone', atLeast: KILL_AT_TABLE },
-      moment: `killed at the heartbeat of table ${KILL_AT_TABLE} of 3`,
+  it(`discovery: killed mid-batch (after table ${killAtTable} of the first batch of 3)`, async () => {
+    await discoveryCase(`crash-discovery-s${seed}`, 'during discovery (mid-batch)', {
+      seed, crash: { activity: 'discoverTableBatch', when: 'heartbeat', field: 'tablesDone', atLeast: killAtTable },
+      moment: `killed at the heartbeat of table ${killAtTable} of 3`,
     });
   });
 
   it('discovery: killed after the catalog commit, before Temporal heard of it', async () => {
-    await discoveryCase('crash-discovery-commit', 'after discovery\'s catalog commit', {
-      crash: { activity: 'commitDiscovery', when: 'after' }, moment: 'killed after the commit returned',
+    await discoveryCase(`crash-discovery-commit-s${seed}`, 'after discovery\'s catalog commit', {
+      seed, crash: { activity: 'commitDiscovery', when: 'after' }, moment: 'killed after the commit returned',
     });
   });
 });

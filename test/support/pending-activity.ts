@@ -1,13 +1,4 @@
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
-
-/** The last heartbeat details of a workflow's pending activity of that type, decoded; undefined until there is one. */
-export async function heartbeatOf<T>(handle: WorkflowHandle, activityType: string): Promise<T | undefined> {
-  const described = await handle.describe().catch(() => undefined);
-  const activity = described?.raw.pendingActivities?.find((a) => a.activityType?.name === activityType);
-  const payload = activity?.heartbeatDetails?.payloads?.[0];
-  return payload ? defaultPayloadConverter.fromPayload<T>(payload) : undefined;
-}
 
 /** Polls until `check` returns a value (every 25 ms, so a kill lands close to the moment it describes). */
 export async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
