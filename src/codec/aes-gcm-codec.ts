@@ -49,7 +49,7 @@ export class AesGcmCodec implements PayloadCodec {
       const keyIdBytes = payload.metadata?.[KEY_ID_METADATA];
       const keyId = keyIdBytes ? Buffer.from(keyIdBytes).toString() : '';
       const key = this.keys.get(keyId);
-      if (!key) throw new ValueError(`payload encrypted with key "${keyId}", which this process does not hold (S3BRIDGE_CODEC_KEY_ID)`);
+      if (!key) throw new ValueError(`payload encrypted with key "${keyId}", which this process does not hold (set it as S3BRIDGE_CODEC_KEY_ID or in S3BRIDGE_CODEC_OLD_KEYS)`);
       const data = Buffer.from(payload.data ?? new Uint8Array());
       if (data.length < IV_BYTES + TAG_BYTES) throw new ValueError('encrypted payload is too short');
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));

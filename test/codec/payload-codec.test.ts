@@ -139,6 +139,19 @@ describe('payload encryption (S3BRIDGE_CODEC_KEY)', () => {
       .encode([{ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode('{}') }]);
     const response = await post('/decode', { payloads: [payloadToJSON(other!)] });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ message: 'payload encrypted with key "old-key", which this process does not hold (S3BRIDGE_CODEC_KEY_ID)' });
+    expect(await response.json()).toEqual({ message: 'payload encrypted with key "old-key", which this process does not hold (set it as S3BRIDGE_CODEC_KEY_ID or in S3BRIDGE_CODEC_OLD_KEYS)' });
+  });
+
+  it('after a key rotation, decodes payloads of the old key kept in S3BRIDGE_CODEC_OLD_KEYS and encrypts with the new one', async () => {
+    const oldKey = randomBytes(32).toString('base64');
+    const before = codecFromEnv({ S3BRIDGE_CODEC_KEY: oldKey, S3BRIDGE_CODEC_KEY_ID: 'k1' })!;
+    const after = codecFromEnv({ S3BRIDGE_CODEC_KEY: randomBytes(32).toString('base64'), S3BRIDGE_CODEC_KEY_ID: 'k2', S3BRIDGE_CODEC_OLD_KEYS: `k1=${oldKey}` })!;
+    const plain = { metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(`{"prefix":"${MARKER}"}`) };
+    const [old] = await before.encode([plain]);
+    const [decoded] = await after.decode([old!]);
+    expect(Buffer.from(decoded!.data!).toString()).toBe(`{"prefix":"${MARKER}"}`);
+    const [fresh] = await after.encode([plain]);
+    expect(Buffer.from(fresh!.metadata!['encryption-key-id']!).toString()).toBe('k2');
+    expect(() => codecFromEnv({ S3BRIDGE_CODEC_KEY: 'c2hvcnQ=' })).toThrow('payload codec key "s3bridge" must be 32 bytes (AES-256), got 5');
   });
 });
