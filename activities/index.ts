@@ -10,6 +10,11 @@ import { createCommitDiscovery } from './discovery/commit-discovery';
 import { createRecordDriftApproval } from './discovery/record-drift-approval';
 import { createPlanImport } from './import/plan-import';
 import { createLoadDayPartition } from './import/load-day-partition';
+import { createPlanExport } from './export/plan-export';
+import { createExportWindow } from './export/export-window';
+import { createVerifyExport } from './export/verify-export';
+import { createRemoveExportPrefix } from './export/remove-export-prefix';
+import { createSetDestinationStates } from './export/set-destination-states';
 
 /** Every activity the worker registers, built from injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -25,6 +30,11 @@ export function createActivities(deps: ActivityDeps) {
     recordDriftApproval: createRecordDriftApproval(deps),
     planImport: createPlanImport(deps),
     loadDayPartition: createLoadDayPartition(deps),
+    planExport: createPlanExport(deps),
+    exportWindow: createExportWindow(deps),
+    verifyExport: createVerifyExport(deps),
+    removeExportPrefix: createRemoveExportPrefix(deps),
+    setDestinationStates: createSetDestinationStates(deps),
   };
 }
 

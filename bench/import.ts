@@ -197,10 +197,11 @@ async function main(): Promise<void> {
   const baseline = async (): Promise<string> => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-bench-import-baseline-'));
     const settings = loadSettings({ ...process.env, S3BRIDGE_DATA_DIR: dir });
-    const instance = await createDuckDB(settings, path.join(dir, 'baseline.duckdb'));
-    const db = await instance.connect();
+    const opened = await createDuckDB(settings, path.join(dir, 'baseline.duckdb'));
+    const db = await opened.instance.connect();
     try {
       await loadHttpfs(db, settings);
+      await db.run('SET GLOBAL s3_url_compatibility_mode = true');
       await createS3Secret(db, connection, { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! });
       const urls = allKeys().map((key) => quoteLiteral(`s3://${BUCKET}/${key}`));
       await db.run(`CREATE TABLE t AS SELECT * FROM read_parquet([${urls.join(', ')}], hive_partitioning = true)`);
@@ -210,7 +211,7 @@ async function main(): Promise<void> {
       return `${n} rows`;
     } finally {
       db.closeSync();
-      instance.closeSync();
+      opened.close();
       rmSync(dir, { recursive: true, force: true });
     }
   };

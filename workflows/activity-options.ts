@@ -24,3 +24,14 @@ export const dayLoad: ActivityOptions = {
   ...longScan,
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
+
+/**
+ * One window's export: streams from the warehouse and uploads, heartbeating per chunk and per
+ * part. A lost worker is noticed within the heartbeat timeout; the retry aborts the uploads it
+ * left open and writes the window again under the same keys.
+ */
+export const windowExport: ActivityOptions = {
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 10 },
+};

@@ -1,4 +1,5 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { MigrationApproval, MigrationApprovalResult, MigrationReport } from '../src/shared/export/migration';
 import type { ValidationReport } from '../src/shared/validation/validation-report';
 import type { DiscoveryProgress } from '../src/shared/discovery/discovery-report';
 
@@ -18,3 +19,18 @@ export const connectionValidationQuery = defineQuery<ValidationReport>('connecti
 
 /** What an import's day is doing: loading, or waiting for a drift approval (with the diff). */
 export const importDayStateQuery = defineQuery<{ state: 'loading' | 'waiting-for-drift-approval'; drift?: string }>('importDayState');
+
+/** A migration's step, status and findings so far. */
+export const migrationStateQuery = defineQuery<MigrationReport>('migrationState');
+
+/** Pauses a migration before its next step (a running timer keeps running). */
+export const pauseMigrationSignal = defineSignal('pauseMigration');
+
+/** Resumes a paused migration. */
+export const resumeMigrationSignal = defineSignal('resumeMigration');
+
+/** Aborts a migration: it rolls back (the old destination stays enabled, test objects are removed). */
+export const abortMigrationSignal = defineSignal<[{ reason?: string }]>('abortMigration');
+
+/** Approves (or refuses) the switch of a migration that requires approval; says whether it was accepted. */
+export const approveMigrationUpdate = defineUpdate<MigrationApprovalResult, [MigrationApproval]>('approveMigration');

@@ -5,3 +5,5 @@ export { discoverSchema } from './discover-schema';
 export { approveTableDrift } from './approve-table-drift';
 export { importTable } from './import-table';
 export { importDay } from './import-day';
+export { exportTable } from './export-table';
+export { migrateDestination } from './migrate-destination';

@@ -6,7 +6,7 @@ import { createS3Client } from '../../src/s3/create-s3-client';
 import { readCandidates, readStagedResults, stageResult, type StagedResult } from '../../src/catalog/discovery-staging-store';
 import { discoverTable } from '../../src/discovery/discover-table';
 import { mapBounded } from '../../src/discovery/map-bounded';
-import { openDiscoveryDuckDB } from '../../src/discovery/open-discovery-duckdb';
+import { openS3DuckDB } from '../../src/duckdb/s3-session';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { ActivityDeps } from '../deps';
 
@@ -36,9 +36,14 @@ export function createDiscoverTableBatch({ settings }: ActivityDeps) {
   return async function discoverTableBatch(input: DiscoverTableBatchInput): Promise<DiscoveryBatchSummary> {
     const { connection, discoveryId } = input;
     const context = Context.current();
+    // Before anything slow (credentials, a DuckDB memory slot, the first listing): the heartbeat timeout counts from the start.
+    context.heartbeat({ tablesDone: 0 });
     const credentials = await resolveCredentials(connection);
     const s3 = createS3Client(connection, credentials);
-    const duckdb = await openDiscoveryDuckDB(settings, connection, credentials);
+    // Waiting for a DuckDB memory slot may take a while: keep heartbeating meanwhile.
+    const waiting = setInterval(() => context.heartbeat({ tablesDone: 0 }), 5_000);
+    const opened = await openS3DuckDB(settings, connection, credentials).finally(() => clearInterval(waiting));
+    const duckdb = opened.instance;
     try {
       // The warehouse stays open for the batch (reopening a DuckDB file per table is slow);
       // its one connection stages results one at a time.
@@ -69,7 +74,7 @@ export function createDiscoverTableBatch({ settings }: ActivityDeps) {
         return summarize([...done, ...results]);
       });
     } finally {
-      duckdb.closeSync();
+      opened.close();
       s3.destroy();
     }
   };

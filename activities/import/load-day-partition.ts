@@ -13,7 +13,9 @@ import { DuckDBSink } from '../../src/warehouse/duckdb-sink';
 import { targetLabel, targetTable } from '../../src/warehouse/target-table';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
-import { withS3DuckDB } from '../../src/duckdb/s3-session';
+import { createS3Secret, withS3DuckDB } from '../../src/duckdb/s3-session';
+import { refreshingCredentials } from '../../src/s3/refreshing-credentials';
+import { describeScheme, schemeDiffers, unitScheme } from '../../src/warehouse/unit-scheme';
 import { listTableFiles } from '../../src/import/list-table-files';
 import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
 import { dataColumns } from '../../src/import/table-columns';
@@ -69,13 +71,17 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
   return async function loadDayPartition(input: LoadDayPartitionInput): Promise<DayReport> {
     const started = Date.now();
     const context = Context.current();
+    // Before anything slow (credentials, the listing, a DuckDB memory slot): the heartbeat timeout counts from the start.
+    context.heartbeat({ files: 0, filesDone: 0, rows: 0 });
     const { connection, mapping } = input;
     const table = await withWarehouse(settings, (db) => getDiscoveredTable(db, connection.name, input.table));
     const target = targetTable(connection.name, table.name, mapping);
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
-    const credentials = await resolveCredentials(connection);
-    const s3 = createS3Client(connection, credentials);
-    const listed = await listTableFiles(s3, connection.bucket, table, { onlyUnit: input.unit }).finally(() => s3.destroy());
+    // Assume-role sessions expire: the listing and DuckDB's secret get new credentials before they do.
+    const session = refreshingCredentials(() => resolveCredentials(connection));
+    const credentials = await session.get();
+    const s3 = createS3Client(connection, () => session.get());
+    const listed = await listTableFiles(s3, connection.bucket, table, { onlyUnit: input.unit, connectionFormat: connection.direction === 'source' ? connection.format : 'auto' }).finally(() => s3.destroy());
     const unit = listed.get(input.unit);
     const base = { unit: input.unit, day: unit?.day ?? (input.unit === 'all' ? null : input.unit), rejectedRows: 0 };
     if (!unit) return { ...base, status: 'skipped', rows: 0, files: 0, bytes: 0, durationMs: Date.now() - started, reason: 'no files found for this day any more' };
@@ -83,7 +89,8 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
     const bytes = files.reduce((n, f) => n + f.size, 0);
     const fingerprint = filesFingerprint(files);
     const sink = new DuckDBSink(settings);
-    const previous = (await sink.ledger(connection.name, table.name)).find((e) => e.unit === input.unit);
+    const scheme = unitScheme(table);
+    const previous = (await sink.ledger(connection.name, table.name, target)).find((e) => e.unit === input.unit && !schemeDiffers(e, scheme));
     // Also the retry path: an attempt that committed but died before reporting finds its own ledger entry.
     if (!input.reload && previous?.fingerprint === fingerprint && previous.configHash === configHash) {
       return { ...base, status: 'skipped', rows: previous.rows, rejectedRows: previous.rejectedRows, files: files.length, bytes,
@@ -91,8 +98,9 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
     }
     const reference = (await sink.acceptedColumns(connection.name, table.name)) ?? dataColumns(table);
     const loadId = randomUUID();
-    const stagingDir = path.join(settings.dataDir, 'staging', encodeURIComponent(`${connection.name}__${table.name}__${input.unit}`));
-    rmSync(stagingDir, { recursive: true, force: true });
+    // Staging belongs to this attempt alone: its load ID (a UUID) names the folder, so no other
+    // table, day or attempt can read, delete or overwrite it, and no name in it is a pattern.
+    const stagingDir = path.join(settings.dataDir, 'staging', loadId);
     mkdirSync(stagingDir, { recursive: true });
     const progress: LoadProgress = { files: files.length, filesDone: 0, rows: 0 };
     // A timer heartbeat too: one big file can take longer than the heartbeat timeout.
@@ -103,7 +111,6 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
         const stop = () => db.interrupt();
         context.cancellationSignal.addEventListener('abort', stop);
         try {
-          await db.run("SET TimeZone = 'UTC'");
           const described = await describeUnit({ db, bucket: connection.bucket, table, unit }, reference);
           let accepted = reference;
           let driftNote: string | undefined;
@@ -126,6 +133,10 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
           }
           const staged = await stageUnit({
             db, bucket: connection.bucket, connection: connection.name, table, unit, mapping, errorPolicy: input.errorPolicy, loadId, stagingDir,
+            async beforeFile() {
+              const fresh = await session.refreshed();
+              if (fresh) await createS3Secret(db, connection, fresh);
+            },
             onFile(filesDone, rows) {
               progress.filesDone = filesDone;
               progress.rows = rows;
@@ -139,15 +150,19 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
           });
           if (context.cancellationSignal.aborted) throw new CancelledFailure('import cancelled before the day was committed; the day is untouched');
           // The exactly-once point: from here the day is replaced whole, or (on any error) not at all.
-          await sink.replaceUnit({
+          const replaced = await sink.replaceUnit({
             connection: connection.name, table: table.name, unit: input.unit, day: unit.day, loadId, target,
             dataFiles: staged.dataFiles, rejectFiles: staged.rejectFiles, files, fingerprint, configHash,
             rows: staged.rows, rejectedRows: staged.rejectedRows, acceptedColumns: accepted,
+            scheme, allowSchemeChange: input.reload,
           });
           return {
             ...base, status: 'loaded', rows: staged.rows, rejectedRows: staged.rejectedRows, files: files.length, bytes,
             durationMs: Date.now() - started, loadId,
-            reason: input.reload ? 'reload requested' : !previous ? 'new' : previous.fingerprint !== fingerprint ? 'files changed' : 'mapping changed',
+            reason: [
+              input.reload ? 'reload requested' : !previous ? 'new' : previous.fingerprint !== fingerprint ? 'files changed' : 'mapping changed',
+              ...(replaced.replacedScheme ? [`replaced the table's earlier load (${describeScheme(replaced.replacedScheme)})`] : []),
+            ].join('; '),
             ...(driftNote ? { drift: driftNote } : {}),
           };
         } catch (error) {
@@ -159,7 +174,7 @@ export function createLoadDayPartition({ settings }: ActivityDeps) {
         } finally {
           context.cancellationSignal.removeEventListener('abort', stop);
         }
-      });
+      }, { localDirectories: [stagingDir] });
     } finally {
       clearInterval(beat);
       rmSync(stagingDir, { recursive: true, force: true });

@@ -9,9 +9,11 @@ import { DuckDBSink } from '../../src/warehouse/duckdb-sink';
 import { targetLabel, targetTable } from '../../src/warehouse/target-table';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
+import { refreshingCredentials } from '../../src/s3/refreshing-credentials';
 import { listTableFiles } from '../../src/import/list-table-files';
 import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
 import { checkMapping } from '../../src/import/table-columns';
+import { describeScheme, entryScheme, schemeChangeRefused, schemeDiffers, unitScheme, WHOLE_TABLE_SCHEME } from '../../src/warehouse/unit-scheme';
 import type { ActivityDeps } from '../deps';
 
 export interface PlanImportInput {
@@ -44,18 +46,33 @@ export function createPlanImport({ settings }: ActivityDeps) {
   /** Lists the table's files, groups them by day, and compares each day with the load ledger. */
   return async function planImport(input: PlanImportInput): Promise<ImportPlan> {
     const { connection, mapping } = input;
+    const context = Context.current();
+    // Before anything slow: the heartbeat timeout counts from the activity's start, not from the first page.
+    context.heartbeat({ listed: 0 });
     const table = await withWarehouse(settings, (db) => getDiscoveredTable(db, connection.name, input.table));
     checkMapping(table, mapping);
     const target = targetTable(connection.name, table.name, mapping);
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
-    const s3 = createS3Client(connection, await resolveCredentials(connection));
+    // A long listing outlives a role session: the client asks for fresh credentials before they expire.
+    const session = refreshingCredentials(() => resolveCredentials(connection));
+    await session.get();
+    const s3 = createS3Client(connection, () => session.get());
     let units;
     try {
-      units = await listTableFiles(s3, connection.bucket, table, { onPage: (listed) => Context.current().heartbeat({ listed }) });
+      units = await listTableFiles(s3, connection.bucket, table, { onPage: (listed) => context.heartbeat({ listed }), connectionFormat: connection.direction === 'source' ? connection.format : 'auto' });
     } finally {
       s3.destroy();
     }
-    const ledger = new Map((await new DuckDBSink(settings).ledger(connection.name, table.name)).map((e) => [e.unit, e]));
+    const entries = await new DuckDBSink(settings).ledger(connection.name, table.name, target);
+    const scheme = unitScheme(table);
+    const older = entries.find((e) => schemeDiffers(e, scheme));
+    // A per-day load on top of a load of another scheme would duplicate rows: refused unless reloading.
+    if (older && scheme !== WHOLE_TABLE_SCHEME && !input.reload) {
+      throw schemeChangeRefused(table.name, targetLabel(target), entryScheme(older) ?? WHOLE_TABLE_SCHEME, scheme);
+    }
+    const schemeChange = older ? `unit scheme changed (was ${describeScheme(entryScheme(older) ?? WHOLE_TABLE_SCHEME)}): replaces the old load` : undefined;
+    // Entries of another scheme describe rows the first commit removes: they make no unit unchanged.
+    const ledger = new Map(entries.filter((e) => !schemeDiffers(e, scheme)).map((e) => [e.unit, e]));
     const range = typeof input.days === 'object' ? input.days : {};
     const planned: PlannedUnit[] = [];
     let unchangedNotListed = 0;
@@ -63,7 +80,7 @@ export function createPlanImport({ settings }: ActivityDeps) {
       if (unit.day !== null && !daySelected(unit.day, { ...range, earliest: input.earliest })) continue;
       const previous = ledger.get(unit.unit);
       const reason = input.reload ? 'reload requested'
-        : !previous ? 'new'
+        : !previous ? (schemeChange ?? 'new')
           : previous.fingerprint !== filesFingerprint(unit.files) ? 'files changed'
             : previous.configHash !== configHash ? 'mapping changed'
               : 'unchanged';

@@ -1,13 +1,13 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Connection } from '../../src/shared/connection';
 import type { CheckSetupResult } from '../../src/shared/inputs/check-setup-input';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
 import { toS3Failure } from '../../src/s3/classify-s3-error';
-import { withS3DuckDB } from '../../src/duckdb/s3-session';
+import { s3ObjectUrl, withS3DuckDB } from '../../src/duckdb/s3-session';
 import { queryRows } from '../../src/duckdb/query-rows';
 import type { ActivityDeps } from '../deps';
+import { listObjectsPage } from '../../src/s3/list-objects-page';
 
 export interface CheckSetupActivityInput {
   connection: Connection;
@@ -22,7 +22,7 @@ export function createCheckSetup({ settings }: ActivityDeps) {
     const prefix = connection.prefix ? `${connection.prefix}/` : '';
     let keys: string[];
     try {
-      const listed = await s3.send(new ListObjectsV2Command({ Bucket: connection.bucket, Prefix: prefix, MaxKeys: 1000 }));
+      const listed = await listObjectsPage(s3, { Bucket: connection.bucket, Prefix: prefix, MaxKeys: 1000 });
       keys = (listed.Contents ?? []).map((o) => o.Key ?? '').filter(Boolean);
     } catch (error) {
       throw toS3Failure(error, `listing s3://${connection.bucket}/${prefix}`);
@@ -37,7 +37,7 @@ export function createCheckSetup({ settings }: ActivityDeps) {
         message: `no .parquet object under s3://${connection.bucket}/${prefix} (listed ${keys.length} objects)`,
       });
     }
-    const url = `s3://${connection.bucket}/${key}`;
+    const url = s3ObjectUrl(connection.bucket, key);
     return withS3DuckDB(settings, connection, credentials, async (db) => {
       const [count] = await queryRows<{ n: bigint }>(db, 'SELECT count(*) AS n FROM read_parquet($url)', { url });
       const schema = await queryRows<{ column_name: string; column_type: string }>(

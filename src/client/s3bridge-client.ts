@@ -12,8 +12,14 @@ import type { TableDrift } from '../shared/catalog/discovered-table';
 import { ValidateConnectionInput } from '../shared/inputs/validate-connection-input';
 import { ScheduleConnectionValidationInput } from '../shared/inputs/schedule-connection-validation-input';
 import type { ValidationReport } from '../shared/validation/validation-report';
-import { approveTableDrift, checkSetup, discoverSchema, importTable, validateConnection } from '../../workflows';
-import { approveDriftSignal, connectionValidationQuery } from '../../workflows/definitions';
+import { approveTableDrift, checkSetup, discoverSchema, exportTable, importTable, migrateDestination, validateConnection } from '../../workflows';
+import {
+  abortMigrationSignal, approveDriftSignal, approveMigrationUpdate, connectionValidationQuery, migrationStateQuery,
+  pauseMigrationSignal, resumeMigrationSignal,
+} from '../../workflows/definitions';
+import { ExportInput, type ExportReport } from '../shared/export/export-input';
+import { ScheduleExportInput } from '../shared/export/schedule-export-input';
+import { MigrateDestinationInput, type MigrationApproval, type MigrationApprovalResult, type MigrationReport } from '../shared/export/migration';
 import { ImportInput, type ImportReport } from '../shared/import/import-input';
 import { ScheduleImportInput } from '../shared/import/schedule-import-input';
 import { importWorkflowId } from '../shared/import/unit-workflow-id';
@@ -145,13 +151,14 @@ export class S3BridgeClient {
       workflowId: `${this.workflowIdPrefix}approve-drift-${parsed.connection}-${parsed.table}-${randomUUID().slice(0, 8)}`,
       args: [parsed],
     });
-    const prefix = `${this.workflowIdPrefix}import-${parsed.connection}-${parsed.table}`;
+    const prefix = this.importWorkflowId(parsed.connection, parsed.table);
     const signalled: string[] = [];
     const running = this.temporal.workflow.list({ query: `WorkflowId STARTS_WITH ${JSON.stringify(prefix)} AND ExecutionStatus = "Running"` });
     for await (const execution of running) {
       // `import-c-t2` starts with `import-c-t` too: only the table itself or its per-day children.
       const rest = execution.workflowId.slice(prefix.length);
-      if (rest !== '' && !rest.startsWith('-')) continue;
+      // `import-c-t-x~<hash>` is table `t-x`'s: a `~` past the prefix belongs to another table.
+      if ((rest !== '' && !rest.startsWith('-')) || rest.includes('~')) continue;
       await this.temporal.workflow.getHandle(execution.workflowId).signal(approveDriftSignal, { connection: parsed.connection, table: parsed.table });
       signalled.push(execution.workflowId);
     }
@@ -210,5 +217,101 @@ export class S3BridgeClient {
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: parsed.catchupWindow as Duration },
       memo: { connection: connectionName(parsed.import.connection), table },
     });
+  }
+
+  /** The ID of an export stream's runs: one run per destination and source at a time (a Schedule's too). */
+  exportWorkflowId(destination: string, sourceId: string): string {
+    return `${this.workflowIdPrefix}export-${destination}-${sourceId}`;
+  }
+
+  private exportIdOf(input: ExportInput): string {
+    const parsed = ExportInput.parse(input);
+    const sourceId = parsed.sourceId ?? parsed.table.slice(parsed.table.indexOf('.') + 1);
+    return this.exportWorkflowId(connectionName(parsed.destination), sourceId);
+  }
+
+  /** Starts an export (scheduled windows, or a range) and returns its handle. */
+  async startExport(input: ExportInput, idSuffix = ''): Promise<WorkflowHandle<typeof exportTable>> {
+    return this.temporal.workflow.start(exportTable, {
+      taskQueue: this.settings.taskQueue,
+      workflowId: `${this.exportIdOf(input)}${idSuffix}`,
+      args: [input],
+    });
+  }
+
+  /** Exports a table to a destination and returns the per-window report. */
+  async exportTable(input: ExportInput): Promise<ExportReport> {
+    return (await this.startExport(input)).result();
+  }
+
+  /** Exports a range of windows under its own workflow ID, beside the scheduled export of the same destination. */
+  async backfillExport(input: ExportInput & { windows: { from: string; to: string } }): Promise<ExportReport> {
+    ExportInput.parse(input);
+    const id = `-backfill-${input.windows.from}-${input.windows.to}`.replace(/[^A-Za-z0-9_-]/g, '');
+    return (await this.startExport(input, id)).result();
+  }
+
+  /**
+   * Creates (or replaces) the hourly Schedule of an export: every hour at :minute (default :40)
+   * it exports the window that just closed, missed windows and windows with late rows; a run
+   * still going skips the next. Returns the schedule ID.
+   */
+  async scheduleExport(input: ScheduleExportInput): Promise<string> {
+    const parsed = ScheduleExportInput.parse(input);
+    const scheduleId = this.exportIdOf(input.export);
+    return this.replaceSchedule({
+      scheduleId,
+      spec: { intervals: [{ every: '1 hour', offset: `${parsed.minute} minutes` }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: exportTable,
+        args: [{ ...input.export, windows: 'scheduled' }],
+        taskQueue: this.settings.taskQueue,
+        workflowId: scheduleId,
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: parsed.catchupWindow as Duration },
+      memo: { destination: connectionName(parsed.export.destination) },
+    });
+  }
+
+  /** The ID of a migration: one per pair of destinations at a time. */
+  migrationWorkflowId(from: string, to: string): string {
+    return `${this.workflowIdPrefix}migrate-destination-${from}-${to}`;
+  }
+
+  async startMigrateDestination(input: MigrateDestinationInput): Promise<WorkflowHandle<typeof migrateDestination>> {
+    const parsed = MigrateDestinationInput.parse(input);
+    return this.temporal.workflow.start(migrateDestination, {
+      taskQueue: this.settings.taskQueue,
+      workflowId: this.migrationWorkflowId(parsed.from, parsed.to),
+      args: [input],
+    });
+  }
+
+  /** Runs a destination migration to its end (completed or rolled back) and returns the report. */
+  async migrateDestination(input: MigrateDestinationInput): Promise<MigrationReport> {
+    return (await this.startMigrateDestination(input)).result();
+  }
+
+  /** A migration's step, status and findings so far. */
+  async queryMigration(from: string, to: string): Promise<MigrationReport> {
+    return this.temporal.workflow.getHandle(this.migrationWorkflowId(from, to)).query(migrationStateQuery);
+  }
+
+  async pauseMigration(from: string, to: string): Promise<void> {
+    await this.temporal.workflow.getHandle(this.migrationWorkflowId(from, to)).signal(pauseMigrationSignal);
+  }
+
+  async resumeMigration(from: string, to: string): Promise<void> {
+    await this.temporal.workflow.getHandle(this.migrationWorkflowId(from, to)).signal(resumeMigrationSignal);
+  }
+
+  async abortMigration(from: string, to: string, reason?: string): Promise<void> {
+    await this.temporal.workflow.getHandle(this.migrationWorkflowId(from, to)).signal(abortMigrationSignal, reason ? { reason } : {});
+  }
+
+  /** Approves (or refuses) a migration's switch; the answer says whether the workflow accepted it. */
+  async approveMigration(from: string, to: string, approval: MigrationApproval): Promise<MigrationApprovalResult> {
+    return this.temporal.workflow.getHandle(this.migrationWorkflowId(from, to)).executeUpdate(approveMigrationUpdate, { args: [approval] });
   }
 }

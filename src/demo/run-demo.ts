@@ -8,12 +8,21 @@ import { saveConnection } from '../catalog/connection-store';
 import { queryRows } from '../duckdb/query-rows';
 import { withWarehouse } from '../warehouse/embedded-database';
 import { createWorker } from '../worker/create-worker';
+import { setDestinationStates } from '../catalog/destination-store';
+import type { DestinationConnection } from '../shared/connection';
 import { DEMO_BUCKET, DEMO_PREFIX, demoRowsForDay, seedSampleData } from './sample-data';
+
+/** A destination on the demo bucket with MinIO's keys (by reference), SSE-S3 like Segment's default. */
+function demoDestination(name: string, prefix: string): DestinationConnection {
+  const { format: _format, partitioning: _partitioning, ...base } = localSourceConnection({ name, bucket: DEMO_BUCKET, prefix });
+  return { ...base, direction: 'destination', encryption: { type: 'AES256' } };
+}
 
 /**
  * `npm run demo`: the main job on embedded defaults. Seeds MinIO with a sample schema, stores
  * a connection, then validates it, discovers its tables and imports `page_views` day by day
- * into the DuckDB warehouse as canonical events, each step a Temporal workflow.
+ * into the DuckDB warehouse as canonical events, exports a day of them back out in Segment's
+ * S3 layout, and migrates that export to a new destination, each step a Temporal workflow.
  */
 async function main(): Promise<void> {
   const services = localServiceEnv();
@@ -59,6 +68,28 @@ async function main(): Promise<void> {
     for (const day of report.days) {
       console.log(`   ${String(day.day).padEnd(11)} ${day.status.padEnd(8)} ${String(day.rows).padStart(5)}  ${String(day.files).padStart(5)}  ${day.reason}`);
     }
+
+    // Export: the first demo day's events back out, as Segment's S3 destination writes them.
+    await withWarehouse(settings, async (db) => {
+      await saveConnection(db, demoDestination('demo-export', 'exports/v1'));
+      await saveConnection(db, demoDestination('demo-export-v2', 'exports/v2'));
+      // A re-run starts from the same state: v1 enabled, v2 waiting for its migration.
+      await setDestinationStates(db, [{ name: 'demo-export', enabled: true, reason: 'demo' }, { name: 'demo-export-v2', enabled: false, reason: 'demo' }]);
+    });
+    const destination = await client.validateConnection({ connection: 'demo-export' });
+    if (destination.status !== 'active') throw new Error(`destination failed validation: ${destination.reason ?? ''}`);
+    const exported = await client.exportTable({ destination: 'demo-export', sourceId: 'demo', windows: { from: '2025-01-01T00', to: '2025-01-02T00' } });
+    console.log(`6. exportTable canonical.events of 2025-01-01 -> ${exported.location}: ${exported.totals.rows} events in ${exported.totals.files} gzipped NDJSON files, one per hourly window with events`);
+    for (const key of exported.windows.flatMap((w) => w.keys).slice(0, 3)) console.log(`   s3://${DEMO_BUCKET}/${key}`);
+    console.log('   ...');
+
+    const migration = await client.migrateDestination({
+      from: 'demo-export', to: 'demo-export-v2', export: { sourceId: 'demo' },
+      windows: { from: '2025-01-01T09', to: '2025-01-01T11' }, overlap: '3 seconds',
+    });
+    console.log(`7. migrateDestination demo-export -> demo-export-v2: ${migration.status}${migration.reason ? ` (${migration.reason})` : ''}`);
+    for (const finding of migration.findings) console.log(`   ${finding}`);
+    if (migration.status !== 'completed') throw new Error('the migration rolled back');
   });
   await nativeConnection.close();
 
@@ -69,7 +100,7 @@ async function main(): Promise<void> {
        WHERE _connection = 'demo' AND _table = 'page_views' GROUP BY ALL ORDER BY day`,
     ),
   );
-  console.log('6. warehouse canonical.events, rows per day (expected in brackets):');
+  console.log('8. warehouse canonical.events, rows per day (expected in brackets):');
   let exact = true;
   for (const { day, n } of counts) {
     const expected = demoRowsForDay(day);

@@ -13,6 +13,8 @@ import { listAllObjects } from './list-objects';
 import { readFileColumns } from './read-file-columns';
 import { classifyDuckDBReadError } from '../duckdb/classify-read-error';
 import { sniffFile } from './sniff-file';
+import { s3ObjectUrl } from '../duckdb/s3-session';
+import { ApplicationFailure } from '@temporalio/common';
 
 export interface DiscoverTableInput {
   s3: S3Client;
@@ -59,7 +61,15 @@ export async function discoverTable(input: DiscoverTableInput): Promise<StagedRe
   const db = await duckdb.connect();
   try {
     for (const file of sample) {
-      const sniffed = await sniffFile(s3, connection.bucket, candidate.prefix + file.key);
+      let sniffed;
+      try {
+        sniffed = await sniffFile(s3, connection.bucket, candidate.prefix + file.key);
+      } catch (error) {
+        // A file gone since the listing is this file's problem; a missing permission stays the run's.
+        if (!(error instanceof ApplicationFailure) || error.type !== 'S3NoSuchKey') throw error;
+        unreadable.push({ key: file.key, error: 'the object is gone (deleted or renamed since it was listed)' });
+        continue;
+      }
       // A bare `.gz` table is CSV or NDJSON as its first readable sample says.
       if (!format && sniffed.magic === 'gzip' && sniffed.text) format = sniffed.text === 'csv' ? 'csv.gz' : 'ndjson.gz';
       const expected = format ? expectedMagic(format) : 'gzip';
@@ -72,7 +82,7 @@ export async function discoverTable(input: DiscoverTableInput): Promise<StagedRe
         continue;
       }
       try {
-        read.push({ key: file.key, columns: await readFileColumns(db, `s3://${connection.bucket}/${candidate.prefix}${file.key}`, format) });
+        read.push({ key: file.key, columns: await readFileColumns(db, s3ObjectUrl(connection.bucket, candidate.prefix + file.key), format) });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (classifyDuckDBReadError(message) === 'transient') throw error;

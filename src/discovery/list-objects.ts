@@ -1,6 +1,7 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ListedObject } from '../shared/discovery/listed-object';
 import { toS3Failure } from '../s3/classify-s3-error';
+import { listObjectsPage } from '../s3/list-objects-page';
 
 /** One level of a prefix: its sub-folders (full prefixes, ending with "/") and the objects directly in it. */
 export interface FolderLevel {
@@ -13,8 +14,7 @@ export async function listFolderLevel(s3: S3Client, bucket: string, prefix: stri
   const level: FolderLevel = { folders: [], objects: [] };
   let token: string | undefined;
   do {
-    const page = await s3
-      .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }))
+    const page = await listObjectsPage(s3, { Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token })
       .catch((error: unknown) => { throw toS3Failure(error, `listing s3://${bucket}/${prefix}`); });
     for (const p of page.CommonPrefixes ?? []) if (p.Prefix) level.folders.push(p.Prefix);
     for (const o of page.Contents ?? []) {
@@ -38,8 +38,7 @@ export async function listAllObjects(
   const objects: ListedObject[] = [];
   let token: string | undefined;
   do {
-    const page = await s3
-      .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }))
+    const page = await listObjectsPage(s3, { Bucket: bucket, Prefix: prefix, ContinuationToken: token })
       .catch((error: unknown) => { throw toS3Failure(error, `listing s3://${bucket}/${prefix}`); });
     for (const o of page.Contents ?? []) {
       if (o.Key) objects.push({ key: o.Key.slice(prefix.length), size: o.Size ?? 0, lastModified: o.LastModified?.getTime() ?? 0 });

@@ -2,11 +2,22 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Settings } from '../config/settings';
 import type { Connection } from '../shared/connection';
-import { createDuckDB, loadHttpfs } from './create-duckdb';
+import { createDuckDB, loadHttpfs, lockDown, type OpenDuckDB } from './create-duckdb';
+import { acquireMemorySlot } from './memory-slots';
+
+/**
+ * The URL DuckDB reads one object by. Every S3 instance runs in `s3_url_compatibility_mode`,
+ * so the key is taken literally: no glob expansion of `*`, `?`, `[`, `\` and no
+ * `?s3_endpoint=...` settings parsed from it (httpfs percent-encodes it on the wire).
+ */
+export function s3ObjectUrl(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`;
+}
 
 /**
  * Hands credentials to DuckDB as a temporary secret scoped to the connection's bucket.
- * Values are bound parameters: they never appear in SQL text, logs or errors.
+ * Values are bound parameters: they never appear in SQL text, logs or errors. Run again
+ * with fresh credentials to replace them (assume-role sessions expire).
  */
 export async function createS3Secret(
   db: DuckDBConnection,
@@ -35,21 +46,64 @@ export async function createS3Secret(
   );
 }
 
+export interface S3DuckDBOptions {
+  /** Local folders the instance may read and write besides its spill folder (a load's staging). */
+  localDirectories?: string[];
+}
+
+/**
+ * Opens an in-memory DuckDB that can read the connection's bucket and nothing else: httpfs
+ * from the vendored folder, keys read literally, the temporary S3 secret, file access
+ * limited to the bucket and the given folders, configuration locked. It takes one of the
+ * worker's memory slots (waiting for one when all are in use) until it is closed.
+ */
+export async function openS3DuckDB(
+  settings: Settings,
+  connection: Connection,
+  credentials: AwsCredentialIdentity,
+  options: S3DuckDBOptions = {},
+): Promise<OpenDuckDB> {
+  const release = await acquireMemorySlot(settings);
+  let opened: OpenDuckDB | undefined;
+  try {
+    opened = await createDuckDB(settings);
+    const db = await opened.instance.connect();
+    try {
+      await loadHttpfs(db, settings);
+      await db.run('SET GLOBAL s3_url_compatibility_mode = true');
+      await db.run("SET GLOBAL TimeZone = 'UTC'");
+      await createS3Secret(db, connection, credentials);
+      const folders = (options.localDirectories ?? []).map((d) => (d.endsWith('/') ? d : `${d}/`));
+      await lockDown(db, [`s3://${connection.bucket}/`, ...folders]);
+    } finally {
+      db.closeSync();
+    }
+  } catch (error) {
+    opened?.close();
+    release();
+    throw error;
+  }
+  const inner = opened;
+  return { ...opened, close: () => { try { inner.close(); } finally { release(); } } };
+}
+
 /** Runs `fn` with an in-memory DuckDB that can read the connection's bucket; closes it after. */
 export async function withS3DuckDB<T>(
   settings: Settings,
   connection: Connection,
   credentials: AwsCredentialIdentity,
   fn: (db: DuckDBConnection) => Promise<T>,
+  options: S3DuckDBOptions = {},
 ): Promise<T> {
-  const instance = await createDuckDB(settings);
-  const db = await instance.connect();
+  const opened = await openS3DuckDB(settings, connection, credentials, options);
   try {
-    await loadHttpfs(db, settings);
-    await createS3Secret(db, connection, credentials);
-    return await fn(db);
+    const db = await opened.instance.connect();
+    try {
+      return await fn(db);
+    } finally {
+      db.closeSync();
+    }
   } finally {
-    db.closeSync();
-    instance.closeSync();
+    opened.close();
   }
 }

@@ -1,9 +1,13 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DiscoveredTable } from '../shared/catalog/discovered-table';
+import type { DataFormat } from '../shared/connection';
 import { ignoredTableFileReason } from '../shared/layout/object-key';
 import { locatePartition, matchesFormat, type FilePartition } from '../shared/import/locate-partition';
 import { toS3Failure } from '../s3/classify-s3-error';
+import { formatDayFolder } from '../shared/layout/day-folder';
+import { WHOLE_TABLE_UNIT } from '../shared/import/unit-workflow-id';
 import type { SourceFile } from './source-file';
+import { listObjectsPage } from '../s3/list-objects-page';
 
 export interface UnitFiles {
   unit: string;
@@ -12,14 +16,14 @@ export interface UnitFiles {
 }
 
 /**
- * Lists a table's data files grouped by day partition (paginated ListObjectsV2). `within`
+ * Lists a table's data files grouped by day partition (paginated ListObjectsV2). `onlyUnit`
  * narrows the listing to one day's folder when the day is the table's first folder level.
  */
 export async function listTableFiles(
   s3: S3Client,
   bucket: string,
   table: DiscoveredTable,
-  options: { onlyUnit?: string; onPage?: (listed: number) => void } = {},
+  options: { onlyUnit?: string; onPage?: (listed: number) => void; connectionFormat?: DataFormat } = {},
 ): Promise<Map<string, UnitFiles>> {
   const units = new Map<string, UnitFiles>();
   let token: string | undefined;
@@ -28,14 +32,14 @@ export async function listTableFiles(
   do {
     let page;
     try {
-      page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      page = await listObjectsPage(s3, { Bucket: bucket, Prefix: prefix, ContinuationToken: token });
     } catch (error) {
       throw toS3Failure(error, `listing s3://${bucket}/${prefix}`);
     }
     for (const object of page.Contents ?? []) {
       const key = object.Key ?? '';
       const size = object.Size ?? 0;
-      if (!key || ignoredTableFileReason(key.slice(table.prefix.length), size) !== undefined || !matchesFormat(key, table.format)) continue;
+      if (!key || ignoredTableFileReason(key.slice(table.prefix.length), size) !== undefined || !matchesFormat(key, table.format, options.connectionFormat)) continue;
       const partition = locatePartition(table, key);
       if (!partition || (options.onlyUnit !== undefined && partition.unit !== options.onlyUnit)) continue;
       let unit = units.get(partition.unit);
@@ -53,10 +57,18 @@ export async function listTableFiles(
   return units;
 }
 
-/** For a Hive table partitioned by day at its first level, one day lives under one folder: list only that. */
+/**
+ * One day lives under one folder when the day is the table's first folder level: list only
+ * that folder (`dt=20250101/`, `2025-01-01/`, Segment's `1735689600000/`), spelled the way
+ * discovery recorded. Without a recorded spelling (mixed spellings) the whole table is listed.
+ */
 function narrowedPrefix(table: DiscoveredTable, unit: string | undefined): string {
-  if (!unit || !table.dayKey || table.layout !== 'hive' || table.partitionKeys[0]?.name !== table.dayKey) return table.prefix;
-  // Hive day values are usually ISO days; if discovery saw another spelling, list the whole prefix and match parsed days.
-  if (!table.partitionKeys[0].values.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v))) return table.prefix;
-  return `${table.prefix}${table.dayKey}=${unit}/`;
+  if (!unit || unit === WHOLE_TABLE_UNIT || !table.dayKey) return table.prefix;
+  if (table.layout === 'day-folders' || table.layout === 'segment-logs') {
+    return table.dayFormat ? `${table.prefix}${formatDayFolder(unit, table.dayFormat)}/` : table.prefix;
+  }
+  if (table.layout !== 'hive' || table.partitionKeys[0]?.name !== table.dayKey) return table.prefix;
+  // Catalogs written before Hive spellings were recorded held ISO days only.
+  const format = table.dayFormat ?? (table.partitionKeys[0].values.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v)) ? 'YYYY-MM-DD' : undefined);
+  return format ? `${table.prefix}${table.dayKey}=${formatDayFolder(unit, format)}/` : table.prefix;
 }

@@ -4,6 +4,7 @@ import type { ColumnSchema, DiscoveredTable } from '../shared/catalog/discovered
 import type { ErrorPolicy } from '../shared/import/import-input';
 import type { ImportMapping } from '../shared/import/mapping';
 import { queryRows } from '../duckdb/query-rows';
+import { s3ObjectUrl } from '../duckdb/s3-session';
 import { quoteLiteral } from '../duckdb/sql';
 import { badData, readFailure } from './import-errors';
 import type { UnitFiles } from './list-table-files';
@@ -21,6 +22,8 @@ export interface StageContext {
   errorPolicy: ErrorPolicy;
   loadId: string;
   stagingDir: string;
+  /** Called before each file is read (fresh credentials for DuckDB's secret). */
+  beforeFile?(): Promise<void>;
   /** Called between files; throws to stop (cancellation). */
   onFile(filesDone: number, rows: number): void;
 }
@@ -32,20 +35,23 @@ export interface StagedFiles {
   rejectedRows: number;
 }
 
-const url = (bucket: string, key: string) => `s3://${bucket}/${key}`;
+const url = s3ObjectUrl;
 
 /** Reads each file's columns (footer, header or sample) and the drift against the reference schema. */
 export async function describeUnit(ctx: Pick<StageContext, 'db' | 'bucket' | 'table' | 'unit'>, reference: ColumnSchema[]) {
   const columns = new Map<string, ColumnSchema[]>();
   const drift: SchemaDrift = { added: [], changed: [], files: [] };
   const typed = !isTextFormat(ctx.table.format);
+  // A file column named like a partition key (a `date` column in Statsig's day folders) is the
+  // partition's own value repeated: the folder's value is used, as discovery says, so it is not drift.
+  const partitionNames = new Set(ctx.table.partitionKeys.map((k) => k.name));
   for (const file of ctx.unit.files) {
     const fileUrl = url(ctx.bucket, file.key);
     const fileColumns = await describeFile(ctx.db, fileUrl, ctx.table.format).catch((error: unknown) => {
       throw readFailure(error, fileUrl, ctx.table.format);
     });
     columns.set(file.key, fileColumns);
-    addFileDrift(drift, reference, { key: file.key, columns: fileColumns }, typed);
+    addFileDrift(drift, reference, { key: file.key, columns: fileColumns.filter((c) => !partitionNames.has(c.name)) }, typed);
   }
   return { columns, drift };
 }
@@ -64,6 +70,7 @@ export async function stageUnit(ctx: StageContext, schema: { columns: Map<string
   const result: StagedFiles = { dataFiles: [], rejectFiles: [], rows: 0, rejectedRows: 0 };
   const partitionNames = new Set(table.partitionKeys.map((k) => k.name));
   for (const [index, file] of ctx.unit.files.entries()) {
+    await ctx.beforeFile?.();
     const fileUrl = url(ctx.bucket, file.key);
     const described = schema.columns.get(file.key) ?? [];
     // Text formats are read with the types the table's loads follow; unknown columns as text.

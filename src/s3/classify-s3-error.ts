@@ -22,6 +22,8 @@ export interface S3ErrorInfo {
 
 const TRANSIENT_CODES = new Set([
   'SlowDown', 'Throttling', 'ThrottlingException', 'RequestTimeout', 'RequestTimeTooSkewed',
+  // An expired session (the retry resolves fresh credentials) and an object rewritten mid-read (the retry reads the new one).
+  'ExpiredToken', 'TokenRefreshRequired', 'PreconditionFailed',
   'InternalError', 'ServiceUnavailable', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
   'ENOTFOUND', 'EAI_AGAIN', 'TimeoutError', 'XMinioServerNotInitialized',
 ]);
@@ -46,7 +48,8 @@ export function describeS3Error(error: unknown): S3ErrorInfo {
     return info('wrong-region');
   }
   if (status === 301) return info('wrong-region');
-  if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'CredentialsProviderError'].includes(code)) {
+  if (TRANSIENT_CODES.has(code)) return info('transient');
+  if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidToken', 'CredentialsProviderError'].includes(code)) {
     return info('invalid-credentials');
   }
   if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) {

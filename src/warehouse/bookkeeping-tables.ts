@@ -21,7 +21,8 @@ export async function ensureBookkeepingTables(db: DuckDBConnection): Promise<voi
     bytes BIGINT NOT NULL,
     row_count BIGINT NOT NULL,
     rejected_rows BIGINT NOT NULL,
-    loaded_at TIMESTAMPTZ NOT NULL
+    loaded_at TIMESTAMPTZ NOT NULL,
+    unit_scheme VARCHAR
   )`);
   await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.rejects (
     connection VARCHAR NOT NULL,
@@ -34,14 +35,33 @@ export async function ensureBookkeepingTables(db: DuckDBConnection): Promise<voi
     column_name VARCHAR,
     reason VARCHAR NOT NULL,
     raw VARCHAR,
-    rejected_at TIMESTAMPTZ NOT NULL
+    rejected_at TIMESTAMPTZ NOT NULL,
+    target VARCHAR
   )`);
+  // Added later: warehouse files created before gain them (NULL for their existing rows).
+  // The unit scheme a unit was loaded under ("whole-table" or "day:<key>"): a table whose scheme
+  // changes must replace its old load, not add to it.
+  await addColumnIfMissing(db, 'load_ledger', 'unit_scheme');
+  // Rejects per target, like the ledger: two mappings of one table keep their own.
+  await addColumnIfMissing(db, 'rejects', 'target');
   await db.run(`CREATE TABLE IF NOT EXISTS s3bridge.accepted_schemas (
     connection VARCHAR NOT NULL,
     table_name VARCHAR NOT NULL,
     columns JSON NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
   )`);
+}
+
+/**
+ * Looks before it alters: even a no-op `ADD COLUMN IF NOT EXISTS` is a catalog write, which
+ * conflicts with the same statement in a concurrent transaction (two day loads at once).
+ */
+async function addColumnIfMissing(db: DuckDBConnection, table: string, column: string): Promise<void> {
+  const reader = await db.runAndReadAll(
+    "SELECT 1 FROM information_schema.columns WHERE table_schema = 's3bridge' AND table_name = $table AND column_name = $column",
+    { table, column });
+  if (reader.getRows().length > 0) return;
+  await db.run(`ALTER TABLE s3bridge.${table} ADD COLUMN IF NOT EXISTS ${column} VARCHAR`);
 }
 
 /** The columns staged reject files carry, in order (the load adds connection, table, unit, day, load id). */

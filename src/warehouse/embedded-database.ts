@@ -1,6 +1,6 @@
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Settings } from '../config/settings';
-import { createDuckDB } from '../duckdb/create-duckdb';
+import { createDuckDB, lockDown, type OpenDuckDB } from '../duckdb/create-duckdb';
 
 /**
  * The embedded warehouse file (catalog, ledger and imported tables live in it).
@@ -8,18 +8,38 @@ import { createDuckDB } from '../duckdb/create-duckdb';
  * only while some activity uses it and closes it after: the CLI and a worker interleave.
  */
 interface OpenFile {
-  instance: Promise<DuckDBInstance>;
+  instance: Promise<OpenDuckDB>;
   users: number;
 }
 const openFiles = new Map<string, OpenFile>();
 
 const LOCK_ERROR = /Could not set lock on file|Conflicting lock is held/i;
 
-async function openWithRetry(settings: Settings, file: string): Promise<DuckDBInstance> {
+/**
+ * The warehouse reads and writes only local files under the data dir (staged Parquet files,
+ * export spools). Its configuration stays open: stages set session options on it (TimeZone).
+ */
+async function openLocked(settings: Settings, file: string): Promise<OpenDuckDB> {
+  const opened = await createDuckDB(settings, file);
+  try {
+    const db = await opened.instance.connect();
+    try {
+      await lockDown(db, [`${settings.dataDir}/`], { lockConfiguration: false });
+    } finally {
+      db.closeSync();
+    }
+    return opened;
+  } catch (error) {
+    opened.close();
+    throw error;
+  }
+}
+
+async function openWithRetry(settings: Settings, file: string): Promise<OpenDuckDB> {
   const deadline = Date.now() + 60_000;
   for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
     try {
-      return await createDuckDB(settings, file);
+      return await openLocked(settings, file);
     } catch (error) {
       if (!LOCK_ERROR.test(String(error)) || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, delay));
@@ -37,7 +57,7 @@ export async function withWarehouse<T>(settings: Settings, fn: (db: DuckDBConnec
   }
   entry.users += 1;
   try {
-    const instance = await entry.instance;
+    const { instance } = await entry.instance;
     const db = await instance.connect();
     try {
       return await fn(db);
@@ -48,7 +68,7 @@ export async function withWarehouse<T>(settings: Settings, fn: (db: DuckDBConnec
     entry.users -= 1;
     if (entry.users === 0 && openFiles.get(file) === entry) {
       openFiles.delete(file);
-      await entry.instance.then((instance) => instance.closeSync()).catch(() => undefined);
+      await entry.instance.then((opened) => opened.close()).catch(() => undefined);
     }
   }
 }

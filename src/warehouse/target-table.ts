@@ -1,5 +1,6 @@
 import type { ImportMapping } from '../shared/import/mapping';
 import { qualifiedName } from '../duckdb/sql';
+import { nameHash } from '../shared/names/name-hash';
 
 /** Where a mapping's rows land in the warehouse. */
 export interface TargetTable {
@@ -9,9 +10,21 @@ export interface TargetTable {
   kind: 'raw' | 'events' | 'metrics';
 }
 
+/**
+ * The raw table's name: `<connection>__<table>` when that cannot be confused, which is when it
+ * holds exactly one `__` and no capital letter (DuckDB compares names case-insensitively, so
+ * `Events` and `events` would be one table). Otherwise `<connection>__<table>__<hash>`, whose
+ * hash of the exact names keeps `a_`/`b` and `a`/`_b`, or `Events` and `events`, apart.
+ */
+export function rawTableName(connection: string, table: string): string {
+  const name = `${connection}__${table}`;
+  const plain = !connection.includes('__') && !connection.endsWith('_') && /^[a-z0-9](?:[a-z0-9-]|_(?!_))*$/.test(table);
+  return plain ? name : `${name}__${nameHash(connection, table)}`;
+}
+
 /** raw: `raw."<connection>__<table>"`; events and metrics: the canonical `canonical.events` / `canonical.metrics`. */
 export function targetTable(connection: string, table: string, mapping: ImportMapping): TargetTable {
-  if (mapping.mode === 'raw') return { schema: 'raw', name: `${connection}__${table}`, kind: 'raw' };
+  if (mapping.mode === 'raw') return { schema: 'raw', name: rawTableName(connection, table), kind: 'raw' };
   return { schema: 'canonical', name: mapping.mode, kind: mapping.mode };
 }
 

@@ -15,6 +15,8 @@ export interface LedgerEntry {
   rows: number;
   rejectedRows: number;
   loadedAt: string;
+  /** The unit scheme it was loaded under (see unitScheme); null for loads recorded before schemes were. */
+  scheme: string | null;
 }
 
 /** One unit's load, staged as local Parquet files, ready to replace the unit in the warehouse. */
@@ -36,6 +38,19 @@ export interface StagedUnit {
   rejectedRows: number;
   /** The source schema this load followed; later loads compare new files against it (drift). */
   acceptedColumns: ColumnSchema[];
+  /** The table's unit scheme now (see unitScheme). */
+  scheme: string;
+  /**
+   * Whether a per-day unit may replace a load of another scheme (the import was started with
+   * reload). A whole-table unit always may: it replaces the whole table in its transaction.
+   */
+  allowSchemeChange: boolean;
+}
+
+/** What a commit replaced besides the unit itself. */
+export interface ReplaceResult {
+  /** The earlier load's unit scheme, when this commit replaced a load of another scheme. */
+  replacedScheme?: string;
 }
 
 /**
@@ -44,10 +59,11 @@ export interface StagedUnit {
  * the unit's old rows, its rejects and its ledger entry change together or not at all.
  */
 export interface WarehouseSink {
-  ledger(connection: string, table: string): Promise<LedgerEntry[]>;
+  /** The table's ledger for one target: two mappings of one table keep separate ledgers. */
+  ledger(connection: string, table: string, target: TargetTable): Promise<LedgerEntry[]>;
   /** The source columns the table's loads last followed, if any load was committed. */
   acceptedColumns(connection: string, table: string): Promise<ColumnSchema[] | undefined>;
   /** The warehouse table's columns, or undefined before its first load. */
   targetColumns(target: TargetTable): Promise<ColumnSchema[] | undefined>;
-  replaceUnit(staged: StagedUnit): Promise<void>;
+  replaceUnit(staged: StagedUnit): Promise<ReplaceResult>;
 }

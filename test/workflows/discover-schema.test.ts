@@ -111,7 +111,7 @@ describe('discoverSchema', () => {
     });
     expect(tables.events).toEqual({
       ...base, name: 'events', prefix: prefix('events'), layout: 'hive', format: 'parquet',
-      partitionKeys: [{ name: 'date', type: 'DATE', values: ['2025-01-01', '2025-01-02'] }], dayKey: 'date',
+      partitionKeys: [{ name: 'date', type: 'DATE', values: ['2025-01-01', '2025-01-02'] }], dayKey: 'date', dayFormat: 'YYYY-MM-DD',
       columns: [...idLabel, { name: 'date', type: 'DATE' }],
       fileCount: 2, totalBytes: bytes('schema/events/date=2025-01-01/part-0.parquet', 'schema/events/date=2025-01-02/part-0.parquet'),
       sampledFiles: ['date=2025-01-02/part-0.parquet', 'date=2025-01-01/part-0.parquet'], ignoredFileCount: 3,
@@ -128,7 +128,7 @@ describe('discoverSchema', () => {
         { name: 'date', type: 'DATE', values: ['2025-01-01', '2025-01-02'] },
         { name: 'region', type: 'VARCHAR', values: ['EU', 'US'] },
       ],
-      dayKey: 'date',
+      dayKey: 'date', dayFormat: 'YYYY-MM-DD',
       columns: [...idLabel, { name: 'date', type: 'DATE' }, { name: 'region', type: 'VARCHAR' }],
       fileCount: 3,
       totalBytes: bytes('schema/sessions/date=2025-01-01/region=EU/part-0.parquet', 'schema/sessions/date=2025-01-01/region=US/part-0.parquet', 'schema/sessions/date=2025-01-02/region=EU/part-0.parquet'),

@@ -7,6 +7,8 @@ import { policyCommand } from './policy';
 import { importCommand } from './import';
 import { backfillCommand } from './backfill';
 import { scheduleCommand } from './schedule';
+import { exportCommand } from './export';
+import { migrateCommand } from './migrate';
 
 /** Every CLI command; add a new one here. */
-export const commands: CliCommand[] = [checkSetupCommand, discoverCommand, tablesCommand, connectionsCommand, policyCommand, importCommand, backfillCommand, scheduleCommand];
+export const commands: CliCommand[] = [checkSetupCommand, discoverCommand, tablesCommand, connectionsCommand, policyCommand, importCommand, backfillCommand, scheduleCommand, exportCommand, migrateCommand];

@@ -40,7 +40,10 @@ export interface DiscoveredTable {
   partitionKeys: PartitionKey[];
   /** The partition key that holds the day, when there is one; import plans one unit per value. */
   dayKey?: string;
-  /** How the day is spelled in folder names (for day-folders and segment-logs; hive values are ISO days). */
+  /**
+   * How the day is spelled in folder names: day-folders and segment-logs, and a Hive day key
+   * whose values share one spelling (`dt=20250101`). Partition values are recorded as ISO days.
+   */
   dayFormat?: DayFormat;
   /** Data columns then partition columns, as DuckDB reads them (union by name). */
   columns: ColumnSchema[];

@@ -4,7 +4,7 @@ import { parseDayFolder, type DayFormat } from '../layout/day-folder';
 import { ignoredTableFileReason, parseHiveSegment } from '../layout/object-key';
 import { MAX_NAMED_FILES, nameFew, type DiscoveryProblem } from './discovery-problem';
 import type { ListedObject } from './listed-object';
-import { partitionType } from './partition-type';
+import { hiveDaySpelling, partitionType } from './partition-type';
 
 /** The column a day folder becomes (Statsig day folders, Segment received-day folders). */
 export const DAY_FOLDER_KEY = 'date';
@@ -96,12 +96,20 @@ export function analyzeTableLayout({ objects, partitioning, segmentSource }: Tab
   const base = { dataFiles, ignoredCount: [...ignored.values()].flat().length, problems };
 
   if (winner.kind === 'hive') {
+    let day: { key: string; format?: DayFormat } | undefined;
     const partitionKeys = winner.keys.map((name, level) => {
       const values = [...new Set(dataFiles.map((f) => parseHiveSegment(f.key.split('/')[level]!)!.value))].sort();
-      return { name, type: partitionType(values), values };
+      const spelling = hiveDaySpelling(name, values);
+      if (!spelling) return { name, type: partitionType(values, name), values };
+      // A day key in any spelling the planner reads (dt=20250101 too) is recorded as ISO days,
+      // with its spelling when there is one, so an import lists just the day's folder.
+      day ??= { key: name, ...(spelling !== 'mixed' ? { format: spelling } : {}) };
+      return { name, type: 'DATE', values: [...new Set(values.map((v) => parseDayFolder(v)!.day))].sort() };
     });
-    const dayKey = partitionKeys.find((k) => k.type === 'DATE')?.name;
-    return { layout: 'hive', partitioned: true, partitionKeys, ...(dayKey ? { dayKey } : {}), ...base };
+    return {
+      layout: 'hive', partitioned: true, partitionKeys,
+      ...(day ? { dayKey: day.key } : {}), ...(day?.format ? { dayFormat: day.format } : {}), ...base,
+    };
   }
   if (winner.kind === 'day') {
     const values = [...new Set(dataFiles.map((f) => parseDayFolder(f.key.split('/')[0]!)!.day))].sort();

@@ -1,4 +1,5 @@
 import type { DiscoveredTable, FileFormat } from '../catalog/discovered-table';
+import type { DataFormat } from '../connection';
 import { parseDayFolder } from '../layout/day-folder';
 import { parseHiveSegment } from '../layout/object-key';
 import { formatFromKey } from '../discovery/file-format';
@@ -12,13 +13,16 @@ export interface FilePartition {
   values: Record<string, string>;
 }
 
-/** Whether a key's extension fits the table's format; files of other formats are left to discovery's report. */
-export function matchesFormat(key: string, format: FileFormat): boolean {
+/**
+ * Whether a key's extension fits the table's format; files of other formats are left to
+ * discovery's report. Files without an extension are the table's only when the connection
+ * names a format, as discovery reads them (Hive writers often name parts "part-00000").
+ */
+export function matchesFormat(key: string, format: FileFormat, connectionFormat: DataFormat = format): boolean {
   const name = key.slice(key.lastIndexOf('/') + 1);
-  // Extensionless files are read as the table's format (Hive writers often name parts "part-00000").
-  if (!name.includes('.')) return true;
   // The same extensions discovery reads formats from; a bare `.gz` fits either gzipped format.
   const extension = formatFromKey(name);
+  if (extension === undefined) return connectionFormat !== 'auto';
   return extension === format || (extension === 'gz' && format.endsWith('.gz'));
 }
 
@@ -35,8 +39,14 @@ export function locatePartition(table: DiscoveredTable, key: string): FilePartit
     for (const folder of folders) {
       const segment = parseHiveSegment(folder);
       if (!segment) continue;
-      values[segment.key] = segment.value;
-      if (segment.key === table.dayKey) day = parseDayFolder(segment.value)?.day ?? null;
+      const type = table.partitionKeys.find((k) => k.name === segment.key)?.type;
+      // DATE keys are recorded as ISO days whatever their folders' spelling.
+      values[segment.key] = type === 'DATE' ? (parseDayFolder(segment.value)?.day ?? segment.value) : segment.value;
+      if (segment.key === table.dayKey) {
+        const parsed = parseDayFolder(segment.value);
+        // The spelling discovery recorded, when it recorded one: the same folders discovery counted.
+        day = parsed && (table.dayFormat === undefined || parsed.format === table.dayFormat) ? parsed.day : null;
+      }
     }
   } else if (table.layout !== 'flat') {
     // Non-Hive folders are positional: the partition keys name the folders in order.

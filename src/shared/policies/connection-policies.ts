@@ -4,6 +4,7 @@ import {
   kmsKeyStatement,
   KMS_WRITE_ACTIONS,
   listBucketStatement,
+  listMultipartUploadsStatement,
   readObjectsStatement,
   writeObjectsStatement,
 } from './connection-statements';
@@ -35,7 +36,7 @@ export interface ConnectionPolicies {
 export function accessStatements(connection: Connection): PolicyStatement[] {
   const statements = [listBucketStatement(connection), bucketLocationStatement(connection)];
   if (connection.direction === 'source') return [...statements, readObjectsStatement(connection)];
-  statements.push(writeObjectsStatement(connection));
+  statements.push(listMultipartUploadsStatement(connection), writeObjectsStatement(connection));
   if (connection.encryption.type === 'aws:kms') statements.push(kmsKeyStatement(connection.encryption.kmsKeyArn));
   return statements;
 }

@@ -14,6 +14,8 @@ export const KMS_WRITE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
 export const DESTINATION_OBJECT_ACTIONS = [
   's3:PutObject',
+  // A migration reads its test export back to verify it.
+  's3:GetObject',
   's3:DeleteObject',
   's3:AbortMultipartUpload',
   's3:ListMultipartUploadParts',
@@ -28,6 +30,11 @@ export function listBucketStatement(c: Scope): PolicyStatement {
     // The prefix itself and everything below it; listing elsewhere in the bucket stays denied.
     ...(c.prefix ? { Condition: { StringLike: { 's3:prefix': [c.prefix, `${c.prefix}/*`] } } } : {}),
   };
+}
+
+/** Exports abort multipart uploads a killed worker left open under a window's prefix: they must list them. */
+export function listMultipartUploadsStatement(c: Scope): PolicyStatement {
+  return { Sid: 'ListMultipartUploads', Effect: 'Allow', Action: 's3:ListBucketMultipartUploads', Resource: bucketArn(c.region, c.bucket) };
 }
 
 export function bucketLocationStatement(c: Scope): PolicyStatement {

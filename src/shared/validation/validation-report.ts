@@ -34,6 +34,8 @@ export interface CheckRow {
 export interface CheckFacts {
   /** A data file under the prefix that the sample read uses. */
   sampleKey?: string;
+  /** A few more data files (at most five, sampleKey first): one unreadable file never decides alone. */
+  sampleKeys?: string[];
 }
 
 export interface ValidationReport {

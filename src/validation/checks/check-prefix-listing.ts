@@ -1,13 +1,14 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { describeS3Error } from '../../s3/classify-s3-error';
 import { prefixPath, prefixUri, type CheckContext, type CheckOutcome } from '../check-context';
 import { s3FailureOutcome } from '../s3-failure-row';
+import { listObjectsPage } from '../../s3/list-objects-page';
 
 /** Folder names next to a missing prefix, to suggest the one the user meant; undefined when listing there is not allowed. */
 async function siblingFolders(s3: S3Client, bucket: string, prefix: string): Promise<string[] | undefined> {
   const parent = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : '';
   try {
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: parent, Delimiter: '/', MaxKeys: 1000 }));
+    const listed = await listObjectsPage(s3, { Bucket: bucket, Prefix: parent, Delimiter: '/', MaxKeys: 1000 });
     return (listed.CommonPrefixes ?? []).map((p) => (p.Prefix ?? '').slice(parent.length, -1)).filter(Boolean);
   } catch (error) {
     if (describeS3Error(error).kind === 'transient') throw error;
@@ -36,9 +37,9 @@ export async function checkPrefixListing(ctx: CheckContext): Promise<CheckOutcom
   const s3 = await ctx.s3();
   let count: number;
   try {
-    const listed = await s3.send(new ListObjectsV2Command({
+    const listed = await listObjectsPage(s3, {
       Bucket: connection.bucket, Prefix: prefixPath(connection.prefix), Delimiter: '/', MaxKeys: 1000,
-    }));
+    });
     count = (listed.Contents?.length ?? 0) + (listed.CommonPrefixes?.length ?? 0);
   } catch (error) {
     return s3FailureOutcome(error, connection, { action: 's3:ListBucket', tried, target: uri });

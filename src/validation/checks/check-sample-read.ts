@@ -1,5 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { withS3DuckDB } from '../../duckdb/s3-session';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { s3ObjectUrl, withS3DuckDB } from '../../duckdb/s3-session';
 import { queryRows } from '../../duckdb/query-rows';
 import { classifyDuckDBReadError } from '../../duckdb/classify-read-error';
 import type { DataFormat } from '../../shared/connection';
@@ -21,42 +22,63 @@ function readersFor(key: string, format: DataFormat): (keyof typeof READERS)[] {
   return ['ndjson', 'csv'];
 }
 
-/** GetObject works on a sample data file and DuckDB can read it. */
-export async function checkSampleRead(ctx: CheckContext): Promise<CheckOutcome> {
-  const { connection, facts } = ctx;
-  if (connection.direction !== 'source') throw new Error('sample-read runs on sources only');
-  const key = facts.sampleKey;
-  if (!key) throw new Error('sample-read needs the sample key found by source-layout');
-  const url = `s3://${connection.bucket}/${key}`;
-  const tried = `GetObject on ${url}, then read it with DuckDB`;
-  try {
-    const s3 = await ctx.s3();
-    const answer = await s3.send(new GetObjectCommand({ Bucket: connection.bucket, Key: key, Range: 'bytes=0-0' }));
-    await answer.Body?.transformToByteArray();
-  } catch (error) {
-    return s3FailureOutcome(error, connection, { action: 's3:GetObject', tried, target: url });
-  }
-  const credentials = await ctx.credentials();
+/** How DuckDB read one file ("parquet: 3 columns"), or each reader's error. Transient errors propagate (Temporal retries). */
+async function tryRead(format: DataFormat, db: DuckDBConnection, url: string, key: string): Promise<{ read: string } | { errors: string }> {
   const errors: string[] = [];
-  for (const reader of readersFor(key, connection.format)) {
+  for (const reader of readersFor(key, format)) {
     try {
-      const columns = await withS3DuckDB(ctx.settings, connection, credentials, async (db) => {
-        await queryRows(db, `SELECT * FROM ${READERS[reader]} LIMIT 10`, { url });
-        return queryRows<{ column_name: string }>(db, `DESCRIBE SELECT * FROM ${READERS[reader]}`, { url });
-      });
-      return { row: { status: 'ok', tried, detail: `DuckDB read ${url} as ${reader}: ${columns.length} columns` } };
+      await queryRows(db, `SELECT * FROM ${READERS[reader]} LIMIT 10`, { url });
+      const columns = await queryRows<{ column_name: string }>(db, `DESCRIBE SELECT * FROM ${READERS[reader]}`, { url });
+      return { read: `${reader}: ${columns.length} columns` };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (classifyDuckDBReadError(message) === 'transient') throw error;
       errors.push(`${reader}: ${message.split('\n')[0]}`);
     }
   }
+  return { errors: errors.join('; ') };
+}
+
+/**
+ * GetObject works on a sample data file and DuckDB can read it. One unreadable file (corrupt,
+ * or in another format) is reported and the next sample is tried: it fails only when none reads.
+ */
+export async function checkSampleRead(ctx: CheckContext): Promise<CheckOutcome> {
+  const { connection, facts } = ctx;
+  if (connection.direction !== 'source') throw new Error('sample-read runs on sources only');
+  const keys = facts.sampleKeys?.length ? facts.sampleKeys : facts.sampleKey ? [facts.sampleKey] : [];
+  if (keys.length === 0) throw new Error('sample-read needs the sample key found by source-layout');
+  const first = s3ObjectUrl(connection.bucket, keys[0]!);
+  const tried = `GetObject on ${first}, then read it with DuckDB${keys.length > 1 ? ` (up to ${keys.length} sample files until one reads)` : ''}`;
+  try {
+    const s3 = await ctx.s3();
+    const answer = await s3.send(new GetObjectCommand({ Bucket: connection.bucket, Key: keys[0], Range: 'bytes=0-0' }));
+    await answer.Body?.transformToByteArray();
+  } catch (error) {
+    // A permission is missing (or the object vanished): the same for every file, so reported at once.
+    return s3FailureOutcome(error, connection, { action: 's3:GetObject', tried, target: first });
+  }
+  const credentials = await ctx.credentials();
+  const failures: string[] = [];
+  const read = await withS3DuckDB(ctx.settings, connection, credentials, async (db) => {
+    for (const key of keys) {
+      const url = s3ObjectUrl(connection.bucket, key);
+      const result = await tryRead(connection.format, db, url, key);
+      if ('read' in result) return `${url} as ${result.read}`;
+      failures.push(`${url}: ${result.errors}`);
+    }
+    return undefined;
+  });
+  if (read !== undefined) {
+    const others = failures.length > 0 ? `; could not read ${failures.length} other sample file${failures.length === 1 ? '' : 's'}: ${failures.join(' | ')}` : '';
+    return { row: { status: 'ok', tried, detail: `DuckDB read ${read}${others}` } };
+  }
   return {
     row: {
       status: 'failed',
       tried,
-      detail: `DuckDB cannot read ${url}: ${errors.join('; ')}`,
-      fix: `check that the connection's format ("${connection.format}") matches the files, and replace ${key} if it is corrupt`,
+      detail: `DuckDB cannot read ${keys.length === 1 ? '' : `any of the ${keys.length} sample files: `}${failures.join(' | ')}`,
+      fix: `check that the connection's format ("${connection.format}") matches the files, and replace ${keys.join(', ')} if ${keys.length === 1 ? 'it is' : 'they are'} corrupt`,
     },
   };
 }

@@ -1,9 +1,9 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { DataFormat } from '../../shared/connection';
 import { parseDayFolder } from '../../shared/layout/day-folder';
 import { ignoredReason, parseHiveSegment } from '../../shared/layout/object-key';
 import { prefixPath, prefixUri, type CheckContext, type CheckOutcome } from '../check-context';
 import { s3FailureOutcome } from '../s3-failure-row';
+import { listObjectsPage } from '../../s3/list-objects-page';
 
 /** Extensions per format; `.gz` alone is gzipped CSV (Permutive) or NDJSON (Segment), so `auto` takes it too. */
 const EXTENSIONS: Record<DataFormat, string[]> = {
@@ -16,6 +16,7 @@ const EXTENSIONS: Record<DataFormat, string[]> = {
 };
 
 const TABLES_TO_SAMPLE = 5;
+const SAMPLE_FILES = 5;
 
 class ListingDenied extends Error {
   constructor(readonly outcome: CheckOutcome) {
@@ -35,7 +36,7 @@ export async function checkSourceLayout(ctx: CheckContext): Promise<CheckOutcome
   // A denied listing becomes this check's failed row, carried out by a typed error.
   const list = async (prefix: string, delimiter?: string) => {
     try {
-      return await s3.send(new ListObjectsV2Command({ Bucket: connection.bucket, Prefix: prefix, Delimiter: delimiter, MaxKeys: 1000 }));
+      return await listObjectsPage(s3, { Bucket: connection.bucket, Prefix: prefix, Delimiter: delimiter, MaxKeys: 1000 });
     } catch (error) {
       throw new ListingDenied(s3FailureOutcome(error, connection, { action: 's3:ListBucket', tried, target: `s3://${connection.bucket}/${prefix}` }));
     }
@@ -64,19 +65,28 @@ export async function checkSourceLayout(ctx: CheckContext): Promise<CheckOutcome
     }
     const wanted = EXTENSIONS[connection.format];
     const other = new Set<string>();
+    const samples: string[] = [];
     for (const table of tables.slice(0, TABLES_TO_SAMPLE)) {
       const listed = await list(`${base}${table}/`);
+      let fromTable = 0;
       for (const object of listed.Contents ?? []) {
         const key = object.Key ?? '';
         if (ignoredReason(key, object.Size ?? 0)) continue;
         if (wanted.some((ext) => key.toLowerCase().endsWith(ext))) {
-          return {
-            row: { status: 'ok', tried, detail: `${tables.length}${tables.length === 1000 ? '+' : ''} table folders (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}); sample file ${key}` },
-            facts: { sampleKey: key },
-          };
+          // Up to two files a table, five in all: the sample read tries the next when one is unreadable.
+          if (fromTable < 2 && samples.length < SAMPLE_FILES) samples.push(key);
+          fromTable += 1;
+          continue;
         }
         other.add(key.slice(key.lastIndexOf('/') + 1).replace(/^[^.]*/, '') || '(no extension)');
       }
+      if (samples.length >= SAMPLE_FILES) break;
+    }
+    if (samples.length > 0) {
+      return {
+        row: { status: 'ok', tried, detail: `${tables.length}${tables.length === 1000 ? '+' : ''} table folders (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}); sample file ${samples[0]}` },
+        facts: { sampleKey: samples[0], sampleKeys: samples },
+      };
     }
     const looked = tables.slice(0, TABLES_TO_SAMPLE).join(', ');
     if (other.size > 0) {

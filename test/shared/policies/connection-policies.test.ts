@@ -75,10 +75,11 @@ describe('connectionPolicies', () => {
         Condition: { StringLike: { 's3:prefix': ['segment-logs', 'segment-logs/*'] } },
       },
       { Sid: 'GetBucketLocation', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: 'arn:aws:s3:::acme-data' },
+      { Sid: 'ListMultipartUploads', Effect: 'Allow', Action: 's3:ListBucketMultipartUploads', Resource: 'arn:aws:s3:::acme-data' },
       {
         Sid: 'WriteObjects',
         Effect: 'Allow',
-        Action: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
         Resource: 'arn:aws:s3:::acme-data/segment-logs/*',
       },
       {
@@ -89,7 +90,7 @@ describe('connectionPolicies', () => {
       },
     ]);
     // KMS grants go in the key policy, not the bucket policy.
-    expect(policies.bucketPolicy.Statement.map((s) => s.Sid)).toEqual(['ListPrefix', 'GetBucketLocation', 'WriteObjects']);
+    expect(policies.bucketPolicy.Statement.map((s) => s.Sid)).toEqual(['ListPrefix', 'GetBucketLocation', 'ListMultipartUploads', 'WriteObjects']);
     expect(policies.kmsKeyPolicyStatement).toEqual({
       Sid: 'AllowS3bridgeToUseKey',
       Effect: 'Allow',

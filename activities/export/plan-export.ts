@@ -1,0 +1,87 @@
+import type { DestinationConnection } from '../../src/shared/connection';
+import { HOUR_MS, windowLabel, windowsBetween, windowStartOf } from '../../src/shared/export/export-layout';
+import type { PlannedWindow } from '../../src/shared/export/export-input';
+import { exportKeyOf, type ExportSpec } from '../../src/shared/export/export-spec';
+import { destinationState, locationConflict } from '../../src/catalog/destination-store';
+import { exportLedger, lastExportedWindow } from '../../src/catalog/export-ledger-store';
+import { ensureBookkeepingTables } from '../../src/warehouse/bookkeeping-tables';
+import { withWarehouse } from '../../src/warehouse/embedded-database';
+import { queryRows } from '../../src/duckdb/query-rows';
+import { exportRows } from '../../src/export/export-rows';
+import { fingerprintOf } from '../../src/export/write-window';
+import type { ActivityDeps } from '../deps';
+
+export interface PlanExportInput {
+  destination: DestinationConnection;
+  spec: ExportSpec;
+  windows: 'scheduled' | { from: number; to: number };
+  /** The run's clock (unix ms): the window before the current hour is the one that just closed. */
+  nowMs: number;
+  lookbackHours: number;
+  maxCatchupWindows: number;
+  requireEnabled: boolean;
+}
+
+export interface ExportPlan {
+  enabled: boolean;
+  disabledReason?: string;
+  windows: PlannedWindow[];
+  note?: string;
+}
+
+export function createPlanExport({ settings }: ActivityDeps) {
+  /**
+   * Plans an export's windows. A range: every hour in it. Scheduled: the window that just
+   * closed, every window missed since the ledger's newest (in order, at most maxCatchupWindows),
+   * and every window within lookbackHours whose rows changed since it was exported (late rows:
+   * its fingerprint in the ledger differs from the warehouse's now).
+   */
+  return async function planExport(input: PlanExportInput): Promise<ExportPlan> {
+    return withWarehouse(settings, async (db) => {
+      await ensureBookkeepingTables(db);
+      await db.run("SET SESSION TimeZone = 'UTC'");
+      if (input.requireEnabled) {
+        const state = await destinationState(db, input.destination.name);
+        if (!state.enabled) {
+          return { enabled: false, disabledReason: `destination "${input.destination.name}" is disabled${state.reason ? ` (${state.reason})` : ''}`, windows: [] };
+        }
+        const conflict = await locationConflict(db, input.destination.name);
+        if (conflict) {
+          return {
+            enabled: false, windows: [],
+            disabledReason: `refused: destinations "${input.destination.name}" and "${conflict.other}" are both enabled writing ${conflict.location}; their files would overwrite each other: disable one`,
+          };
+        }
+      }
+      const rows = await exportRows(db, input.spec.table, input.spec.timeColumn);
+      if (input.windows !== 'scheduled') {
+        return { enabled: true, windows: windowsBetween(input.windows.from, input.windows.to).map((windowStart) => ({ windowStart, reason: 'range' })) };
+      }
+      const exportKey = exportKeyOf(input.destination, input.spec);
+      const closedEnd = windowStartOf(input.nowMs);
+      const justClosed = closedEnd - HOUR_MS;
+      const last = await lastExportedWindow(db, exportKey);
+      const planned = new Map<number, string>();
+      let note: string | undefined;
+      let missed = last === undefined ? [justClosed] : windowsBetween(last + HOUR_MS, closedEnd);
+      if (missed.length > input.maxCatchupWindows) {
+        const dropped = missed.length - input.maxCatchupWindows;
+        note = `${dropped} missed window(s) before ${windowLabel(missed[dropped]!)} were not exported (more than maxCatchupWindows ${input.maxCatchupWindows}); backfill them with a range`;
+        missed = missed.slice(dropped);
+      }
+      for (const w of missed) planned.set(w, w === justClosed ? 'scheduled' : 'missed');
+      const lookbackFrom = closedEnd - input.lookbackHours * HOUR_MS;
+      const exported = await exportLedger(db, exportKey, lookbackFrom);
+      if (exported.length > 0) {
+        const now = await queryRows<{ w: bigint; n: bigint; x: bigint }>(db, rows.fingerprintSql, { from: lookbackFrom, to: closedEnd });
+        const current = new Map(now.map((r) => [Number(r.w), fingerprintOf(Number(r.n), r.x)]));
+        for (const entry of exported) {
+          if (planned.has(entry.windowStart)) continue;
+          if ((current.get(entry.windowStart) ?? fingerprintOf(0, 0n)) !== entry.fingerprint) planned.set(entry.windowStart, 'late rows');
+        }
+      }
+      const windows = [...planned.entries()].sort(([a], [b]) => a - b).map(([windowStart, reason]) => ({ windowStart, reason }));
+      return { enabled: true, windows, ...(note ? { note } : {}) };
+    });
+  };
+}

@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { Transform, type TransformCallback } from 'node:stream';
+import { createGzip, type Gzip } from 'node:zlib';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { Encryption } from '../shared/connection';
+import { sseParams } from '../s3/sse-params';
+import { describeS3Error } from '../s3/classify-s3-error';
+import type { ExportedFile } from '../catalog/export-ledger-store';
+
+/** Multipart part size and parts in flight: the most an upload holds in memory is about their product. */
+export const PART_SIZE = 5 * 1024 * 1024;
+const QUEUE_SIZE = 2;
+const MAX_SINGLE_PUT = 5 * 1024 ** 3;
+
+/** Counts and hashes the bytes that pass (the object's size and SHA-256 as stored). */
+class Measure extends Transform {
+  bytes = 0;
+  readonly hash = createHash('sha256');
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    this.hash.update(chunk);
+    callback(null, chunk);
+  }
+}
+
+export interface UploadTarget {
+  s3: S3Client;
+  bucket: string;
+  key: string;
+  encryption: Encryption;
+  contentType: string;
+  contentEncoding?: string;
+  /** Called as parts complete (the activity heartbeats). */
+  onProgress?: (loaded: number) => void;
+}
+
+function objectParams(target: UploadTarget) {
+  return {
+    Bucket: target.bucket, Key: target.key, ContentType: target.contentType,
+    ...(target.contentEncoding ? { ContentEncoding: target.contentEncoding } : {}),
+    ...sseParams(target.encryption),
+  };
+}
+
+/**
+ * Uploads a local file by streaming it: up to one part in a single PutObject, larger as a
+ * lib-storage multipart upload (PART_SIZE parts, QUEUE_SIZE in flight: bounded memory),
+ * aborted on failure (leavePartsOnError false); one a killed process leaves open is aborted by
+ * the next attempt (abortOpenUploads). A bucket policy that denies PutObject requests without
+ * an encryption header (Segment's) can deny UploadPart, which carries none: then the file goes
+ * up again in one PutObject (with the header), up to S3's 5 GB limit.
+ */
+export async function uploadFile(target: UploadTarget, file: string, rows: number): Promise<ExportedFile & { method: 'put' | 'multipart' }> {
+  const size = statSync(file).size;
+  const measure = new Measure();
+  const put = async () => {
+    await target.s3.send(new PutObjectCommand({ ...objectParams(target), Body: createReadStream(file), ContentLength: size }));
+    target.onProgress?.(size);
+  };
+  const hashing = finished(createReadStream(file).pipe(measure).resume());
+  if (size <= PART_SIZE) {
+    await put();
+    await hashing;
+    return { key: target.key, rows, bytes: size, sha256: measure.hash.digest('hex'), method: 'put' };
+  }
+  try {
+    const upload = new Upload({
+      client: target.s3, params: { ...objectParams(target), Body: createReadStream(file) },
+      partSize: PART_SIZE, queueSize: QUEUE_SIZE, leavePartsOnError: false,
+    });
+    upload.on('httpUploadProgress', (progress) => target.onProgress?.(progress.loaded ?? 0));
+    await upload.done();
+    await hashing;
+    return { key: target.key, rows, bytes: size, sha256: measure.hash.digest('hex'), method: 'multipart' };
+  } catch (error) {
+    if (describeS3Error(error).kind !== 'access-denied' || size > MAX_SINGLE_PUT) throw error;
+    await put();
+    await hashing;
+    return { key: target.key, rows, bytes: size, sha256: measure.hash.digest('hex'), method: 'put' };
+  }
+}
+
+/**
+ * One gzipped NDJSON batch being written: lines in, gzip into a local spool file (bounded
+ * memory; the disk holds one batch), then uploaded whole by uploadFile.
+ */
+export class GzipLinesSpool {
+  rows = 0;
+  /** Uncompressed bytes written (what closes a batch: deterministic, unlike compressed output timing). */
+  rawBytes = 0;
+  private readonly gzip: Gzip = createGzip();
+  private readonly written: Promise<void>;
+
+  constructor(private readonly file: string) {
+    const out = createWriteStream(file);
+    this.gzip.pipe(out);
+    this.written = finished(out);
+    // Errors surface through `written` and write's drain race.
+    this.written.catch(() => undefined);
+  }
+
+  async write(line: string): Promise<void> {
+    const text = `${line}\n`;
+    this.rows += 1;
+    this.rawBytes += Buffer.byteLength(text);
+    if (!this.gzip.write(text)) await Promise.race([once(this.gzip, 'drain'), this.written]);
+  }
+
+  /** Closes the gzip stream and uploads the file; the spool file is removed either way. */
+  async upload(target: UploadTarget): Promise<ExportedFile> {
+    try {
+      this.gzip.end();
+      await this.written;
+      const { method: _method, ...file } = await uploadFile(target, this.file, this.rows);
+      return file;
+    } finally {
+      rmSync(this.file, { force: true });
+    }
+  }
+
+  discard(): void {
+    this.gzip.destroy();
+    rmSync(this.file, { force: true });
+  }
+}

@@ -1,0 +1,100 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ApplicationFailure } from '@temporalio/common';
+import { queryRows } from '../duckdb/query-rows';
+import { qualifiedName, quoteIdentifier, quoteLiteral } from '../duckdb/sql';
+
+/** Error type: the table or its time column cannot be exported (missing, or not a time). */
+export const EXPORT_SOURCE_INVALID = 'ExportSourceInvalid';
+
+/**
+ * The SQL that selects one export's rows from the warehouse, bound to `$from` and `$to` (unix
+ * ms, [from, to)). canonical.events rows become Segment spec messages' fields, with a message
+ * ID that is a hash of the row's lineage and values (plus an ordinal among identical rows), so
+ * it is stable per source row across re-runs. Any other table exports its rows as JSON objects.
+ */
+export interface ExportRows {
+  kind: 'events' | 'raw';
+  /** Columns: events: message_id, event, user_id, anonymous_id, properties, unit_ids, value, connection, source_table, source_key, ts_ms, received_ms, ts, received_at, row_hash, line; raw: line, ts_ms, row_hash. */
+  sql: string;
+  /** One row per hourly window that has rows: w (unix ms), n, x (XOR of row hashes). */
+  fingerprintSql: string;
+}
+
+function fail(message: string): never {
+  throw ApplicationFailure.create({ type: EXPORT_SOURCE_INVALID, nonRetryable: true, message });
+}
+
+/** The row's instant as TIMESTAMPTZ: a naive TIMESTAMP or DATE counts as UTC. */
+function instantExpression(column: string, type: string): string {
+  const c = quoteIdentifier(column);
+  if (type === 'TIMESTAMP WITH TIME ZONE') return c;
+  if (type.startsWith('TIMESTAMP')) return `timezone('UTC', CAST(${c} AS TIMESTAMP))`;
+  if (type === 'DATE') return `timezone('UTC', CAST(${c} AS TIMESTAMP))`;
+  return fail(`time column "${column}" is ${type}; export windows need a TIMESTAMP, TIMESTAMPTZ or DATE column (set timeColumn)`);
+}
+
+const iso = (column: string) => `strftime(${column} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`;
+const field = (name: string, column: string) => `CASE WHEN ${column} IS NULL THEN '' ELSE ',"${name}":' || to_json(${column})::VARCHAR END`;
+
+/**
+ * A Segment spec "track" message as one NDJSON line, built by DuckDB (vectorized; JS only
+ * streams the text). Fields the warehouse lacks are omitted, never invented: userId and
+ * anonymousId when empty, receivedAt when the row has no load record. properties and the unit
+ * IDs are the warehouse's JSON, copied as is; the Statsig-style value and the row's lineage go
+ * under context.s3bridge. Timestamps have millisecond precision, like Segment's.
+ */
+const SEGMENT_LINE = `'{"type":"track"' || ${field('event', 'event')} || ${field('userId', 'user_id')} || ${field('anonymousId', 'anonymous_id')}
+  || ',"properties":' || properties || ',"context":{"s3bridge":{"unitIds":' || unit_ids
+  || ${field('value', '"value"')} || ${field('connection', 'connection')} || ${field('table', 'source_table')} || ${field('sourceKey', 'source_key')} || '}}'
+  || ',"timestamp":"' || ${iso('ts')} || '"'
+  || CASE WHEN received_at IS NULL THEN '' ELSE ',"receivedAt":"' || ${iso('received_at')} || '"' END
+  || ',"messageId":"' || message_id || '"}'`;
+
+const WINDOW_FILTER = (instant: string) => `${instant} >= to_timestamp($from / 1000) AND ${instant} < to_timestamp($to / 1000)`;
+
+export async function exportRows(db: DuckDBConnection, table: string, timeColumn?: string): Promise<ExportRows> {
+  const [schema, name] = [table.slice(0, table.indexOf('.')), table.slice(table.indexOf('.') + 1)];
+  const columns = await queryRows<{ name: string; type: string }>(db,
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns
+     WHERE table_schema = $schema AND table_name = $name ORDER BY ordinal_position`, { schema, name });
+  if (columns.length === 0) fail(`table ${table} is not in the warehouse (import into it first, or name "schema.table")`);
+  const kind = table === 'canonical.events' ? 'events' : 'raw';
+  const column = timeColumn ?? (kind === 'events' ? 'timestamp' : undefined);
+  if (!column) fail(`exporting ${table} needs timeColumn: the column that places a row in its hourly window (its columns: ${columns.map((c) => c.name).join(', ')})`);
+  const type = columns.find((c) => c.name === column)?.type;
+  if (!type) fail(`time column "${column}" is not in ${table} (its columns: ${columns.map((c) => c.name).join(', ')})`);
+  const instant = instantExpression(column, type);
+  const source = qualifiedName(schema, name);
+  let sql: string;
+  if (kind === 'events') {
+    sql = `WITH base AS (
+        SELECT e.*, ${instant} AS __instant,
+          md5(json_array(e._connection, e._table, e._source_key, e.event_name, e.user_id, e.unit_ids, epoch_us(e."timestamp"), e."value", e.properties)::VARCHAR) AS __h
+        FROM ${source} e WHERE ${WINDOW_FILTER(instant)}
+      ), numbered AS (
+        SELECT *, row_number() OVER (PARTITION BY __h ORDER BY _load_id) AS __n FROM base
+      ), loads AS (
+        SELECT load_id, min(loaded_at) AS loaded_at FROM s3bridge.load_ledger GROUP BY load_id
+      )
+      SELECT *, ${SEGMENT_LINE} AS line FROM (
+        SELECT CASE WHEN __n = 1 THEN __h ELSE __h || '-' || __n END AS message_id,
+        event_name AS event, user_id,
+        COALESCE(json_extract_string(unit_ids, '$.anonymousId'), json_extract_string(unit_ids, '$.anonymousID')) AS anonymous_id,
+        COALESCE(properties, '{}')::VARCHAR AS properties, COALESCE(unit_ids, '{}')::VARCHAR AS unit_ids, "value",
+        _connection AS connection, _table AS source_table, _source_key AS source_key,
+        epoch_ms(__instant) AS ts_ms, epoch_ms(loads.loaded_at) AS received_ms, __instant AS ts, loads.loaded_at AS received_at,
+        hash(CASE WHEN __n = 1 THEN __h ELSE __h || '-' || __n END) AS row_hash
+      FROM numbered LEFT JOIN loads ON loads.load_id = numbered._load_id
+      ) m`;
+  } else {
+    const fields = columns.filter((c) => c.name !== '_load_id').map((c) => `${quoteLiteral(c.name)}: ${quoteIdentifier(c.name)}`).join(', ');
+    sql = `SELECT line, ts_ms, hash(line) AS row_hash FROM (
+        SELECT to_json({${fields}})::VARCHAR AS line, epoch_ms(${instant}) AS ts_ms FROM ${source} WHERE ${WINDOW_FILTER(instant)}
+      )`;
+  }
+  return {
+    kind,
+    sql,
+    fingerprintSql: `SELECT (ts_ms // 3600000) * 3600000 AS w, count(*) AS n, bit_xor(row_hash) AS x FROM (${sql}) GROUP BY 1 ORDER BY 1`,
+  };
+}

@@ -1,0 +1,46 @@
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { batchOfKey, windowKeyPrefix, type ExportFormat } from '../shared/export/export-layout';
+import { listKeys } from './s3-multipart';
+
+export interface ReadBackWindow {
+  keys: string[];
+  /** Each line's identity: the messageId of a Segment message, the whole line of a raw row. */
+  ids: string[];
+  /** Files that did not decompress or lines that did not parse, with the reason. */
+  problems: string[];
+}
+
+/**
+ * Reads a window's exported gzipped NDJSON files back from S3 (list, get, gunzip, parse), the
+ * way a consumer would; for verifying exports of modest size (a test export, one window).
+ */
+export async function readBackWindow(s3: S3Client, bucket: string, layout: { prefix: string; format: ExportFormat; sourceId: string }, windowStart: number, kind: 'events' | 'raw'): Promise<ReadBackWindow> {
+  const windowPrefix = windowKeyPrefix(layout.prefix, layout.format, layout.sourceId, windowStart);
+  const keys = (await listKeys(s3, bucket, windowPrefix)).filter((key) => batchOfKey(windowPrefix, key) !== undefined);
+  const ids: string[] = [];
+  const problems: string[] = [];
+  for (const key of keys) {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const bytes = Buffer.from(await object.Body!.transformToByteArray());
+    let text: string;
+    try {
+      text = gunzipSync(bytes).toString('utf8');
+    } catch (error) {
+      problems.push(`${key}: does not decompress (${(error as Error).message})`);
+      continue;
+    }
+    for (const [index, line] of text.split('\n').entries()) {
+      if (line === '') continue;
+      try {
+        const parsed = JSON.parse(line) as { messageId?: unknown };
+        if (kind === 'raw') ids.push(line);
+        else if (typeof parsed.messageId === 'string') ids.push(parsed.messageId);
+        else problems.push(`${key} line ${index + 1}: no messageId`);
+      } catch {
+        problems.push(`${key} line ${index + 1}: not JSON`);
+      }
+    }
+  }
+  return { keys, ids, problems };
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { ConnectionRef } from '../connection';
+
+/** An hour boundary: `2025-06-01` (midnight), `2025-06-01T13`, `2025-06-01T13:00`, `2025-06-01T13:00:00Z`... (UTC). */
+export const IsoHour = z.string().transform((value, ctx) => {
+  const match = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2})(?::00(?::00(?:\.000)?)?)?)?Z?$/.exec(value);
+  const ms = match ? Date.parse(`${match[1]}T${match[2] ?? '00'}:00:00Z`) : NaN;
+  if (Number.isNaN(ms)) {
+    ctx.addIssue({ code: 'custom', message: 'expected a UTC hour such as "2025-06-01T13" or "2025-06-01T13:00:00Z", or a day "2025-06-01" (its midnight)' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** Which hourly windows to export: a range [from, to), or "scheduled" (the window that just closed, missed ones, late rows). */
+export const WindowSelection = z.union([
+  // The object first: a wrong range reports its own field, not "expected scheduled".
+  z.object({ from: IsoHour, to: IsoHour }).strict().refine((r) => r.from < r.to, 'the range\'s "from" must come before its "to" ("to" is exclusive)'),
+  z.literal('scheduled'),
+], { error: 'windows must be "scheduled" or {"from": "2025-06-01T00", "to": "2025-06-02T00"} (UTC hours, "to" exclusive)' });
+
+const SourceId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, "_" and "-" only (it becomes a folder name)');
+const TableName = z.string().regex(/^[A-Za-z0-9_]+\.[^."]+$/, 'expected "schema.table", e.g. "canonical.events" or "raw.shop__orders"');
+
+/** The exportTable workflow's input: small JSON, startable from the Temporal UI. */
+export const ExportInput = z.object({
+  /** A destination connection, by name or inline. */
+  destination: ConnectionRef,
+  /** The warehouse table; canonical.events becomes Segment spec messages, any other table one JSON object per row. */
+  table: TableName.default('canonical.events'),
+  /** The column that places a row in its hourly window; "timestamp" for canonical.events. */
+  timeColumn: z.string().min(1).optional(),
+  /** segment: gzipped NDJSON in Segment's segment-logs layout; parquet: Statsig-style dataset/day folders. */
+  format: z.enum(['segment', 'parquet'], { error: 'format must be "segment" (gzipped NDJSON, segment-logs layout) or "parquet"' }).default('segment'),
+  /** Segment's source-id folder, or the Parquet dataset folder; the table's name when absent. */
+  sourceId: SourceId.optional(),
+  windows: WindowSelection.default('scheduled'),
+  /** A file closes when it reaches this size (compressed bytes). */
+  maxFileBytes: z.number().int().min(1024).default(100 * 1024 * 1024),
+  /** Scheduled runs re-export windows up to this many hours back whose rows changed since (late rows). */
+  lookbackHours: z.number().int().min(0).max(24 * 90).default(168),
+  /** Scheduled runs export at most this many missed windows (the newest ones). */
+  maxCatchupWindows: z.number().int().min(1).max(24 * 90).default(168),
+  /** Skip the run when the destination is disabled in the catalog; scheduled runs always check. */
+  requireEnabled: z.boolean().optional(),
+  /** Write under this prefix instead of the connection's (the migration's test prefix). */
+  prefixOverride: z.string().regex(/^[^/].*[^/]$|^$/, 'no leading or trailing slash').optional(),
+  /** The run's "now" for scheduled planning (tests, replays); the workflow clock when absent. */
+  asOf: IsoHour.optional(),
+}).strict();
+export type ExportInput = z.input<typeof ExportInput>;
+export type ParsedExportInput = z.output<typeof ExportInput>;
+
+/** What one window's export wrote. */
+export interface WindowReport {
+  window: string;
+  windowStart: number;
+  status: 'exported' | 'failed';
+  /** Why it was exported: "scheduled", "missed", "late rows", "range". */
+  reason: string;
+  rows: number;
+  files: number;
+  bytes: number;
+  keys: string[];
+  /** Stale objects of an earlier run of this window that were removed, and interrupted uploads aborted. */
+  removedKeys: number;
+  abortedUploads: number;
+  error?: string;
+}
+
+export interface ExportReport {
+  destination: string;
+  table: string;
+  format: 'segment' | 'parquet';
+  location: string;
+  status: 'exported' | 'skipped' | 'partial';
+  /** Why a scheduled run did nothing (destination disabled), or what was dropped. */
+  note?: string;
+  windows: WindowReport[];
+  totals: { windows: number; failed: number; rows: number; files: number; bytes: number };
+}
+
+/** A planned window, as the workflow hands it to the export activity. */
+export interface PlannedWindow {
+  windowStart: number;
+  reason: string;
+}
+

@@ -1,0 +1,72 @@
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnv, type TestEnv } from '../support/harness';
+import { warehouse } from '../import/fixtures';
+import { activeDestination, bucketKeys, destination, hourOfEvents, readMessages, seedEvents } from '../export/fixtures';
+
+let env: TestEnv;
+const DAY_MS = Date.parse('2025-06-01T00:00:00Z');
+
+beforeAll(async () => {
+  env = await createTestEnv('export-table');
+  await env.startWorker();
+  await seedEvents(env, [
+    { event: 'Signed Up', userId: 'u1', anonymousId: 'a1', ts: '2025-06-01T10:15:00.123Z', properties: { plan: 'pro', seats: 3 }, value: '9.5' },
+    { event: 'Page Viewed', userId: null, anonymousId: 'a2', ts: '2025-06-01T10:45:00Z', properties: { page: '/home' } },
+    // Two identical rows of one source file: two messages, two IDs.
+    { event: 'Page Viewed', userId: null, anonymousId: 'a2', ts: '2025-06-01T10:45:00Z', properties: { page: '/home' } },
+    { event: 'Order Completed', userId: 'u3', ts: '2025-06-01T11:59:59.999Z' },
+    { event: 'Outside', userId: 'u4', ts: '2025-06-01T12:00:00Z' },
+  ], 'load-1', '2025-06-02T03:00:00Z');
+});
+afterAll(async () => env?.close());
+
+describe('exportTable: canonical.events as Segment logs', () => {
+  it('writes gzipped NDJSON Segment messages under exactly the documented keys, with gzip and SSE metadata', async () => {
+    const dest = await activeDestination(env, destination(env, { prefix: 'path/prefix' }));
+    const report = await env.s3bridge.exportTable({ destination: dest.name, sourceId: 'web', windows: { from: '2025-06-01T10', to: '2025-06-01T12' } });
+    expect(report).toMatchObject({ status: 'exported', totals: { windows: 2, failed: 0, rows: 4, files: 2 } });
+    expect(await bucketKeys(env, env.bucket, 'path/')).toEqual([
+      `path/prefix/segment-logs/web/${DAY_MS}/s3bridge-20250601T10-0000.gz`,
+      `path/prefix/segment-logs/web/${DAY_MS}/s3bridge-20250601T11-0000.gz`,
+    ]);
+    const key = `path/prefix/segment-logs/web/${DAY_MS}/s3bridge-20250601T10-0000.gz`;
+    const head = await env.s3.send(new HeadObjectCommand({ Bucket: env.bucket, Key: key }));
+    expect({ encoding: head.ContentEncoding, type: head.ContentType, sse: head.ServerSideEncryption }).toEqual({ encoding: 'gzip', type: 'text/plain', sse: 'AES256' });
+    const messages = await readMessages(env, key);
+    expect(messages).toHaveLength(3);
+    expect(messages[0]).toEqual({
+      type: 'track', event: 'Signed Up', userId: 'u1', anonymousId: 'a1', properties: { plan: 'pro', seats: 3 },
+      context: { s3bridge: { unitIds: { anonymousID: 'a1' }, value: '9.5', connection: 'seed', table: 'clicks', sourceKey: 'clicks/part-0.csv' } },
+      timestamp: '2025-06-01T10:15:00.123Z', receivedAt: '2025-06-02T03:00:00.000Z', messageId: messages[0]!.messageId,
+    });
+    // No userId when the warehouse has none; identical source rows keep distinct, stable IDs.
+    expect(messages[1]).not.toHaveProperty('userId');
+    const ids = messages.map((m) => m.messageId as string);
+    expect(new Set(ids).size).toBe(3);
+    expect(ids[2]).toBe(`${ids[1]!.split('-')[0]}-2`);
+  });
+
+  it('re-running a window writes the same keys and content and leaves no extra object; a smaller window removes stale batches', async () => {
+    const dest = await activeDestination(env, destination(env, { name: `batches-${env.id}`, prefix: 'batches' }));
+    await seedEvents(env, hourOfEvents('2025-06-03T05:00:00Z', 600), 'load-2');
+    const range = { from: '2025-06-03T05', to: '2025-06-03T06' };
+    const first = await env.s3bridge.exportTable({ destination: dest.name, windows: range, maxFileBytes: 40_000 });
+    expect(first.totals.rows).toBe(600);
+    expect(first.totals.files).toBeGreaterThanOrEqual(3);
+    const keysBefore = await bucketKeys(env, env.bucket, 'batches/');
+    expect(keysBefore).toEqual(first.windows[0]!.keys);
+    const ledgerBefore = await warehouse<{ checksum: string }>(env, "SELECT checksum FROM s3bridge.export_ledger WHERE export_key LIKE 'batches-%'");
+
+    const again = await env.s3bridge.exportTable({ destination: dest.name, windows: range, maxFileBytes: 40_000 });
+    expect(again.windows[0]!.keys).toEqual(first.windows[0]!.keys);
+    expect(await bucketKeys(env, env.bucket, 'batches/')).toEqual(keysBefore);
+    expect(await warehouse(env, "SELECT checksum FROM s3bridge.export_ledger WHERE export_key LIKE 'batches-%'")).toEqual(ledgerBefore);
+
+    const bigger = await env.s3bridge.exportTable({ destination: dest.name, windows: range, maxFileBytes: 1_000_000 });
+    expect(bigger.windows[0]).toMatchObject({ files: 1, rows: 600, removedKeys: keysBefore.length - 1 });
+    expect(await bucketKeys(env, env.bucket, 'batches/')).toEqual([keysBefore[0]]);
+    expect((await readMessages(env, keysBefore[0]!)).map((m) => (m.properties as { n: number }).n).sort((a, b) => a - b))
+      .toEqual(Array.from({ length: 600 }, (_, i) => i));
+  });
+});
