@@ -1,7 +1,7 @@
 /**
  * Records the committed replay histories (`npm run histories:record`): runs every workflow type
  * through the real worker and services, in the shapes that matter for replay (signals, child
- * workflows, continue-as-new, failures), and writes each history as Temporal's JSON to
+ * workflows, continue-as-new, timers, updates, failures), and writes each history as Temporal's JSON to
  * test/histories/<name>.json. test/replay/replay-histories.test.ts replays them on every test run.
  * Re-record only on purpose: a workflow change that breaks these histories would break running workflows.
  */
@@ -12,6 +12,9 @@ import { createTestEnv, type TestEnv } from '../support/harness';
 import { historyToJson, type HistoryFile } from '../support/history-json';
 import { putObject, putTable } from '../support/objects';
 import { importDayStateQuery } from '../../workflows/definitions';
+import { saveConnection } from '../../src/catalog/connection-store';
+import { withWarehouse } from '../../src/warehouse/embedded-database';
+import { activeDestination, destination, hourOfEvents, seedEvents } from '../export/fixtures';
 
 const HISTORIES_DIR = __dirname;
 let env: TestEnv;
@@ -100,6 +103,35 @@ it('records a history of every workflow type', async () => {
   const resync = await env.s3bridge.discoverSchema({ connection: source });
   expect(resync.drifted).toContain('users');
   await save('discover-schema-resync-drift', discovery.workflowId);
+
+  // exportTable over two hourly windows of canonical.events (seeded as an import would write them).
+  await seedEvents(env, [...hourOfEvents('2025-10-01T10:00:00Z', 6), ...hourOfEvents('2025-10-01T11:00:00Z', 4, 50)]);
+  const exportDestination = await activeDestination(env, destination(env, { name: `export-${env.id}`, prefix: 'export' }));
+  const exported = await env.s3bridge.exportTable({ destination: exportDestination.name, sourceId: 'web', windows: { from: '2025-10-01T10', to: '2025-10-01T12' } });
+  expect(exported).toMatchObject({ status: 'exported', totals: { windows: 2, failed: 0, rows: 10 } });
+  await save('export-table', env.s3bridge.exportWorkflowId(exportDestination.name, 'web'));
+
+  // migrateDestination end to end: paused and resumed (signals), held for an approval (an Update), a
+  // 1-second overlap (a timer), and its child workflows (validation, test export, verifying export).
+  const from = await activeDestination(env, destination(env, { name: `migrate-old-${env.id}`, prefix: 'migrate-old' }));
+  const to = destination(env, { name: `migrate-new-${env.id}`, prefix: 'migrate-new' });
+  await withWarehouse(env.settings, (db) => saveConnection(db, to));
+  const migration = await env.s3bridge.startMigrateDestination({ from: from.name, to: to.name, windows: { from: '2025-10-01T10', to: '2025-10-01T12' }, overlap: '1 second', requireApproval: true });
+  await env.s3bridge.pauseMigration(from.name, to.name);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await env.s3bridge.resumeMigration(from.name, to.name);
+  for (let i = 0; (await env.s3bridge.queryMigration(from.name, to.name).catch(() => undefined))?.step !== 'awaiting-approval'; i += 1) {
+    if (i > 1200) throw new Error('the migration never reached awaiting-approval');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect((await env.s3bridge.approveMigration(from.name, to.name, { approve: true, by: 'recorder' })).accepted).toBe(true);
+  const migrated = await migration.result();
+  expect(migrated.status, migrated.reason).toBe('completed');
+  expect(migrated.findings.map((f) => f.split(':')[0])).toContain('overlap');
+  await save('migrate-destination', migration.workflowId);
+  await save('migrate-destination-validate', `${migration.workflowId}-validate`);
+  await save('migrate-destination-test-export', `${migration.workflowId}-test-export`);
+  await save('migrate-destination-verify-export', `${migration.workflowId}-verify-export`);
 
   console.log(`recorded ${recorded.length} histories: ${recorded.join(', ')}`);
 });
