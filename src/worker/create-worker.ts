@@ -1,5 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { Settings } from '../config/settings';
+import { s3bridgeDataConverter } from '../codec/data-converter';
 import { createActivities } from '../../activities';
 import { WORKFLOWS_PATH } from './workflows-path';
 import { temporalProfile } from '../config/temporal-connection';
@@ -10,11 +12,16 @@ export interface CreateWorkerOptions {
   connection?: NativeConnection;
   /** A prebuilt bundle (tests build one per run); the worker bundles `workflows/` otherwise. */
   workflowBundlePath?: string;
+  /**
+   * Payload encoding; from the environment by default (AES-GCM when `S3BRIDGE_CODEC_KEY` is set).
+   * A prebuilt bundle must be built with the same `failureConverterPath`.
+   */
+  dataConverter?: DataConverter;
   overrides?: Partial<WorkerOptions>;
 }
 
 /** Builds the s3bridge worker: every workflow in `workflows/`, every activity in `activities/`. */
-export async function createWorker({ settings, connection, workflowBundlePath, overrides }: CreateWorkerOptions) {
+export async function createWorker({ settings, connection, workflowBundlePath, dataConverter = s3bridgeDataConverter(), overrides }: CreateWorkerOptions) {
   const nativeConnection = connection ?? (await NativeConnection.connect({ ...temporalProfile().connectionOptions, address: settings.temporalAddress }));
   const worker = await Worker.create({
     connection: nativeConnection,
@@ -23,6 +30,7 @@ export async function createWorker({ settings, connection, workflowBundlePath, o
     activities: createActivities({ settings }),
     // Customer values out of history and logs, also in errors nobody classified.
     interceptors: { activity: [scrubActivityErrors] },
+    ...(dataConverter ? { dataConverter } : {}),
     ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     // DuckDB work is CPU and memory heavy; a few concurrent loads per worker keep memory bounded.
     maxConcurrentActivityTaskExecutions: 8,

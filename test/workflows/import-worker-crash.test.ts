@@ -1,28 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, renderFile } from '../support/objects';
 import { discover, rawTable, warehouse } from '../import/fixtures';
+import { spawnWorker, type WorkerProcess } from '../support/spawn-worker';
 
 let env: TestEnv;
-let child: ChildProcess | undefined;
+let child: WorkerProcess | undefined;
 const FILES_ON_BIG_DAY = 150;
-
-/** Starts a worker in a child process with the test's settings and waits until it polls. */
-async function startWorkerProcess(): Promise<ChildProcess> {
-  const root = path.resolve(__dirname, '../..');
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/support/worker-process.ts')], {
-    cwd: root,
-    env: { ...process.env, S3BRIDGE_TEST_WORKER: JSON.stringify({ settings: env.settings, workflowBundlePath: inject('workflowBundlePath') }) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout.on('data', (chunk: Buffer) => { if (chunk.toString().includes('ready')) resolve(); });
-    proc.on('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
-  });
-  return proc;
-}
 
 beforeAll(async () => {
   env = await createTestEnv('import-crash');
@@ -34,13 +18,13 @@ beforeAll(async () => {
   await putObject(env.s3, env.bucket, 'logs/date=2025-06-03/part-0.parquet', part);
 });
 afterAll(async () => {
-  child?.kill('SIGKILL');
+  await child?.kill();
   await env?.close();
 });
 
 describe('importTable survives a worker killed mid-day', () => {
   it('SIGKILL of the worker process while a day loads; a new worker finishes with exact counts', async () => {
-    child = await startWorkerProcess();
+    child = await spawnWorker(env.settings);
     await discover(env);
     const handle = await env.s3bridge.startImport({ connection: env.source(), table: 'logs', days: 'all', concurrency: 1 });
     const bigDay = env.temporal.workflow.getHandle(`${env.workflowIdPrefix}import-${env.source().name}-logs-2025-06-02`);
@@ -51,9 +35,7 @@ describe('importTable survives a worker killed mid-day', () => {
       if (activity?.heartbeatDetails?.payloads?.length) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await child.kill();
     child = undefined;
 
     await env.startWorker();
