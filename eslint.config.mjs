@@ -62,4 +62,11 @@ export default tseslint.config(
   // The executable is plain CommonJS: it registers tsx, then requires the TypeScript CLI.
   { files: ['bin/*.js'], ...tseslint.configs.disableTypeChecked },
   { files: ['bin/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  // Loaded by path with `require` by Temporal (worker, client) and webpack (workflow bundle): plain CommonJS.
+  {
+    files: ['**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', exports: 'writable' }, parserOptions: { projectService: false, project: null } },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

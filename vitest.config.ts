@@ -12,5 +12,7 @@ export default defineConfig({
     maxWorkers: 2,
     // Workers hold native handles (Temporal core, DuckDB); a fresh process per file keeps them apart.
     isolate: true,
+    // The worker-crash cases run at once (each mostly waits out a 30 s heartbeat timeout): all six together.
+    maxConcurrency: 6,
   },
 });

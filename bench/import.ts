@@ -19,7 +19,7 @@
  * validated and discovered first (not timed), as a user's first import would be. Peak RSS is the
  * whole process (worker, DuckDB, Temporal client) sampled every 100 ms during the timed run.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -27,15 +27,14 @@ import { parseArgs } from 'node:util';
 import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { loadSettings, type Settings } from '../src/config/settings';
 import { localServiceEnv, localSourceConnection } from '../src/config/local-services';
 import { createWorker } from '../src/worker/create-worker';
 import { registerSearchAttributes } from '../src/client/search-attribute-registration';
-import { WORKFLOWS_PATH } from '../src/worker/workflows-path';
+import { withBaselineDuckDB } from './support/baseline-duckdb';
+import { bundleWorkflowsToFile } from './support/workflow-bundle';
 import { S3BridgeClient } from '../src/client/s3bridge-client';
-import { createDuckDB, loadHttpfs } from '../src/duckdb/create-duckdb';
-import { createS3Secret } from '../src/duckdb/s3-session';
 import { quoteLiteral } from '../src/duckdb/sql';
 import type { ImportInput, ImportReport } from '../src/shared/import/import-input';
 import type { SourceConnection } from '../src/shared/connection';
@@ -146,14 +145,7 @@ async function main(): Promise<void> {
   const created = await ensureData(s3);
   console.log(created ? `  created in ${created.seconds.toFixed(1)} s (${(created.bytes / 1e6).toFixed(0)} MB)` : '  already present (reused)');
 
-  // One workflow bundle for every worker (as the tests do), so a fresh warehouse costs no rebundling.
-  const bundleDir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-bench-import-bundle-'));
-  const bundlePath = path.join(bundleDir, 'workflows.js');
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },
-  });
-  writeFileSync(bundlePath, code);
+  const { bundlePath, remove: removeBundle } = await bundleWorkflowsToFile('s3bridge-bench-import');
   const temporalConnection = await Connection.connect({ address: services.temporalAddress });
   const temporal = new Client({ connection: temporalConnection });
   await registerSearchAttributes(temporal, temporal.options.namespace);
@@ -196,27 +188,14 @@ async function main(): Promise<void> {
     return `${totals.loaded} days loaded, ${totals.rows} rows, slowest day ${slowest.toFixed(1)} s`;
   };
 
-  const baseline = async (): Promise<string> => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-bench-import-baseline-'));
-    const settings = loadSettings({ ...process.env, S3BRIDGE_DATA_DIR: dir });
-    const opened = await createDuckDB(settings, path.join(dir, 'baseline.duckdb'));
-    const db = await opened.instance.connect();
-    try {
-      await loadHttpfs(db, settings);
-      await db.run('SET GLOBAL s3_url_compatibility_mode = true');
-      await createS3Secret(db, connection, { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! });
-      const urls = allKeys().map((key) => quoteLiteral(`s3://${BUCKET}/${key}`));
-      await db.run(`CREATE TABLE t AS SELECT * FROM read_parquet([${urls.join(', ')}], hive_partitioning = true)`);
-      const reader = await db.runAndReadAll('SELECT count(*)::BIGINT AS n FROM t');
-      const n = Number(reader.getRowObjects()[0]?.n);
-      if (n !== TOTAL_ROWS) throw new Error(`baseline read ${n} rows, expected ${TOTAL_ROWS}`);
-      return `${n} rows`;
-    } finally {
-      db.closeSync();
-      opened.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
+  const baseline = (): Promise<string> => withBaselineDuckDB('s3bridge-bench-import', connection, async (db) => {
+    const urls = allKeys().map((key) => quoteLiteral(`s3://${BUCKET}/${key}`));
+    await db.run(`CREATE TABLE t AS SELECT * FROM read_parquet([${urls.join(', ')}], hive_partitioning = true)`);
+    const reader = await db.runAndReadAll('SELECT count(*)::BIGINT AS n FROM t');
+    const n = Number(reader.getRowObjects()[0]?.n);
+    if (n !== TOTAL_ROWS) throw new Error(`baseline read ${n} rows, expected ${TOTAL_ROWS}`);
+    return `${n} rows`;
+  });
 
   const eventsMapping: ImportInput['mapping'] = {
     mode: 'events',
@@ -282,7 +261,7 @@ async function main(): Promise<void> {
   } finally {
     await temporalConnection.close();
     s3.destroy();
-    rmSync(bundleDir, { recursive: true, force: true });
+    removeBundle();
   }
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -18,6 +18,25 @@ go_tool() {
   echo "$version" > "$stamp"
 }
 
+# toxiproxy (the fault tests' TCP proxy) builds as cmd/server and cmd/cli; install them under
+# their upstream release names so nothing collides with a generic "server" in .tools/bin.
+toxiproxy() {
+  local stamp="$BIN_DIR/.toxiproxy.version"
+  if [[ -x "$BIN_DIR/toxiproxy-server" && -x "$BIN_DIR/toxiproxy-cli" && "$(cat "$stamp" 2>/dev/null)" == "$TOXIPROXY_VERSION" ]]; then
+    return 0
+  fi
+  command -v go >/dev/null || { log "go is required to build toxiproxy (https://go.dev/dl/)"; exit 1; }
+  log "building toxiproxy $TOXIPROXY_VERSION with go install"
+  local tmp
+  tmp=$(mktemp -d)
+  GOBIN="$tmp" GOFLAGS="${GOFLAGS:-} -buildvcs=false" go install \
+    "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION" "github.com/Shopify/toxiproxy/v2/cmd/cli@$TOXIPROXY_VERSION"
+  mv "$tmp/server" "$BIN_DIR/toxiproxy-server"
+  mv "$tmp/cli" "$BIN_DIR/toxiproxy-cli"
+  rm -rf "$tmp"
+  echo "$TOXIPROXY_VERSION" > "$stamp"
+}
+
 npm_deps() {
   cd "$S3BRIDGE_ROOT"
   # package-lock.json is copied into node_modules/.package-lock.json by npm; compare to skip reinstalls.
@@ -79,12 +98,15 @@ case "$what" in
     go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION"
     go_tool minio github.com/minio/minio "$MINIO_VERSION"
     go_tool mc github.com/minio/mc "$MC_VERSION"
+    toxiproxy
     duckdb_extensions ;;
+  toxiproxy) toxiproxy ;;
   all)
     npm_deps
     go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION"
     go_tool minio github.com/minio/minio "$MINIO_VERSION"
     go_tool mc github.com/minio/mc "$MC_VERSION"
+    toxiproxy
     duckdb_extensions ;;
-  *) log "usage: install-tools.sh [all|npm|services]"; exit 2 ;;
+  *) log "usage: install-tools.sh [all|npm|services|toxiproxy]"; exit 2 ;;
 esac

@@ -1,8 +1,11 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
-  ApplicationFailure, ChildWorkflowFailure, executeChild, isCancellation, log, proxyActivities, setCurrentDetails, setHandler, workflowInfo,
+  ApplicationFailure, ChildWorkflowFailure, executeChild, isCancellation, log, makeContinueAsNewFunc, proxyActivities, setCurrentDetails,
+  setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { ImportPlan, PlannedUnit } from '../activities/import/plan-import';
+import type { Connection } from '../src/shared/connection';
 import { parseWorkflowInput } from '../src/shared/input-errors';
 import { ImportInput, type DayReport, type ImportReport } from '../src/shared/import/import-input';
 import type { ImportProgress } from '../src/shared/import/import-progress';
@@ -39,10 +42,27 @@ function dayIdPrefix(connection: string, table: string): string {
 }
 
 /**
- * Imports a discovered table day by day: plans one unit per day partition (or the whole table),
- * runs each as a child workflow with bounded concurrency, and reports every day.
+ * Days one run starts before it continues as new: about six history events a day keep each
+ * run's history near 1,500 events, far below Temporal's 10,240-event warning, however many
+ * days a backfill has.
  */
-export async function importTable(rawInput: ImportInput): Promise<ImportReport> {
+export const UNITS_PER_RUN = 250;
+
+/** What a run hands the next when it continues as new: the plan's remaining days and the reports so far. */
+export interface ImportContinuation {
+  connection: Connection;
+  target: string;
+  unchangedNotListed: number;
+  queue: PlannedUnit[];
+  reports: DayReport[];
+}
+
+/**
+ * Imports a discovered table day by day: plans one unit per day partition (or the whole table),
+ * runs each as a child workflow with bounded concurrency, and reports every day. A long
+ * backfill continues as new every UNITS_PER_RUN days, carrying the rest of its plan.
+ */
+export async function importTable(rawInput: ImportInput, continued?: ImportContinuation): Promise<ImportReport> {
   const input = parseWorkflowInput(ImportInput, rawInput, 'importTable');
   tagRun({ connection: connectionName(input.connection), table: input.table, kind: 'import' });
   tagFailedDays(0);
@@ -51,16 +71,38 @@ export async function importTable(rawInput: ImportInput): Promise<ImportReport> 
     daysToLoad: 0, daysDone: 0, daysLoaded: 0, daysFailed: 0, daysSkipped: 0, running: [], rows: 0, rejectedRows: 0, files: 0, bytes: 0,
   };
   setHandler(importProgressQuery, () => progress);
-  // Imports refuse a connection that is not Active (never validated, Failed, or changed since), with the reason.
-  const connection = await requireActiveConnection({ connection: input.connection });
-  const plan = await planImport({
-    connection, table: input.table, days: input.days, earliest: input.earliest, mapping: input.mapping, reload: input.reload,
+  let state: ImportContinuation;
+  // The carried plan is accepted only in a run Temporal itself continued (a start cannot set
+  // continuedFromExecutionRunId), so a start from outside cannot skip the Active check below.
+  if (continued && workflowInfo().continuedFromExecutionRunId !== undefined) {
+    state = continued;
+  } else {
+    // Imports refuse a connection that is not Active (never validated, Failed, or changed since), with the reason.
+    const connection = await requireActiveConnection({ connection: input.connection });
+    const plan: ImportPlan = await planImport({
+      connection, table: input.table, days: input.days, earliest: input.earliest, mapping: input.mapping, reload: input.reload,
+    });
+    state = {
+      connection, target: plan.target, unchangedNotListed: plan.unchangedNotListed,
+      queue: plan.units.filter((u) => u.action === 'load'),
+      reports: plan.units
+        .filter((u) => u.action === 'skip')
+        .map((u) => ({ unit: u.unit, day: u.day, status: 'skipped', rows: 0, rejectedRows: 0, files: u.files, bytes: u.bytes, durationMs: 0, reason: u.reason })),
+    };
+  }
+  const { connection, reports } = state;
+  const queue = state.queue.slice(0, UNITS_PER_RUN);
+  const rest = state.queue.slice(UNITS_PER_RUN);
+  // Progress covers this run: earlier runs' days are in the carried reports.
+  const loaded = reports.filter((r) => r.status === 'loaded');
+  Object.assign(progress, {
+    phase: 'loading', daysToLoad: queue.length + rest.length + loaded.length + reports.filter((r) => r.status === 'failed').length,
+    daysSkipped: reports.filter((r) => r.status === 'skipped').length + state.unchangedNotListed,
+    daysLoaded: loaded.length, daysFailed: reports.filter((r) => r.status === 'failed').length,
+    rows: loaded.reduce((n, r) => n + r.rows, 0), rejectedRows: loaded.reduce((n, r) => n + r.rejectedRows, 0),
+    files: loaded.reduce((n, r) => n + r.files, 0), bytes: loaded.reduce((n, r) => n + r.bytes, 0),
   });
-  const reports: DayReport[] = plan.units
-    .filter((u) => u.action === 'skip')
-    .map((u) => ({ unit: u.unit, day: u.day, status: 'skipped', rows: 0, rejectedRows: 0, files: u.files, bytes: u.bytes, durationMs: 0, reason: u.reason }));
-  const queue = plan.units.filter((u) => u.action === 'load');
-  Object.assign(progress, { phase: 'loading', daysToLoad: queue.length, daysSkipped: reports.length + plan.unchangedNotListed });
+  progress.daysDone = progress.daysLoaded + progress.daysFailed;
   const done = (report: DayReport) => {
     reports.push(report);
     progress.running = progress.running.filter((u) => u !== report.unit);
@@ -99,16 +141,20 @@ export async function importTable(rawInput: ImportInput): Promise<ImportReport> 
     }
   };
   await Promise.all(Array.from({ length: Math.min(input.concurrency, queue.length) }, runNext));
+  if (rest.length > 0) {
+    // The search attributes go along, so the continued run stays findable by connection and table.
+    return makeContinueAsNewFunc<typeof importTable>({ typedSearchAttributes: workflowInfo().typedSearchAttributes })(rawInput, { ...state, queue: rest, reports });
+  }
   reports.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
   const sum = (pick: (r: DayReport) => number, of = reports.filter((r) => r.status === 'loaded')) => of.reduce((n, r) => n + pick(r), 0);
   const report: ImportReport = {
     connection: connection.name,
     table: input.table,
-    target: plan.target,
+    target: state.target,
     days: reports,
     totals: {
       loaded: reports.filter((r) => r.status === 'loaded').length,
-      skipped: reports.filter((r) => r.status === 'skipped').length + plan.unchangedNotListed,
+      skipped: reports.filter((r) => r.status === 'skipped').length + state.unchangedNotListed,
       failed: reports.filter((r) => r.status === 'failed').length,
       rows: sum((r) => r.rows),
       rejectedRows: sum((r) => r.rejectedRows),

@@ -129,7 +129,7 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
           }
           const staged = await stageUnit({
             db, bucket: connection.bucket, connection: connection.name, table, unit, mapping, errorPolicy: input.errorPolicy, loadId, stagingDir,
-            async beforeFile() {
+            async beforeScan() {
               const fresh = await session.refreshed();
               if (fresh) await createS3Secret(db, connection, fresh);
             },

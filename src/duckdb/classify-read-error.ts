@@ -1,6 +1,8 @@
 /** What went wrong when DuckDB (httpfs) read an S3 object. */
-export type DuckDBReadErrorKind = 'access-denied' | 'not-found' | 'transient' | 'unreadable';
+export type DuckDBReadErrorKind = 'access-denied' | 'not-found' | 'transient' | 'out-of-resources' | 'unreadable';
 
+/** DuckDB's memory limit and spill space were not enough (or the disk is full): not the file's fault. */
+const OUT_OF_RESOURCES = /Out of Memory Error|max_temp_directory_size|No space left on device/i;
 const TRANSIENT = /HTTP (5\d\d|429)|Could not establish connection|Connection (refused|reset|timed out)|timed out|Timeout/i;
 
 /**
@@ -23,6 +25,7 @@ export function classifyDuckDBReadError(fullMessage: string): DuckDBReadErrorKin
   if (RETRYABLE_4XX.test(message)) return 'transient';
   if (http && /\b403\b|Forbidden|AccessDenied/i.test(message)) return 'access-denied';
   if (http && /\b404\b|Not Found|NoSuchKey/i.test(message)) return 'not-found';
+  if (OUT_OF_RESOURCES.test(message)) return 'out-of-resources';
   if (TRANSIENT.test(message)) return 'transient';
   return 'unreadable';
 }

@@ -72,6 +72,8 @@ export async function openS3DuckDB(
       await loadHttpfs(db, settings);
       await db.run('SET GLOBAL s3_url_compatibility_mode = true');
       await db.run("SET GLOBAL TimeZone = 'UTC'");
+      // Footers read once per load: the day's schema query and its scan share them.
+      await db.run('SET GLOBAL parquet_metadata_cache = true');
       await createS3Secret(db, connection, credentials);
       const folders = (options.localDirectories ?? []).map((d) => (d.endsWith('/') ? d : `${d}/`));
       await lockDown(db, [`s3://${connection.bucket}/`, ...folders]);

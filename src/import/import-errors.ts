@@ -8,6 +8,7 @@ export const CORRUPT_FILE = 'CorruptFile';
 export const SCHEMA_DRIFT = 'SchemaDrift';
 export const SCHEMA_DRIFT_PENDING = 'SchemaDriftPending';
 export const INVALID_MAPPING = 'InvalidMapping';
+export const OUT_OF_RESOURCES = 'OutOfResources';
 
 /**
  * Classifies a DuckDB error raised while reading one S3 file: network trouble and 5xx are
@@ -25,6 +26,15 @@ export function readFailure(error: unknown, url: string, format: string): Error 
       message: `reading ${url}: the object is gone (deleted or renamed since it was listed); re-run the import` });
   }
   if (kind === 'transient') return error instanceof Error ? error : new Error(message);
+  if (kind === 'out-of-resources') {
+    // The same day on the same limits fails the same way: fail it now (the next import retries it), not after ten retries.
+    return ApplicationFailure.create({
+      type: OUT_OF_RESOURCES,
+      nonRetryable: true,
+      message: `reading ${url}: DuckDB ran out of memory and spill space (${scrubValues(message)}); raise S3BRIDGE_DUCKDB_MEMORY_LIMIT or `
+        + 'S3BRIDGE_DUCKDB_MAX_TEMP_SIZE, free disk space in the spill folder ($S3BRIDGE_DATA_DIR/duckdb-tmp) or lower the import\'s concurrency, then re-run the import',
+    });
+  }
   return ApplicationFailure.create({
     type: CORRUPT_FILE,
     nonRetryable: true,

@@ -11,7 +11,7 @@ export interface RowCheck {
   reason: string;
 }
 
-/** The SELECT list that maps one source file (temp table `s`) to warehouse rows, and its checks. */
+/** The SELECT list that maps scanned source files (relation `s`, one set of columns) to warehouse rows, and its checks. */
 export interface Projection {
   selects: string[];
   checks: RowCheck[];
@@ -26,9 +26,12 @@ export interface ProjectionContext {
   fileColumns: ColumnSchema[];
   /** raw mode: the data columns to write, with their warehouse types. */
   dataColumns: ColumnSchema[];
-  /** raw mode: the partition columns and this file's values from its path. */
+  /** raw mode: the partition columns and the scanned files' values from their paths. */
   partitionKeys: PartitionKey[];
+  /** Values every scanned file shares (bound). */
   partitionValues: Record<string, string>;
+  /** Values that differ between the scanned files: a text SQL expression per key (a joined file column). */
+  partitionExpressions?: Record<string, string>;
   day: string | null;
 }
 
@@ -173,7 +176,8 @@ function rawSelects(b: Builder, ctx: ProjectionContext): string[] {
   for (const key of ctx.partitionKeys) {
     const type = checkedType(key.type, `partition key "${key.name}"`);
     const value = ctx.partitionValues[key.name];
-    selects.push(`${value === undefined ? 'NULL' : `TRY_CAST(${b.bind(value)} AS ${type})`}::${type} AS ${quoteIdentifier(key.name)}`);
+    const expression = ctx.partitionExpressions?.[key.name] ?? (value === undefined ? undefined : b.bind(value));
+    selects.push(`${expression === undefined ? 'NULL' : `TRY_CAST(${expression} AS ${type})`}::${type} AS ${quoteIdentifier(key.name)}`);
   }
   return selects;
 }

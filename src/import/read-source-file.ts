@@ -36,47 +36,51 @@ export async function describeFile(db: DuckDBConnection, url: string, format: Fi
   return columns.map((c) => ({ name: c.name, type: 'VARCHAR' }));
 }
 
+/** The column each scanned row carries its object URL in (DuckDB's `filename`, renamed so a source column of that name stays). */
+export const FILE_COLUMN = '__s3b_file';
+
+/** Names of the tables DuckDB records a CSV scan's malformed lines and failed conversions in. */
+export interface CsvRejectTables {
+  rejects: string;
+  scans: string;
+}
+
 /**
- * Loads one file into the temp table `s` (plus `__row`, the 1-based row or line, when the format
- * has one). CSV is read with the given types and DuckDB's rejects tables, which name the line,
- * the column and keep the raw line of malformed rows and failed conversions.
+ * One scan of the files bound as `$files` (a list of URLs with the same columns), as a
+ * subquery with `__row` (the 1-based row, when the format has one) and FILE_COLUMN. Parquet
+ * is read as written; CSV with the given types and DuckDB's rejects tables (which name the
+ * line, the column and keep the raw line of malformed rows and failed conversions); NDJSON
+ * with the given columns. Explicit columns: the sniffer never runs.
  */
-export async function loadFile(
-  db: DuckDBConnection,
-  url: string,
-  format: FileFormat,
-  columns: ColumnSchema[],
-): Promise<void> {
-  await db.run('DROP TABLE IF EXISTS s');
+export function scanFilesSql(format: FileFormat, columns: ColumnSchema[], csvTables: CsvRejectTables): string {
+  const file = `filename=${quoteLiteral(FILE_COLUMN)}`;
   if (format === 'parquet') {
-    await db.run('CREATE TEMP TABLE s AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS __row FROM read_parquet($url, file_row_number=true, hive_partitioning=false)', { url });
-    return;
+    return `(SELECT *, file_row_number + 1 AS __row FROM read_parquet($files, ${file}, file_row_number=true, hive_partitioning=false))`;
   }
   const struct = `{${columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(checkedType(c.type, `column "${c.name}"`))}`).join(', ')}}`;
   if (format === 'csv' || format === 'csv.gz') {
-    await db.run('DROP TABLE IF EXISTS csv_rejects');
-    await db.run('DROP TABLE IF EXISTS csv_scans');
-    await db.run(`CREATE TEMP TABLE s AS SELECT *, NULL::BIGINT AS __row FROM read_csv($url, header=true, auto_detect=false, ${CSV_DIALECT}${compression(format)},
-      columns=${struct}, store_rejects=true, rejects_table='csv_rejects', rejects_scan='csv_scans')`, { url });
-    return;
+    return `(SELECT *, NULL::BIGINT AS __row FROM read_csv($files, header=true, auto_detect=false, ${CSV_DIALECT}${compression(format)},
+      columns=${struct}, store_rejects=true, rejects_table=${quoteLiteral(csvTables.rejects)}, rejects_scan=${quoteLiteral(csvTables.scans)}, ${file}))`;
   }
-  await db.run(`CREATE TEMP TABLE s AS SELECT *, NULL::BIGINT AS __row FROM read_json($url, format='newline_delimited', hive_partitioning=false${compression(format)},
-    columns=${struct})`, { url });
+  return `(SELECT *, NULL::BIGINT AS __row FROM read_json($files, format='newline_delimited', hive_partitioning=false${compression(format)},
+    columns=${struct}, ${file}))`;
 }
 
-/** A CSV's malformed lines and failed conversions, as DuckDB recorded them while loading `s`. */
+/** A CSV's malformed lines and failed conversions, as DuckDB recorded them during a scan. */
 export interface CsvReject {
+  url: string;
   line: number;
   column: string | null;
   reason: string;
   raw: string;
 }
 
-export async function csvRejects(db: DuckDBConnection, format: FileFormat): Promise<CsvReject[]> {
+export async function csvRejects(db: DuckDBConnection, format: FileFormat, tables: CsvRejectTables): Promise<CsvReject[]> {
   if (format !== 'csv' && format !== 'csv.gz') return [];
-  const rows = await queryRows<{ line: bigint; column_name: string | null; error_message: string; csv_line: string }>(db,
-    'SELECT line, column_name, error_message, csv_line FROM csv_rejects ORDER BY line');
-  return rows.map((r) => ({ line: Number(r.line), column: r.column_name, reason: r.error_message, raw: r.csv_line }));
+  const rows = await queryRows<{ url: string; line: bigint; column_name: string | null; error_message: string; csv_line: string }>(db,
+    `SELECT f.file_path AS url, r.line, r.column_name, r.error_message, r.csv_line
+     FROM ${quoteIdentifier(tables.rejects)} r JOIN ${quoteIdentifier(tables.scans)} f USING (scan_id, file_id) ORDER BY url, r.line`);
+  return rows.map((r) => ({ url: r.url, line: Number(r.line), column: r.column_name, reason: r.error_message, raw: r.csv_line }));
 }
 
 /** Quoted `s."column"` references of the file's columns, for raw values of rejected rows. */

@@ -1,16 +1,18 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { LIST, listValue, VARCHAR, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { ColumnSchema, DiscoveredTable } from '../shared/catalog/discovered-table';
 import type { ErrorPolicy } from '../shared/import/import-input';
 import type { ImportMapping } from '../shared/import/mapping';
 import { queryRows } from '../duckdb/query-rows';
 import { s3ObjectUrl } from '../duckdb/s3-session';
-import { quoteLiteral } from '../duckdb/sql';
+import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
 import { badData, readFailure } from './import-errors';
 import { excerpt, excerptName, scrubValues } from '../shared/excerpt';
 import type { UnitFiles } from './list-table-files';
 import { buildProjection, type RowCheck } from './projection';
-import { csvRejects, describeFile, isTextFormat, loadFile, rawValuesJson } from './read-source-file';
+import { csvRejects, describeFile, FILE_COLUMN, isTextFormat, rawValuesJson, scanFilesSql, type CsvReject, type CsvRejectTables } from './read-source-file';
+import { classifyDuckDBReadError } from '../duckdb/classify-read-error';
 import { addFileDrift, type SchemaDrift } from './schema-drift';
 
 export interface StageContext {
@@ -23,9 +25,9 @@ export interface StageContext {
   errorPolicy: ErrorPolicy;
   loadId: string;
   stagingDir: string;
-  /** Called before each file is read (fresh credentials for DuckDB's secret). */
-  beforeFile?(): Promise<void>;
-  /** Called between files; throws to stop (cancellation). */
+  /** Called before each scan (fresh credentials for DuckDB's secret). */
+  beforeScan?(): Promise<void>;
+  /** Called after each scan of a group of files; throws to stop (cancellation). */
   onFile(filesDone: number, rows: number): void;
 }
 
@@ -37,20 +39,68 @@ export interface StagedFiles {
 }
 
 const url = s3ObjectUrl;
+const FILES = { files: LIST(VARCHAR) };
 
-/** Reads each file's columns (footer, header or sample) and the drift against the reference schema. */
+/** Runs `fn` with the unit's URLs; when a read of many files fails, finds the file that fails alone, so the error names its key. */
+async function probing<T>(db: DuckDBConnection, urls: string[], format: string, read: (files: string[]) => Promise<T>, probe: (file: string) => Promise<unknown> = (file) => read([file])): Promise<T> {
+  try {
+    return await read(urls);
+  } catch (error) {
+    if (urls.length === 1 || classifyDuckDBReadError(error instanceof Error ? error.message : String(error)) === 'transient') {
+      throw readFailure(error, urls[0]!, format);
+    }
+    for (const file of urls) {
+      // Probe errors are what we want to see; anything else (an interrupt) ends the search.
+      const failed = await probe(file).then(() => undefined, (probeError: unknown) => probeError);
+      if (failed !== undefined) throw readFailure(failed, file, format);
+    }
+    throw readFailure(error, `${urls[0]} (one of ${urls.length} files)`, format);
+  }
+}
+
+/** Parquet footers of the whole unit in one query: each file's schema as a signature, files grouped by it. */
+async function parquetSchemaGroups(db: DuckDBConnection, urls: string[]): Promise<Map<string, string[]>> {
+  const field = 'CAST(row(name, type, type_length, repetition_type, num_children, converted_type, scale, precision, logical_type, duckdb_type) AS VARCHAR)';
+  const reader = await db.runAndReadAll(`SELECT file_name AS url, string_agg(${field}, ';' ORDER BY ${field}) AS signature
+    FROM parquet_schema($files) GROUP BY file_name`, { files: listValue(urls) }, FILES);
+  const groups = new Map<string, string[]>();
+  const byUrl = new Map((reader.getRowObjectsJS() as { url: string; signature: string }[]).map((r) => [r.url, r.signature]));
+  for (const file of urls) {
+    const signature = byUrl.get(file) ?? file;
+    groups.set(signature, [...(groups.get(signature) ?? []), file]);
+  }
+  return groups;
+}
+
+/**
+ * Reads each file's columns and the drift against the reference schema. Parquet: the footers of
+ * all the unit's files in one query, then one DESCRIBE per distinct schema (usually one); text
+ * formats: each file's header (CSV) or sampled keys (NDJSON).
+ */
 export async function describeUnit(ctx: Pick<StageContext, 'db' | 'bucket' | 'table' | 'unit'>, reference: ColumnSchema[]) {
   const columns = new Map<string, ColumnSchema[]>();
   const drift: SchemaDrift = { added: [], changed: [], files: [] };
-  const typed = !isTextFormat(ctx.table.format);
+  const { format } = ctx.table;
+  const typed = !isTextFormat(format);
+  const urls = ctx.unit.files.map((f) => url(ctx.bucket, f.key));
+  const byUrl = new Map<string, ColumnSchema[]>();
+  const describeOne = (fileUrl: string) => describeFile(ctx.db, fileUrl, format);
+  if (format === 'parquet' && urls.length > 0) {
+    const groups = await probing(ctx.db, urls, format, (files) => parquetSchemaGroups(ctx.db, files), describeOne);
+    for (const files of groups.values()) {
+      const described = await describeOne(files[0]!).catch((error: unknown) => { throw readFailure(error, files[0]!, format); });
+      for (const file of files) byUrl.set(file, described);
+    }
+  } else {
+    for (const fileUrl of urls) {
+      byUrl.set(fileUrl, await describeOne(fileUrl).catch((error: unknown) => { throw readFailure(error, fileUrl, format); }));
+    }
+  }
   // A file column named like a partition key (a `date` column in Statsig's day folders) is the
   // partition's own value repeated: the folder's value is used, as discovery says, so it is not drift.
   const partitionNames = new Set(ctx.table.partitionKeys.map((k) => k.name));
   for (const file of ctx.unit.files) {
-    const fileUrl = url(ctx.bucket, file.key);
-    const fileColumns = await describeFile(ctx.db, fileUrl, ctx.table.format).catch((error: unknown) => {
-      throw readFailure(error, fileUrl, ctx.table.format);
-    });
+    const fileColumns = byUrl.get(url(ctx.bucket, file.key)) ?? [];
     columns.set(file.key, fileColumns);
     addFileDrift(drift, reference, { key: file.key, columns: fileColumns.filter((c) => !partitionNames.has(c.name)) }, typed);
   }
@@ -62,31 +112,87 @@ function caseOf(checks: RowCheck[], pick: (c: RowCheck) => string): string {
   return `CASE ${checks.map((c) => `WHEN ${c.when} THEN ${quoteLiteral(pick(c))}`).join(' ')} END`;
 }
 
+type UnitFile = UnitFiles['files'][number];
+
+/** The unit's files grouped by the columns they are read with, in listing order: one scan per group (usually one for the day). */
+function scanGroups(files: UnitFile[], columnsOf: (file: UnitFile) => ColumnSchema[]) {
+  const groups = new Map<string, { columns: ColumnSchema[]; files: UnitFile[] }>();
+  for (const file of files) {
+    const columns = columnsOf(file);
+    const signature = JSON.stringify(columns);
+    const group = groups.get(signature) ?? { columns, files: [] };
+    group.files.push(file);
+    groups.set(signature, group);
+  }
+  return [...groups.values()];
+}
+
 /**
- * Maps and validates each file of the unit into local Parquet files (good rows, rejected rows).
- * Nothing reaches the warehouse here: the caller commits the staged files in one transaction.
+ * The common case of a Parquet day, in one pass: every scan writes its good rows straight to a
+ * staged Parquet file. When the rows written equal the rows the footers declare, no row was
+ * rejected and the day is staged; otherwise (bad rows) undefined, and the caller stages the day
+ * through the checked relation, which also writes the rejects.
+ */
+async function stageWithoutRejects(ctx: StageContext, scans: { select: string; params: Record<string, DuckDBValue>; urls: string[] }[]): Promise<StagedFiles | undefined> {
+  const { db } = ctx;
+  const all = scans.flatMap((scan) => scan.urls);
+  const [declared] = (await db.runAndReadAll('SELECT sum(num_rows)::BIGINT AS n FROM parquet_file_metadata($files)', { files: listValue(all) }, FILES))
+    .getRowObjectsJS() as { n: bigint | null }[];
+  const dataFiles: string[] = [];
+  let rows = 0;
+  let filesDone = 0;
+  for (const [index, { select, params, urls }] of scans.entries()) {
+    await ctx.beforeScan?.();
+    const dataFile = path.join(ctx.stagingDir, `data-${index}.parquet`);
+    const copy = (files: string[]) => db.runAndReadAll(`COPY (SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM (${select}) WHERE __bad_column IS NULL)
+      TO ${quoteLiteral(dataFile)} (FORMAT parquet)`, { ...params, files: listValue(files) }, FILES);
+    const written = await probing(db, urls, 'parquet', copy, async (file) => {
+      ctx.onFile(filesDone, rows);
+      await copy([file]);
+    });
+    rows += Number((written.getRowObjectsJS()[0] as { Count: bigint } | undefined)?.Count ?? 0);
+    dataFiles.push(dataFile);
+    filesDone += urls.length;
+    ctx.onFile(filesDone, rows);
+  }
+  if (rows !== Number(declared?.n ?? 0)) {
+    for (const file of dataFiles) rmSync(file, { force: true });
+    return undefined;
+  }
+  return { dataFiles, rejectFiles: [], rows, rejectedRows: 0 };
+}
+
+/**
+ * Maps and validates the unit's files into local Parquet files (good rows, rejected rows): one
+ * DuckDB scan per set of columns (usually one for the whole day) over the explicit file list,
+ * mapping and checks in the same query, into one checked relation that both outputs are
+ * written from. Nothing reaches the warehouse here: the caller commits the staged files in
+ * one transaction.
  */
 export async function stageUnit(ctx: StageContext, schema: { columns: Map<string, ColumnSchema[]>; dataColumns: ColumnSchema[]; readTypes: Map<string, string> }): Promise<StagedFiles> {
   const { db, table } = ctx;
-  const result: StagedFiles = { dataFiles: [], rejectFiles: [], rows: 0, rejectedRows: 0 };
   const partitionNames = new Set(table.partitionKeys.map((k) => k.name));
-  for (const [index, file] of ctx.unit.files.entries()) {
-    await ctx.beforeFile?.();
-    const fileUrl = url(ctx.bucket, file.key);
+  const prefix = url(ctx.bucket, '');
+  // Text formats are read with the types the table's loads follow; unknown columns as text.
+  const groups = scanGroups(ctx.unit.files, (file) => {
     const described = schema.columns.get(file.key) ?? [];
-    // Text formats are read with the types the table's loads follow; unknown columns as text.
-    const fileColumns = table.format === 'parquet'
+    return table.format === 'parquet'
       ? described
       : described.map((c) => ({ name: c.name, type: (table.format.startsWith('csv') && schema.readTypes.get(c.name)) || 'VARCHAR' }));
-    await loadFile(db, fileUrl, table.format, fileColumns).catch((error: unknown) => {
-      throw readFailure(error, fileUrl, table.format);
-    });
+  });
+  const scans: { select: string; params: Record<string, DuckDBValue>; urls: string[]; csvTables: CsvRejectTables }[] = [];
+  for (const [index, group] of groups.entries()) {
+    const fileColumns = group.columns;
+    // Partition values shared by every file are bound; values that differ come from a joined list of the files.
+    const varying = table.partitionKeys.filter((k) => new Set(group.files.map((f) => f.partition.values[k.name])).size > 1);
+    const partitionExpressions = Object.fromEntries(varying.map((k, i) => [k.name, `f.${quoteIdentifier(`p${i}`)}`]));
     const projection = buildProjection({
       mapping: ctx.mapping,
       fileColumns,
       dataColumns: schema.dataColumns.filter((c) => !partitionNames.has(c.name)),
       partitionKeys: table.partitionKeys,
-      partitionValues: file.partition.values,
+      partitionValues: group.files[0]!.partition.values,
+      partitionExpressions,
       day: ctx.unit.day,
     });
     const checks: RowCheck[] = projection.missing.map((column) => ({
@@ -95,45 +201,84 @@ export async function stageUnit(ctx: StageContext, schema: { columns: Map<string
       reason: `missing required column "${column}" (the file has ${fileColumns.slice(0, 10).map((c) => `"${excerptName(c.name)}"`).join(', ') || 'no columns'}${fileColumns.length > 10 ? ', ...' : ''})`,
     }));
     checks.push(...projection.checks);
+    const csvTables = { rejects: `csv_rejects_${index}`, scans: `csv_scans_${index}` };
+    let join = '';
+    if (varying.length > 0) {
+      await db.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(`unit_files_${index}`)} AS SELECT unnest($files) AS url, ${varying.map((k, i) => `unnest($p${i}) AS ${quoteIdentifier(`p${i}`)}`).join(', ')}`,
+        { files: listValue(group.files.map((f) => url(ctx.bucket, f.key))), ...Object.fromEntries(varying.map((k, i) => [`p${i}`, listValue(group.files.map((f) => f.partition.values[k.name] ?? null))])) },
+        { ...FILES, ...Object.fromEntries(varying.map((_k, i) => [`p${i}`, LIST(VARCHAR)])) });
+      join = `LEFT JOIN ${quoteIdentifier(`unit_files_${index}`)} f ON f.url = s.${quoteIdentifier(FILE_COLUMN)}`;
+    }
     const params = {
       ...projection.params,
-      l_connection: ctx.connection, l_table: table.name, l_day: ctx.unit.day, l_key: file.key, l_load: ctx.loadId,
+      l_connection: ctx.connection, l_table: table.name, l_day: ctx.unit.day, l_prefix_length: prefix.length, l_load: ctx.loadId,
     };
-    await db.run('DROP TABLE IF EXISTS checked');
-    await db.run(`CREATE TEMP TABLE checked AS SELECT ${projection.selects.join(', ')},
-        $l_connection AS _connection, $l_table AS _table, $l_day::DATE AS _day, $l_key AS _source_key, $l_load AS _load_id,
+    const source = `s.${quoteIdentifier(FILE_COLUMN)}`;
+    const select = `SELECT ${projection.selects.join(', ')},
+        $l_connection AS _connection, $l_table AS _table, $l_day::DATE AS _day, substr(${source}, $l_prefix_length::BIGINT + 1) AS _source_key, $l_load AS _load_id,
         ${caseOf(checks, (c) => c.column)} AS __bad_column, ${caseOf(checks, (c) => c.reason)} AS __bad_reason,
         -- Raw values only for bad rows: building JSON for every good row would cost more than the mapping.
         s.__row AS __row, CASE WHEN __bad_column IS NOT NULL THEN ${rawValuesJson(fileColumns)} END AS __raw
-      FROM s`, params);
-    const [counts] = await queryRows<{ good: bigint; bad: bigint }>(db,
-      'SELECT count(*) FILTER (__bad_column IS NULL) AS good, count(*) FILTER (__bad_column IS NOT NULL) AS bad FROM checked');
-    const structural = await csvRejects(db, table.format);
-    const bad = Number(counts?.bad ?? 0) + structural.length;
-    if (bad > 0 && ctx.errorPolicy === 'fail-day') throw await firstBadRow(db, fileUrl, structural);
-    const dataFile = path.join(ctx.stagingDir, `data-${index}.parquet`);
-    await db.run(`COPY (SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM checked WHERE __bad_column IS NULL)
-      TO ${quoteLiteral(dataFile)} (FORMAT parquet)`);
-    result.dataFiles.push(dataFile);
-    result.rows += Number(counts?.good ?? 0);
-    if (bad > 0) {
-      const rejectFile = path.join(ctx.stagingDir, `rejects-${index}.parquet`);
-      const csvPart = structural.length > 0
-        ? 'UNION ALL SELECT $key, line::BIGINT, column_name, error_message, csv_line FROM csv_rejects'
-        : '';
-      await db.run('DROP TABLE IF EXISTS bad_rows');
-      await db.run(`CREATE TEMP TABLE bad_rows AS
-        SELECT _source_key AS source_key, __row AS row_number, __bad_column AS column_name, __bad_reason AS reason, __raw AS raw
-        FROM checked WHERE __bad_column IS NOT NULL ${csvPart}`, structural.length > 0 ? { key: file.key } : undefined);
-      await db.run(`COPY bad_rows TO ${quoteLiteral(rejectFile)} (FORMAT parquet)`);
-      result.rejectFiles.push(rejectFile);
-      result.rejectedRows += bad;
-    }
-    ctx.onFile(index + 1, result.rows);
+      FROM ${scanFilesSql(table.format, fileColumns, csvTables)} s ${join}`;
+    const urls = group.files.map((f) => url(ctx.bucket, f.key));
+    scans.push({ select, params, urls, csvTables });
   }
+  const result: StagedFiles = { dataFiles: [], rejectFiles: [], rows: 0, rejectedRows: 0 };
+  if (scans.length === 0) return result;
+  if (table.format === 'parquet') {
+    const fast = await stageWithoutRejects(ctx, scans);
+    if (fast) return fast;
+  }
+  const structural: CsvReject[] = [];
+  let filesDone = 0;
+  for (const [index, { select, params, urls, csvTables }] of scans.entries()) {
+    await ctx.beforeScan?.();
+    const run = (files: string[], into: string) => db.run(`${into} ${select}`, { ...params, files: listValue(files) }, FILES);
+    await probing(db, urls, table.format,
+      (files) => run(files, index === 0 ? 'CREATE TEMP TABLE checked AS' : 'INSERT INTO checked BY NAME'),
+      async (file) => {
+        ctx.onFile(filesDone, 0);
+        try {
+          await run([file], 'CREATE OR REPLACE TEMP TABLE probe AS');
+        } finally {
+          await db.run('DROP TABLE IF EXISTS probe');
+        }
+      });
+    structural.push(...await csvRejects(db, table.format, csvTables));
+    filesDone += urls.length;
+    ctx.onFile(filesDone, 0);
+  }
+  const [counts] = await queryRows<{ good: bigint; bad: bigint }>(db,
+    'SELECT count(*) FILTER (__bad_column IS NULL) AS good, count(*) FILTER (__bad_column IS NOT NULL) AS bad FROM checked');
+  const bad = Number(counts?.bad ?? 0) + structural.length;
+  if (bad > 0 && ctx.errorPolicy === 'fail-day') throw await firstBadRow(db, structural, prefix, ctx.unit.files.map((f) => url(ctx.bucket, f.key)));
+  const dataFile = path.join(ctx.stagingDir, 'data.parquet');
+  await db.run(`COPY (SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM checked WHERE __bad_column IS NULL)
+    TO ${quoteLiteral(dataFile)} (FORMAT parquet)`);
+  result.dataFiles.push(dataFile);
+  result.rows = Number(counts?.good ?? 0);
+  if (bad > 0) {
+    const rejectFile = path.join(ctx.stagingDir, 'rejects.parquet');
+    await db.run('DROP TABLE IF EXISTS bad_rows');
+    await db.run(`CREATE TEMP TABLE bad_rows AS
+      SELECT _source_key AS source_key, __row AS row_number, __bad_column AS column_name, __bad_reason AS reason, __raw AS raw
+      FROM checked WHERE __bad_column IS NOT NULL`);
+    if (structural.length > 0) {
+      await db.run(`INSERT INTO bad_rows SELECT unnest($keys), unnest($lines)::BIGINT, unnest($columns), unnest($reasons), unnest($raws)`, {
+        keys: listValue(structural.map((r) => r.url.slice(prefix.length))),
+        lines: listValue(structural.map((r) => String(r.line))),
+        columns: listValue(structural.map((r) => r.column)),
+        reasons: listValue(structural.map((r) => r.reason)),
+        raws: listValue(structural.map((r) => r.raw)),
+      }, { keys: LIST(VARCHAR), lines: LIST(VARCHAR), columns: LIST(VARCHAR), reasons: LIST(VARCHAR), raws: LIST(VARCHAR) });
+    }
+    await db.run(`COPY bad_rows TO ${quoteLiteral(rejectFile)} (FORMAT parquet)`);
+    result.rejectFiles.push(rejectFile);
+    result.rejectedRows = bad;
+  }
+  ctx.onFile(filesDone, result.rows);
   await db.run('DROP TABLE IF EXISTS checked');
   await db.run('DROP TABLE IF EXISTS bad_rows');
-  await db.run('DROP TABLE IF EXISTS s');
   return result;
 }
 
@@ -146,17 +291,21 @@ function badValue(raw: string | null, column: string): unknown {
   }
 }
 
-/** The fail-day error: the key, the row or line, the column, an excerpt of the value, and what to do. */
-async function firstBadRow(db: DuckDBConnection, fileUrl: string, structural: { line: number; column: string | null; reason: string }[]) {
+/** The fail-day error: the first bad file in listing order, its row or line, the column, an excerpt of the value, and what to do. */
+async function firstBadRow(db: DuckDBConnection, structural: CsvReject[], prefix: string, urls: string[]) {
   const fix = 'fix the file, or import with errorPolicy "skip-to-rejects" to load the good rows and keep the bad ones in s3bridge.rejects';
-  const [row] = await queryRows<{ row: bigint | null; col: string; reason: string; raw: string }>(db,
-    'SELECT __row AS row, __bad_column AS col, __bad_reason AS reason, __raw AS raw FROM checked WHERE __bad_column IS NOT NULL ORDER BY __row NULLS LAST LIMIT 1');
-  const csv = structural[0];
-  if (csv && (!row || row.row === null || csv.line <= Number(row.row))) {
-    return badData(`${fileUrl} line ${csv.line}${csv.column ? `, column "${excerptName(csv.column)}"` : ''}: ${scrubValues(csv.reason)}; ${fix}`);
+  const reader = await db.runAndReadAll(`SELECT $prefix || _source_key AS url, __row AS row, __bad_column AS col, __bad_reason AS reason, __raw AS raw
+    FROM checked WHERE __bad_column IS NOT NULL ORDER BY list_position($files, $prefix || _source_key), __row NULLS LAST LIMIT 1`,
+  { prefix, files: listValue(urls) }, FILES);
+  const [row] = reader.getRowObjectsJS() as { url: string; row: bigint | null; col: string; reason: string; raw: string }[];
+  const order = (fileUrl: string) => { const at = urls.indexOf(fileUrl); return at < 0 ? Number.MAX_SAFE_INTEGER : at; };
+  let csv: CsvReject | undefined;
+  for (const r of structural) if (!csv || order(r.url) < order(csv.url) || (r.url === csv.url && r.line < csv.line)) csv = r;
+  if (csv && (!row || order(csv.url) < order(row.url) || (csv.url === row.url && (row.row === null || csv.line <= Number(row.row))))) {
+    return badData(`${csv.url} line ${csv.line}${csv.column ? `, column "${excerptName(csv.column)}"` : ''}: ${scrubValues(csv.reason)}; ${fix}`);
   }
-  if (!row) return badData(`${fileUrl}: bad rows; ${fix}`);
+  if (!row) return badData(`bad rows; ${fix}`);
   const where = row.row !== null ? ` row ${row.row}` : '';
   // Only the bad column's value, excerpted: the row's other values stay in the warehouse's rejects.
-  return badData(`${fileUrl}${where}, column "${excerptName(row.col)}": ${row.reason} (value "${excerpt(badValue(row.raw, row.col))}"); ${fix}`);
+  return badData(`${row.url}${where}, column "${excerptName(row.col)}": ${row.reason} (value "${excerpt(badValue(row.raw, row.col))}"); ${fix}`);
 }

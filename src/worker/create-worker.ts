@@ -1,5 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { Settings } from '../config/settings';
+import { s3bridgeDataConverter } from '../codec/data-converter';
 import { createActivities } from '../../activities';
 import { WORKFLOWS_PATH } from './workflows-path';
 import { buildDeps, workerIdentity, type BuiltDeps } from './build-deps';
@@ -12,6 +14,11 @@ export interface CreateWorkerOptions {
   connection?: NativeConnection;
   /** A prebuilt bundle (tests build one per run); the worker bundles `workflows/` otherwise. */
   workflowBundlePath?: string;
+  /**
+   * Payload encoding; from the environment by default (AES-GCM when `S3BRIDGE_CODEC_KEY` is set).
+   * A prebuilt bundle must be built with the same `failureConverterPath`.
+   */
+  dataConverter?: DataConverter;
   overrides?: Partial<WorkerOptions>;
   /** Prebuilt dependencies; built from the settings otherwise. */
   deps?: BuiltDeps;
@@ -21,7 +28,7 @@ export interface CreateWorkerOptions {
  * Builds the s3bridge worker: every workflow in `workflows/`, every activity in `activities/`,
  * with the catalog store and the sink built once here. `release()` frees them after run().
  */
-export async function createWorker({ settings, connection, workflowBundlePath, overrides, deps: given }: CreateWorkerOptions) {
+export async function createWorker({ settings, connection, workflowBundlePath, dataConverter = s3bridgeDataConverter(), overrides, deps: given }: CreateWorkerOptions) {
   const unlock = settings.store === 'embedded' ? acquireEmbeddedWorkerLock(settings) : () => undefined;
   const deps = given ?? buildDeps(settings);
   try {
@@ -34,6 +41,7 @@ export async function createWorker({ settings, connection, workflowBundlePath, o
       activities: createActivities(deps),
       // Customer values out of history and logs, also in errors nobody classified.
       interceptors: { activity: [scrubActivityErrors] },
+      ...(dataConverter ? { dataConverter } : {}),
       ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
       // DuckDB work is CPU and memory heavy; a few concurrent loads per worker keep memory bounded.
       maxConcurrentActivityTaskExecutions: 8,

@@ -76,6 +76,22 @@ describe('internal state and the Active check', () => {
     expect(await warehouse(env, "SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_schema = 'raw'")).toEqual([{ n: 0 }]);
   });
 
+  it('importTable refuses a carried plan (continue-as-new state) from outside: the Active check still runs; nothing is loaded', async () => {
+    const connection = env.source({ name: `carried-${env.id}` });
+    await withWarehouse(env.settings, (db) => saveConnection(db, connection));
+    n += 1;
+    const workflowId = `${env.workflowIdPrefix}input-${n}`;
+    const injected = {
+      connection, target: 'raw.injected', unchangedNotListed: 0, reports: [],
+      queue: [{ unit: '2025-06-01', day: '2025-06-01', action: 'load', files: 1, bytes: 1, reason: 'new' }],
+    };
+    const failure = await innermostFailure(env.temporal.workflow.execute('importTable', {
+      taskQueue: env.taskQueue, workflowId, args: [{ connection: connection.name, table: 'events' }, injected],
+    }));
+    expect(failure.type).toBe('ConnectionNotActive');
+    expect(await warehouse(env, "SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_schema = 'raw'")).toEqual([{ n: 0 }]);
+  });
+
   it('importDay refuses an inline connection changed since its validation (Active only as validated)', async () => {
     const connection = env.source({ name: `changed-${env.id}` });
     expect((await env.s3bridge.validateConnection({ connection })).status).toBe('active');

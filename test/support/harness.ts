@@ -11,6 +11,8 @@ import { localServiceEnv, localSourceConnection } from '../../src/config/local-s
 import { createWorker } from '../../src/worker/create-worker';
 import { S3BridgeClient } from '../../src/client/s3bridge-client';
 import type { SourceConnection } from '../../src/shared/connection';
+import { codecFromEnv, s3bridgeDataConverter } from '../../src/codec/data-converter';
+import { scanTaskQueueForSecrets } from './history-payloads';
 
 let runtimeInstalled = false;
 
@@ -26,14 +28,21 @@ export interface TestEnv {
   temporal: Client;
   s3bridge: S3BridgeClient;
   source(overrides?: Partial<SourceConnection>): SourceConnection;
-  /** Starts a worker in this process against the real Temporal server (idempotent). */
-  startWorker(): Promise<void>;
+  /** Starts a worker in this process against the real Temporal server (idempotent); the run's workflow bundle unless given another. */
+  startWorker(options?: { workflowBundlePath?: string }): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function createTestEnv(name: string): Promise<TestEnv> {
-  const services = localServiceEnv();
+/** Where the env's services are: the shared ones by default; fault tests pass their private ones. */
+export interface TestEnvOptions {
+  s3Endpoint?: string;
+  temporalAddress?: string;
+}
+
+export async function createTestEnv(name: string, options: TestEnvOptions = {}): Promise<TestEnv> {
+  const shared = localServiceEnv();
+  const services = { s3Endpoint: options.s3Endpoint ?? shared.s3Endpoint, temporalAddress: options.temporalAddress ?? shared.temporalAddress };
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -43,6 +52,7 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
   const settings: Settings = {
     ...loadSettings({ ...process.env, S3BRIDGE_DATA_DIR: dataDir }),
     taskQueue: `test-${id}`,
+    temporalAddress: services.temporalAddress,
     duckdbMemoryLimit: '1GB',
   };
   const bucket = `t-${id}`.slice(0, 63);
@@ -54,21 +64,21 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
   });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const temporalConnection = await Connection.connect({ address: services.temporalAddress });
-  const temporal = new Client({ connection: temporalConnection, namespace: settings.temporalNamespace });
+  const temporal = new Client({ connection: temporalConnection, namespace: settings.temporalNamespace, dataConverter: s3bridgeDataConverter() });
   const workflowIdPrefix = `${id}-`;
   const s3bridge = new S3BridgeClient(temporal, settings, workflowIdPrefix);
 
   let running: { stop(): Promise<void> } | undefined;
   const env: TestEnv = {
     id, bucket, taskQueue: settings.taskQueue, workflowIdPrefix, settings, s3, temporal, s3bridge,
-    source: (overrides = {}) => localSourceConnection({ name: `src-${id}`, bucket, ...overrides }),
-    async startWorker() {
+    source: (overrides = {}) => localSourceConnection({ name: `src-${id}`, bucket, endpoint: services.s3Endpoint, ...overrides }),
+    async startWorker({ workflowBundlePath = inject('workflowBundlePath') } = {}) {
       if (running) return;
       const nativeConnection = await NativeConnection.connect({ address: services.temporalAddress });
       const { worker, release } = await createWorker({
         settings,
         connection: nativeConnection,
-        workflowBundlePath: inject('workflowBundlePath'),
+        workflowBundlePath,
       });
       const done = worker.run();
       running = {
@@ -84,11 +94,18 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
       await running?.stop();
       running = undefined;
     },
+    /** Stops the worker and frees everything; fails if any history this file produced holds a secret (payloads decoded). */
     async close() {
       await env.stopWorker();
-      await temporalConnection.close();
-      s3.destroy();
-      rmSync(dataDir, { recursive: true, force: true });
+      const codec = codecFromEnv();
+      try {
+        const scan = await scanTaskQueueForSecrets(temporal, settings.taskQueue, undefined, codec ? [codec] : []);
+        if (scan.hits.length > 0) throw new Error(`secret values in workflow history:\n${scan.hits.join('\n')}`);
+      } finally {
+        await temporalConnection.close();
+        s3.destroy();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
   return env;

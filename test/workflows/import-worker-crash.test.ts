@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, renderFile } from '../support/objects';
 import { discover, rawTable, warehouse } from '../import/fixtures';
-import { spawnWorkerProcess, type WorkerProcess } from '../support/spawn-worker';
+import { spawnWorker, type WorkerProcess } from '../support/spawn-worker';
 
 let env: TestEnv;
 let child: WorkerProcess | undefined;
@@ -24,7 +24,7 @@ afterAll(async () => {
 
 describe('importTable survives a worker killed mid-day', () => {
   it('SIGKILL of the worker process while a day loads; a new worker finishes with exact counts', async () => {
-    child = await spawnWorkerProcess(env.settings, inject('workflowBundlePath'));
+    child = await spawnWorker(env.settings);
     await discover(env);
     const handle = await env.s3bridge.startImport({ connection: env.source(), table: 'logs', days: 'all', concurrency: 1 });
     const bigDay = env.temporal.workflow.getHandle(`${env.workflowIdPrefix}import-${env.source().name}-logs-2025-06-02`);

@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { localServiceEnv, PROJECT_ROOT } from '../../src/config/local-services';
+
+/**
+ * Private copies of the services for fault tests, on free loopback ports with their own data
+ * folders, from the binaries in .tools/bin (flags as scripts/services.sh uses them). The shared
+ * Temporal and MinIO serve every engineer's tests at once: fault tests never stop or proxy those.
+ */
+const BIN = path.join(PROJECT_ROOT, '.tools/bin');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntil(what: string, ready: () => Promise<boolean>, proc: () => ChildProcess | undefined, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await ready().catch(() => false)) return;
+    const child = proc();
+    if (child && child.exitCode !== null) throw new Error(`${what} exited during start-up (code ${child.exitCode})`);
+    if (Date.now() > deadline) throw new Error(`${what} not ready within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.kill(signal);
+  });
+}
+
+/** A restartable service: same port and data folder across stop/start. */
+export interface PrivateService {
+  /** `http://127.0.0.1:port` for MinIO, `127.0.0.1:port` for Temporal. */
+  address: string;
+  start(): Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Stops it and removes its data folder. */
+  close(): Promise<void>;
+}
+
+/** A service process that can be stopped and started again on the same port and data folder. */
+async function restartable(what: string, address: string, dataDir: string, launch: () => ChildProcess, ready: () => Promise<boolean>, timeoutMs: number): Promise<PrivateService> {
+  let child: ChildProcess | undefined;
+  const service: PrivateService = {
+    address,
+    async start() {
+      child = launch();
+      await waitUntil(what, ready, () => child, timeoutMs);
+    },
+    stop: (signal) => stopProcess(child, signal),
+    async close() {
+      await stopProcess(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  await service.start();
+  return service;
+}
+
+/** A MinIO of its own (root user from MINIO_ROOT_USER/PASSWORD, like the shared one, so `env:` references resolve). */
+export async function startPrivateMinio(): Promise<PrivateService> {
+  localServiceEnv(); // sets MINIO_ROOT_USER/PASSWORD when the environment does not
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-minio-'));
+  const [port, consolePort] = [await freePort(), await freePort()];
+  const address = `http://127.0.0.1:${port}`;
+  return restartable('private MinIO', address, dataDir,
+    () => spawn(path.join(BIN, 'minio'), ['server', dataDir, '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, '--quiet'], {
+      env: { ...process.env, MINIO_BROWSER_REDIRECT: 'off', MINIO_UPDATE: 'off', MINIO_REGION: 'us-east-1' },
+      stdio: 'ignore',
+    }),
+    async () => (await fetch(`${address}/minio/health/ready`)).ok, 60_000);
+}
+
+/** A Temporal dev server of its own that keeps its state in a database file, so it can be restarted mid-run. */
+export async function startPrivateTemporal(): Promise<PrivateService> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-temporal-'));
+  const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const address = `127.0.0.1:${port}`;
+  const healthy = () => new Promise<boolean>((resolve) => {
+    const check = spawn(path.join(BIN, 'temporal'), ['operator', 'cluster', 'health', '--address', address], { stdio: 'ignore' });
+    check.once('exit', (code) => resolve(code === 0));
+  });
+  return restartable('private Temporal', address, dataDir,
+    () => spawn(path.join(BIN, 'temporal'), [
+      'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort),
+      '--metrics-port', String(metricsPort), '--headless', '--log-level', 'error', '--db-filename', path.join(dataDir, 'temporal.db'),
+    ], { stdio: 'ignore' }),
+    healthy, 120_000);
+}
+
+/** toxiproxy between the worker and a private MinIO: one proxy, toxics added and removed by the test. */
+export interface Toxiproxy {
+  /** The proxy's S3 endpoint, `http://127.0.0.1:port`: connections use it instead of MinIO's. */
+  endpoint: string;
+  addToxic(toxic: { name: string; type: string; stream?: 'upstream' | 'downstream'; toxicity?: number; attributes: Record<string, number> }): Promise<void>;
+  removeToxic(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startToxiproxy(upstream: string): Promise<Toxiproxy> {
+  const [apiPort, listenPort] = [await freePort(), await freePort()];
+  const api = `http://127.0.0.1:${apiPort}`;
+  const child = spawn(path.join(BIN, 'toxiproxy-server'), ['-host', '127.0.0.1', '-port', String(apiPort)], { stdio: 'ignore' });
+  await waitUntil('toxiproxy', async () => (await fetch(`${api}/version`)).ok, () => child);
+  const call = async (method: string, url: string, body?: unknown) => {
+    const response = await fetch(`${api}${url}`, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!response.ok) throw new Error(`toxiproxy ${method} ${url}: ${response.status} ${await response.text()}`);
+  };
+  await call('POST', '/proxies', { name: 's3', listen: `127.0.0.1:${listenPort}`, upstream: upstream.replace(/^https?:\/\//, ''), enabled: true });
+  return {
+    endpoint: `http://127.0.0.1:${listenPort}`,
+    addToxic: ({ stream = 'downstream', toxicity = 1, ...toxic }) => call('POST', '/proxies/s3/toxics', { stream, toxicity, ...toxic }),
+    removeToxic: (name) => call('DELETE', `/proxies/s3/toxics/${name}`),
+    close: () => stopProcess(child),
+  };
+}
