@@ -133,5 +133,16 @@ it('records a history of every workflow type', async () => {
   await save('migrate-destination-test-export', `${migration.workflowId}-test-export`);
   await save('migrate-destination-verify-export', `${migration.workflowId}-verify-export`);
 
+  // Warehouse maintenance through the worker that owns the file (`s3bridge sql`, `tables reset`, `connections remove`).
+  const maintenance = async (type: string, name: string, input: unknown) => {
+    await env.temporal.workflow.execute(type, { taskQueue: env.taskQueue, workflowId: id(name), args: [input] });
+    await save(name, id(name));
+  };
+  await maintenance('queryWarehouse', 'query-warehouse', { sql: 'SELECT count(*) AS n FROM s3bridge.load_ledger', limit: 10 });
+  await maintenance('resetTable', 'reset-table', { connection: source.name, table: 'events' });
+  const removable = env.source({ name: `removable-${env.id}` });
+  await withWarehouse(env.settings, (db) => saveConnection(db, removable));
+  await maintenance('removeConnection', 'remove-connection', { connection: removable.name });
+
   console.log(`recorded ${recorded.length} histories: ${recorded.join(', ')}`);
 });
