@@ -113,7 +113,9 @@ describe('a long backfill', () => {
       runs.push(history.events?.length ?? 0);
     }
     expect(runs).toHaveLength(Math.ceil(400 / UNITS_PER_RUN));
-    for (const events of runs) expect(events).toBeLessThan(2_000);
+    // How many events a day costs depends on how child completions group into workflow tasks
+    // (timing): about 6 to 9. Half of Temporal's 10,240-event warning is the bound that matters.
+    for (const events of runs) expect(events).toBeLessThan(5_000);
 
     const rerun = await env.s3bridge.importTable({ connection: env.source(), table: 'daily', days: 'all' });
     expect(rerun.totals).toMatchObject({ loaded: 0, skipped: 400 });
