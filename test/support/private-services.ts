@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { localServiceEnv, PROJECT_ROOT } from '../../src/config/local-services';
+import { SearchAttributeType } from '@temporalio/common';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../src/shared/observability/search-attributes';
 
 /**
  * Private copies of the services for fault tests, on free loopback ports with their own data
@@ -99,6 +101,8 @@ export async function startPrivateTemporal(): Promise<PrivateService> {
     () => spawn(path.join(BIN, 'temporal'), [
       'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort),
       '--metrics-port', String(metricsPort), '--headless', '--log-level', 'error', '--db-filename', path.join(dataDir, 'temporal.db'),
+      // Every run upserts s3bridge's search attributes; a server without them fails each workflow task.
+      ...SEARCH_ATTRIBUTE_KEYS.flatMap((key) => ['--search-attribute', `${key.name}=${key.type === SearchAttributeType.INT ? 'Int' : 'Keyword'}`]),
     ], { stdio: 'ignore' }),
     healthy, 120_000);
 }
