@@ -76,7 +76,7 @@ async function dayLoadCase(name: string, where: string, killedDay: string, optio
     `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${rawTable(env, 'logs')} GROUP BY 1 ORDER BY 1`);
   const total = found.reduce((n, d) => n + d.n, 0);
   const killed = env.temporal.workflow.getHandle(`${env.s3bridge.importWorkflowId(env.source().name, 'logs')}-${killedDay}`);
-  const attempts = await activityAttempts(killed);
+  const attempts = await activityAttempts(killed, 'loadDayPartition');
   const statuses = report.days.map((d) => `${d.day} ${d.status}${d.reason === 'unchanged' ? ' (unchanged: committed before the kill)' : ''}`);
   rows.set(name, {
     fault: `worker SIGKILL ${where}`, where: `importTable, day ${killedDay} (seed ${options.seed}; ${options.moment})`,

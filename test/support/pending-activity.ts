@@ -12,9 +12,15 @@ export async function until<T>(check: () => Promise<T | undefined | false>, time
 }
 
 /** The attempts of each activity that ran in a workflow's history, in order. */
-export async function activityAttempts(handle: WorkflowHandle): Promise<number[]> {
+export async function activityAttempts(handle: WorkflowHandle, activityType?: string): Promise<number[]> {
   const history = await handle.fetchHistory();
-  return (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 0] : []));
+  // Started events name no activity: their scheduled event does (a day also runs its Active check).
+  const types = new Map((history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [[String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name]] : [])));
+  return (history.events ?? []).flatMap((e) => {
+    const started = e.activityTaskStartedEventAttributes;
+    if (!started || (activityType && types.get(String(started.scheduledEventId)) !== activityType)) return [];
+    return [started.attempt ?? 0];
+  });
 }
 
 /** A small deterministic PRNG (mulberry32): fault positions come from fixed seeds, so a failure reproduces. */
