@@ -33,7 +33,8 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "
 trap - EXIT
 cleanup
 if [[ -f "$results" ]]; then
-  node -e 'const r=require(process.argv[1]); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results"
+  # A file that fails outside any test (beforeAll, import) counts as one failure: its tests report only "skipped".
+  node -e 'const r=require(process.argv[1]); const broken=r.testResults.filter((f)=>f.status==="failed"&&!f.assertionResults.some((a)=>a.status==="failed")).length; console.log(`${r.numPassedTests} passed, ${r.numFailedTests+broken} failed`)' "$results"
 else
   echo "0 passed, 0 failed"; status=1
 fi

@@ -71,8 +71,9 @@ describe('payload encryption (S3BRIDGE_CODEC_KEY)', () => {
     const history = await env.temporal.workflow.getHandle(execution.workflowId).fetchHistory();
     const payloads = historyPayloads(history);
     expect(payloads.length).toBeGreaterThanOrEqual(5); // workflow input and result, two activities' inputs and results
-    // Search attributes are indexed by the server, so no codec touches them (connection and table names only).
-    const encodings = new Set(payloads.filter(({ path }) => !/searchAttributes/i.test(path)).map(({ payload }) => Buffer.from(payload.metadata!.encoding!).toString()));
+    // Search attributes (indexed by the server), the run summary and patch markers pass no codec in
+    // this SDK: connection, table and kind only, never customer data.
+    const encodings = new Set(payloads.filter(({ path }) => !/searchAttributes|userMetadata|patch-data/i.test(path)).map(({ payload }) => Buffer.from(payload.metadata!.encoding!).toString()));
     expect([...encodings]).toEqual(['binary/encrypted']);
     expect(JSON.stringify(history)).not.toContain(MARKER);
     // Without the key the scan sees nothing; with it, every payload decodes and the data is there.

@@ -22,7 +22,7 @@ const ROWS = 10;
 beforeAll(async () => {
   minio = await startPrivateMinio();
   proxy = await startToxiproxy(minio.address);
-  env = await createTestEnv('s3-faults', { s3Endpoint: minio.address });
+  env = await createTestEnv('s3-faults', { s3Endpoint: minio.address, localS3Endpoints: [proxy.endpoint] });
   const small = await renderFile(`SELECT r AS n, md5(r::VARCHAR) AS h FROM range(${ROWS}) t(r)`, 'parquet');
   // About 200 KB that does not compress: slow enough to cut mid-download through a throttled proxy.
   const big = await renderFile('SELECT r AS n, md5(r::VARCHAR) || md5((r + 1)::VARCHAR) AS h FROM range(3000) t(r)', 'parquet');
@@ -58,7 +58,7 @@ async function dayCounts(table: string) {
 async function loadAttempts(table: string, report: ImportReport): Promise<string> {
   const parts: string[] = [];
   for (const day of report.days) {
-    const attempts = await activityAttempts(env.temporal.workflow.getHandle(`${env.s3bridge.importWorkflowId(env.source().name, table)}-${day.day}`));
+    const attempts = await activityAttempts(env.temporal.workflow.getHandle(`${env.s3bridge.importWorkflowId(env.source().name, table)}-${day.day}`), 'loadDayPartition');
     parts.push(`${day.day?.slice(5)}: attempt ${attempts.join(',')}`);
   }
   return parts.join('; ');
@@ -114,7 +114,7 @@ describe('S3 outage and a bad network between the worker and S3', () => {
     await minio.start();
     const downFor = Date.now() - downAt;
     const report = await handle.result();
-    const attempts = await activityAttempts(bigDay);
+    const attempts = await activityAttempts(bigDay, 'loadDayPartition');
     await record('MinIO killed mid-import, restarted 4 s later', 'importTable outage, during day 2025-06-02 (41 files)', 'outage',
       [{ day: '2025-06-01', n: ROWS }, { day: '2025-06-02', n: 41 * ROWS }, { day: '2025-06-03', n: ROWS }], report, started,
       `; MinIO down ${(downFor / 1000).toFixed(1)} s`);

@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { loadSettings, type Settings } from '../../src/config/settings';
+import { parseSecretEnvAllow } from '../../src/secrets/secret-policy';
 import { localServiceEnv, localSourceConnection } from '../../src/config/local-services';
 import { createWorker } from '../../src/worker/create-worker';
 import { S3BridgeClient } from '../../src/client/s3bridge-client';
@@ -38,6 +39,11 @@ export interface TestEnv {
 export interface TestEnvOptions {
   s3Endpoint?: string;
   temporalAddress?: string;
+  /**
+   * More endpoints that count as the local MinIO for its root credentials (a private MinIO, or a
+   * proxy in front of it): the default secret policy binds them to the shared MinIO only.
+   */
+  localS3Endpoints?: string[];
 }
 
 export async function createTestEnv(name: string, options: TestEnvOptions = {}): Promise<TestEnv> {
@@ -55,6 +61,11 @@ export async function createTestEnv(name: string, options: TestEnvOptions = {}):
     temporalAddress: services.temporalAddress,
     duckdbMemoryLimit: '1GB',
   };
+  const local = [...(options.s3Endpoint ? [options.s3Endpoint] : []), ...(options.localS3Endpoints ?? [])];
+  if (local.length > 0) {
+    settings.secretEnvAllow = [...settings.secretEnvAllow, ...parseSecretEnvAllow(
+      local.flatMap((endpoint) => ['MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD'].map((name) => `${name}@${endpoint}`)).join(','))];
+  }
   const bucket = `t-${id}`.slice(0, 63);
   const s3 = new S3Client({
     region: 'us-east-1',
