@@ -3,6 +3,7 @@
  *
  *   npx tsx bench/import-vs-peers.ts                 # everything, 3 rounds
  *   npx tsx bench/import-vs-peers.ts --runs 1 --no-dlt
+ *   npx tsx bench/import-vs-peers.ts --runs 3 --no-dlt --no-growth --sets large,small
  *
  * Data (created once, deterministically, in bucket s3bridge-bench-peers of the local MinIO):
  * - large: 3 days x 10 Parquet files x 200,000 rows (6M rows, six event columns);
@@ -48,6 +49,8 @@ const { values: flags } = parseArgs({
     runs: { type: 'string', default: process.env.BENCH_RUNS ?? '3' },
     'no-dlt': { type: 'boolean', default: false },
     'no-growth': { type: 'boolean', default: false },
+    // Which data sets the rounds run (comma-separated): large,small,csvgz,ndjsongz.
+    sets: { type: 'string', default: 'large,small,csvgz,ndjsongz' },
   },
 });
 const RUNS = Number(flags.runs);
@@ -323,7 +326,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= RUNS; round++) {
       console.log(`round ${round} of ${RUNS} (load average ${os.loadavg()[0]!.toFixed(1)})`);
       noteLoad();
-      for (const name of ['large', 'small', 'csvgz', 'ndjsongz']) {
+      for (const name of flags.sets.split(',').map((x) => x.trim()).filter(Boolean)) {
         const s = setNamed(name);
         await record(`${name}:baseline`, () => measured(() => baseline(s, connectionOf(s))));
         await record(`${name}:raw`, () => importRun(s));
@@ -331,7 +334,7 @@ async function main(): Promise<void> {
         if (python && s.format !== 'ndjson.gz') await record(`${name}:dlt-fastest`, () => measured(() => runDlt(python, s, 'fastest', `**/*.${s.format}`, total(s))));
       }
     }
-    if (python) {
+    if (python && flags.sets.includes('large')) {
       const s = setNamed('large');
       // Defaults on one file only (200,000 rows): on the whole set they take over 15 minutes.
       await record('large1:baseline', () => measured(() => baseline({ ...s, files: 1 }, connectionOf(s), 1)));

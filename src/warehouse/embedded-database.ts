@@ -10,8 +10,30 @@ import { createDuckDB, lockDown, type OpenDuckDB } from '../duckdb/create-duckdb
 interface OpenFile {
   instance: Promise<OpenDuckDB>;
   users: number;
+  idle?: NodeJS.Timeout;
 }
 const openFiles = new Map<string, OpenFile>();
+
+/**
+ * How long a worker keeps the file open after its last user: day commits come one after another,
+ * and opening, then closing (a checkpoint) for each cost more than a small day's rows. A CLI
+ * process waiting for the file retries for up to a minute, so a short grace delays it little.
+ */
+let idleCloseMs = 0;
+export function keepWarehouseOpenWhenIdle(ms: number): void {
+  idleCloseMs = ms;
+}
+
+function closeEntry(file: string, entry: OpenFile): Promise<void> {
+  if (openFiles.get(file) === entry) openFiles.delete(file);
+  if (entry.idle) clearTimeout(entry.idle);
+  return entry.instance.then((opened) => opened.close()).catch(() => undefined);
+}
+
+/** Closes every warehouse file nobody uses now (worker shutdown, tests removing their data dir). */
+export async function closeIdleWarehouses(): Promise<void> {
+  await Promise.all([...openFiles].filter(([, entry]) => entry.users === 0).map(([file, entry]) => closeEntry(file, entry)));
+}
 
 const LOCK_ERROR = /Could not set lock on file|Conflicting lock is held/i;
 
@@ -55,6 +77,10 @@ export async function withWarehouse<T>(settings: Settings, fn: (db: DuckDBConnec
     entry = { instance: openWithRetry(settings, file), users: 0 };
     openFiles.set(file, entry);
   }
+  if (entry.idle) {
+    clearTimeout(entry.idle);
+    entry.idle = undefined;
+  }
   entry.users += 1;
   try {
     const { instance } = await entry.instance;
@@ -67,8 +93,13 @@ export async function withWarehouse<T>(settings: Settings, fn: (db: DuckDBConnec
   } finally {
     entry.users -= 1;
     if (entry.users === 0 && openFiles.get(file) === entry) {
-      openFiles.delete(file);
-      await entry.instance.then((opened) => opened.close()).catch(() => undefined);
+      const idle = entry;
+      if (idleCloseMs > 0) {
+        idle.idle = setTimeout(() => { if (idle.users === 0) void closeEntry(file, idle); }, idleCloseMs);
+        idle.idle.unref();
+      } else {
+        await closeEntry(file, idle);
+      }
     }
   }
 }

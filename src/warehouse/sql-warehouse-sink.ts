@@ -144,9 +144,15 @@ export class SqlWarehouseSink implements WarehouseSink {
         fileCount: staged.files.length, bytes: staged.files.reduce((n, f) => n + f.size, 0),
         rows: staged.rows, rejectedRows: staged.rejectedRows, scheme: staged.scheme, loadedBy: this.options.loadedBy,
       });
-      await db.run('DELETE FROM s3bridge.accepted_schemas WHERE connection = $connection AND table_name = $table', tableKey);
-      await db.run('INSERT INTO s3bridge.accepted_schemas VALUES ($connection, $table, $columns::JSON, now())',
-        { ...tableKey, columns: JSON.stringify(staged.acceptedColumns) });
+      // Rewritten only when it changes: every day of a table commits the same schema, and in the
+      // lake two days' commits rewriting the same row would conflict and be retried whole.
+      const columns = JSON.stringify(staged.acceptedColumns);
+      const [current] = await queryRows<{ columns: string }>(db,
+        'SELECT columns FROM s3bridge.accepted_schemas WHERE connection = $connection AND table_name = $table', tableKey);
+      if (!current || JSON.stringify(JSON.parse(current.columns)) !== columns) {
+        await db.run('DELETE FROM s3bridge.accepted_schemas WHERE connection = $connection AND table_name = $table', tableKey);
+        await db.run('INSERT INTO s3bridge.accepted_schemas VALUES ($connection, $table, $columns::JSON, now())', { ...tableKey, columns });
+      }
       return result;
     }))));
   }

@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Settings } from '../config/settings';
 import type { ActivityDeps } from '../../activities/deps';
 import { SqlCatalogStore } from '../catalog/sql-catalog-store';
-import { withWarehouse } from '../warehouse/embedded-database';
+import { closeIdleWarehouses, withWarehouse } from '../warehouse/embedded-database';
 import { embeddedSink, SqlWarehouseSink } from '../warehouse/sql-warehouse-sink';
 import { CATALOG_DB, LAKE_DB, SharedDuckDB } from '../lake/shared-duckdb';
 import { retryConflicts } from '../lake/retry-conflicts';
@@ -37,6 +37,6 @@ export function buildDeps(settings: Settings): BuiltDeps {
     settings,
     catalog: new SqlCatalogStore((fn) => withWarehouse(settings, fn)),
     sink: embeddedSink(settings, loadedBy),
-    close: () => Promise.resolve(),
+    close: () => closeIdleWarehouses(),
   };
 }

@@ -10,6 +10,7 @@ import { loadSettings, type Settings } from '../../src/config/settings';
 import { parseSecretEnvAllow } from '../../src/secrets/secret-policy';
 import { localServiceEnv, localSourceConnection } from '../../src/config/local-services';
 import { createWorker } from '../../src/worker/create-worker';
+import { closeIdleWarehouses } from '../../src/warehouse/embedded-database';
 import { S3BridgeClient } from '../../src/client/s3bridge-client';
 import type { SourceConnection } from '../../src/shared/connection';
 import { codecFromEnv, s3bridgeDataConverter } from '../../src/codec/data-converter';
@@ -115,6 +116,7 @@ export async function createTestEnv(name: string, options: TestEnvOptions = {}):
       } finally {
         await temporalConnection.close();
         s3.destroy();
+        await closeIdleWarehouses();
         rmSync(dataDir, { recursive: true, force: true });
       }
     },

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { inject } from 'vitest';
 import type { Settings } from '../../src/config/settings';
 import { PROJECT_ROOT } from '../../src/config/local-services';
 import type { CrashPoint } from './worker-process';
@@ -48,6 +47,8 @@ export async function spawnWorkerProcess(
 }
 
 /** Starts a worker in a child process with the test's settings and bundle, optionally set to crash. */
-export function spawnWorker(settings: Settings, crash?: CrashPoint): Promise<WorkerProcess> {
+export async function spawnWorker(settings: Settings, crash?: CrashPoint): Promise<WorkerProcess> {
+  // Imported here, not at the top: benches load this module outside vitest.
+  const { inject } = await import('vitest');
   return spawnWorkerProcess(settings, inject('workflowBundlePath'), { crash });
 }
