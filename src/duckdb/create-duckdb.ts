@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Settings } from '../config/settings';
 import { quoteLiteral } from './sql';
+import { vendoredExtensionsVerified } from './verified-extensions';
 
 /** An open DuckDB instance and the spill folder that is its alone; close() removes both. */
 export interface OpenDuckDB {
@@ -35,7 +36,11 @@ export async function createDuckDB(settings: Settings, file = ':memory:'): Promi
   if (settings.duckdbMaxTempSize) options.max_temp_directory_size = settings.duckdbMaxTempSize;
   if (settings.duckdbThreads) options.threads = String(settings.duckdbThreads);
   // Offline: extensions come only from the project-local folder filled from PyPI.
-  if (settings.duckdbExtensionDir) options.extension_directory = settings.duckdbExtensionDir;
+  if (settings.duckdbExtensionDir) {
+    options.extension_directory = settings.duckdbExtensionDir;
+    // Their signatures were checked by DuckDB once in this process (see verified-extensions.ts).
+    if (await vendoredExtensionsVerified(settings.duckdbExtensionDir)) options.allow_unsigned_extensions = 'true';
+  }
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(file, options);
