@@ -9,17 +9,21 @@ import { createWorker } from '../../src/worker/create-worker';
  * (file k of a day staged; the last file staged, so the commit is under way).
  */
 export type CrashPoint =
-  | { activity: string; when: 'before' | 'after' }
-  | { activity: string; when: 'heartbeat'; field: string; atLeast: number; delayMs?: number };
+  | { activity: string; when: 'before' | 'after'; nth?: number }
+  | { activity: string; when: 'heartbeat'; field: string; atLeast: number; delayMs?: number; nth?: number };
 
 const die = () => process.kill(process.pid, 'SIGKILL');
 
 /** Kills this process with SIGKILL at the crash point; only the first attempt, so the retry on the next worker runs. */
 function crashAt(point: CrashPoint): ActivityInterceptorsFactory {
+  // `nth`: the n-th first attempt of that activity type in this process (a workflow calls some activities several times).
+  let seen = 0;
   return (ctx) => ({
     inbound: {
       async execute(input, next) {
-        const hit = ctx.info.activityType === point.activity && ctx.info.attempt === 1;
+        const first = ctx.info.activityType === point.activity && ctx.info.attempt === 1;
+        if (first) seen += 1;
+        const hit = first && seen === (point.nth ?? 1);
         if (hit && point.when === 'before') die();
         if (hit && point.when === 'heartbeat') {
           const heartbeat = ctx.heartbeat;
