@@ -3,6 +3,7 @@ import type { MigrationApproval, MigrationApprovalResult, MigrationReport } from
 import type { ValidationReport } from '../src/shared/validation/validation-report';
 import type { DiscoveryProgress } from '../src/shared/discovery/discovery-report';
 import type { ImportProgress } from '../src/shared/import/import-progress';
+import type { ExportProgress } from '../src/shared/export/export-input';
 
 /**
  * Signals and queries shared across workflows and their callers (client, CLI).
@@ -23,6 +24,9 @@ export const importDayStateQuery = defineQuery<{ state: 'loading' | 'waiting-for
 
 /** A running import's progress: days to load, done, failed, rows and bytes so far (the CLI's live line). */
 export const importProgressQuery = defineQuery<ImportProgress>('importProgress');
+
+/** A running export's progress: windows planned and done, the current window, rows and bytes so far. */
+export const exportProgressQuery = defineQuery<ExportProgress>('exportProgress');
 
 /** A migration's step, status and findings so far. */
 export const migrationStateQuery = defineQuery<MigrationReport>('migrationState');

@@ -1,13 +1,14 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, makeContinueAsNewFunc, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { connectionName, type DestinationConnection } from '../src/shared/connection';
 import { tagRun } from './run-attributes';
 import { parseWorkflowInput } from '../src/shared/input-errors';
-import { ExportInput, type ExportReport, type WindowReport } from '../src/shared/export/export-input';
+import { ExportInput, type ExportProgress, type ExportReport, type PlannedWindow, type WindowReport } from '../src/shared/export/export-input';
 import { windowLabel } from '../src/shared/export/export-layout';
 import { destinationLocation } from '../src/shared/export/destination-location';
 import { exportSpecOf } from '../src/shared/export/export-spec';
 import { shortCall, windowExport } from './activity-options';
+import { exportProgressQuery } from './definitions';
 
 const { requireActiveConnection, planExport } = proxyActivities<Activities>(shortCall);
 const { exportWindow } = proxyActivities<Activities>(windowExport);
@@ -17,40 +18,73 @@ function failureMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** What a run hands the next when a long export continues as new: the windows left and what earlier runs exported. */
+export interface ExportContinuation {
+  destination: DestinationConnection;
+  note?: string;
+  queue: PlannedWindow[];
+  earlier: NonNullable<ExportReport['earlier']>;
+}
+
 /**
  * Exports a warehouse table to a destination bucket in hourly windows: canonical.events as
  * Segment spec messages (gzipped NDJSON in segment-logs/<source-id>/<received-day>/), any table
  * as JSON rows, or Parquet in dataset/day folders. Windows run in order; the first that fails
- * stops the run, so the next scheduled run resumes from it.
+ * stops the run, so the next scheduled run resumes from it. A long backfill continues as new
+ * every `windowsPerRun` windows, carrying the windows left.
  */
-export async function exportTable(rawInput: ExportInput): Promise<ExportReport> {
+export async function exportTable(rawInput: ExportInput, continued?: ExportContinuation): Promise<ExportReport> {
   const input = parseWorkflowInput(ExportInput, rawInput, 'exportTable');
   tagRun({ connection: connectionName(input.destination), table: input.table, kind: 'export' });
-  const connection = await requireActiveConnection({ connection: input.destination });
-  if (connection.direction !== 'destination') {
-    throw ApplicationFailure.create({
-      type: 'NotADestinationConnection', nonRetryable: true,
-      message: `connection "${connection.name}" is a source; exports write to destination connections`,
+  const progress: ExportProgress = { phase: 'planning', windowsPlanned: 0, windowsDone: 0, failed: 0, rows: 0, files: 0, bytes: 0 };
+  setHandler(exportProgressQuery, () => progress);
+  let state: ExportContinuation;
+  // The carried windows are accepted only in a run Temporal itself continued (a start cannot set
+  // continuedFromExecutionRunId), so a start from outside cannot skip the checks below.
+  if (continued && workflowInfo().continuedFromExecutionRunId !== undefined) {
+    state = continued;
+  } else {
+    const connection = await requireActiveConnection({ connection: input.destination });
+    if (connection.direction !== 'destination') {
+      throw ApplicationFailure.create({
+        type: 'NotADestinationConnection', nonRetryable: true,
+        message: `connection "${connection.name}" is a source; exports write to destination connections`,
+      });
+    }
+    const scheduled = input.windows === 'scheduled';
+    const plan = await planExport({
+      destination: connection, spec: exportSpecOf(input, connection),
+      windows: input.windows,
+      nowMs: input.asOf ?? Date.now(),
+      lookbackHours: input.lookbackHours,
+      maxCatchupWindows: input.maxCatchupWindows,
+      requireEnabled: input.requireEnabled ?? scheduled,
     });
+    const spec = exportSpecOf(input, connection);
+    if (!plan.enabled) {
+      progress.phase = 'done';
+      return {
+        destination: connection.name, table: spec.table, format: spec.format, location: destinationLocation(connection, spec.prefix),
+        status: 'skipped', note: plan.disabledReason, windows: [], totals: { windows: 0, failed: 0, rows: 0, files: 0, bytes: 0 },
+      };
+    }
+    state = { destination: connection, note: plan.note, queue: plan.windows, earlier: { runs: 0, windows: 0, rows: 0, files: 0, bytes: 0 } };
   }
-  const destination: DestinationConnection = connection;
+  const { destination, earlier } = state;
   const spec = exportSpecOf(input, destination);
-  const scheduled = input.windows === 'scheduled';
-  const plan = await planExport({
-    destination, spec,
-    windows: input.windows,
-    nowMs: input.asOf ?? Date.now(),
-    lookbackHours: input.lookbackHours,
-    maxCatchupWindows: input.maxCatchupWindows,
-    requireEnabled: input.requireEnabled ?? scheduled,
-  });
   const report: ExportReport = {
     destination: destination.name, table: spec.table, format: spec.format, location: destinationLocation(destination, spec.prefix),
     status: 'exported', windows: [], totals: { windows: 0, failed: 0, rows: 0, files: 0, bytes: 0 },
   };
-  if (!plan.enabled) return { ...report, status: 'skipped', note: plan.disabledReason };
-  if (plan.note) report.note = plan.note;
-  for (const planned of plan.windows) {
+  if (state.note) report.note = state.note;
+  const queue = state.queue.slice(0, input.windowsPerRun);
+  const rest = state.queue.slice(input.windowsPerRun);
+  Object.assign(progress, {
+    phase: 'exporting', windowsPlanned: earlier.windows + state.queue.length, windowsDone: earlier.windows,
+    rows: earlier.rows, files: earlier.files, bytes: earlier.bytes,
+  });
+  for (const planned of queue) {
+    progress.current = windowLabel(planned.windowStart);
     let result: WindowReport;
     try {
       result = await exportWindow({ destination, spec, windowStart: planned.windowStart, reason: planned.reason, runId: workflowInfo().runId });
@@ -61,16 +95,33 @@ export async function exportTable(rawInput: ExportInput): Promise<ExportReport> 
       };
     }
     report.windows.push(result);
+    progress.windowsDone += 1;
     if (result.status === 'failed') {
+      progress.failed += 1;
       // Later windows wait: exports stay in order, and the next run starts again from this one.
       report.status = 'partial';
       break;
     }
+    progress.rows += result.rows;
+    progress.files += result.files;
+    progress.bytes += result.bytes;
   }
+  progress.current = undefined;
   const exported = report.windows.filter((w) => w.status === 'exported');
+  const sum = (pick: (w: WindowReport) => number) => exported.reduce((n, w) => n + pick(w), 0);
+  if (report.status === 'exported' && rest.length > 0) {
+    // The windows' reports stay behind (a year of hours would outgrow a payload); their sums go along.
+    const carried = {
+      runs: earlier.runs + 1, windows: earlier.windows + exported.length,
+      rows: earlier.rows + sum((w) => w.rows), files: earlier.files + sum((w) => w.files), bytes: earlier.bytes + sum((w) => w.bytes),
+    };
+    return makeContinueAsNewFunc<typeof exportTable>({ typedSearchAttributes: workflowInfo().typedSearchAttributes })(rawInput, { ...state, queue: rest, earlier: carried });
+  }
   report.totals = {
-    windows: exported.length, failed: report.windows.length - exported.length,
-    rows: exported.reduce((n, w) => n + w.rows, 0), files: exported.reduce((n, w) => n + w.files, 0), bytes: exported.reduce((n, w) => n + w.bytes, 0),
+    windows: earlier.windows + exported.length, failed: report.windows.length - exported.length,
+    rows: earlier.rows + sum((w) => w.rows), files: earlier.files + sum((w) => w.files), bytes: earlier.bytes + sum((w) => w.bytes),
   };
+  if (earlier.runs > 0) report.earlier = earlier;
+  progress.phase = 'done';
   return report;
 }

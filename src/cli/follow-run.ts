@@ -1,6 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { hasLiveWorker } from '../client/task-queue-pollers';
-import { queryImportProgress, runUrl } from '../client/run-control';
+import { queryExportProgress, queryImportProgress, runUrl } from '../client/run-control';
+import type { ExportProgress } from '../shared/export/export-input';
 import type { ImportProgress } from '../shared/import/import-progress';
 import { CliFailure } from './command';
 import type { CliContext } from './context';
@@ -29,6 +30,13 @@ export function formatImportProgress(p: ImportProgress): string {
   const extra = [p.daysFailed ? `${p.daysFailed} failed` : '', p.daysSkipped ? `${p.daysSkipped} skipped` : ''].filter(Boolean).join(', ');
   return `${p.connection}/${p.table}: ${p.daysDone}/${p.daysToLoad} days${extra ? ` (${extra})` : ''}, ${p.rows.toLocaleString('en-US')} rows, ${bytes(p.bytes)}`
     + `${p.running.length ? `; loading ${p.running.slice(0, 4).join(', ')}${p.running.length > 4 ? ', ...' : ''}` : ''}`;
+}
+
+/** The live line: `export: 120/8760 windows (0 failed), 1,200,000 rows, 52.1 MB; exporting 2025-06-05T13`. */
+export function formatExportProgress(p: ExportProgress): string {
+  if (p.phase === 'planning') return 'export: planning';
+  return `export: ${p.windowsDone}/${p.windowsPlanned} windows${p.failed ? ` (${p.failed} failed)` : ''}, ${p.rows.toLocaleString('en-US')} rows, ${bytes(p.bytes)}`
+    + `${p.current ? `; exporting ${p.current}` : ''}`;
 }
 
 /** Says so, instead of waiting forever, when no worker polls the task queue (checked for a few seconds). */
@@ -74,6 +82,15 @@ export const importProgressLine: ProgressLine = async (handle) => {
   const p = await queryImportProgress(handle);
   return p ? formatImportProgress(p) : undefined;
 };
+
+/** The export's live line from its `exportProgress` query. */
+export const exportProgressLine: ProgressLine = async (handle) => {
+  const p = await queryExportProgress(handle);
+  return p ? formatExportProgress(p) : undefined;
+};
+
+/** Whichever live line the run answers (`watch` follows any run). */
+export const runProgressLine: ProgressLine = async (handle) => (await importProgressLine(handle)) ?? exportProgressLine(handle);
 
 /** Waits for the result, refreshing the progress line every second from the run's query. */
 export async function waitWithProgress<R>(context: CliContext, handle: WorkflowHandle, progress?: ProgressLine): Promise<R> {

@@ -3,7 +3,8 @@ import type { ImportProgress } from '../shared/import/import-progress';
 import {
   S3BRIDGE_CONNECTION, S3BRIDGE_FAILED_DAYS, S3BRIDGE_KIND, S3BRIDGE_TABLE,
 } from '../shared/observability/search-attributes';
-import { importProgressQuery } from '../../workflows/definitions';
+import { exportProgressQuery, importProgressQuery } from '../../workflows/definitions';
+import type { ExportProgress } from '../shared/export/export-input';
 
 /** A run as `status`, `watch` and `runs` show it. */
 export interface RunView {
@@ -59,6 +60,11 @@ export async function describeRun(client: Client, workflowId: string): Promise<R
 /** A running import's progress (undefined for other runs or when the query is not answered). */
 export async function queryImportProgress(handle: Pick<WorkflowHandle, 'query'>): Promise<ImportProgress | undefined> {
   return handle.query(importProgressQuery).catch(() => undefined);
+}
+
+/** A running export's progress (undefined for other runs or when the query is not answered). */
+export async function queryExportProgress(handle: Pick<WorkflowHandle, 'query'>): Promise<ExportProgress | undefined> {
+  return handle.query(exportProgressQuery).catch(() => undefined);
 }
 
 /** Requests cancellation of a run (an import stops between days; committed days stay). */

@@ -1,3 +1,4 @@
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putTable } from '../support/objects';
@@ -6,6 +7,7 @@ import { warehouse } from '../import/fixtures';
 import { saveConnection } from '../../src/catalog/connection-store';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { findDiscoveryReport } from '../../src/catalog/discovery-run-store';
+import { destination } from '../export/fixtures';
 
 /**
  * Every workflow can be started by anyone with any JSON (the Temporal UI): each parses its input
@@ -90,6 +92,22 @@ describe('internal state and the Active check', () => {
     }));
     expect(failure.type).toBe('ConnectionNotActive');
     expect(await warehouse(env, "SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_schema = 'raw'")).toEqual([{ n: 0 }]);
+  });
+
+  it('exportTable refuses carried windows (continue-as-new state) from outside: the Active check still runs; nothing is written', async () => {
+    const injectedDestination = destination(env, { name: `carried-dst-${env.id}`, prefix: 'carried' });
+    await withWarehouse(env.settings, (db) => saveConnection(db, injectedDestination));
+    n += 1;
+    const workflowId = `${env.workflowIdPrefix}input-${n}`;
+    const injected = {
+      destination: injectedDestination, queue: [{ windowStart: Date.parse('2025-06-01T00:00:00Z'), reason: 'range' }],
+      earlier: { runs: 0, windows: 0, rows: 0, files: 0, bytes: 0 },
+    };
+    const failure = await innermostFailure(env.temporal.workflow.execute('exportTable', {
+      taskQueue: env.taskQueue, workflowId, args: [{ destination: injectedDestination.name, windows: { from: '2025-06-01T00', to: '2025-06-01T01' } }, injected],
+    }));
+    expect(failure.type).toBe('ConnectionNotActive');
+    expect(await env.s3.send(new ListObjectsV2Command({ Bucket: env.bucket, Prefix: 'carried/' })).then((page) => page.KeyCount ?? 0)).toBe(0);
   });
 
   it('importDay refuses an inline connection changed since its validation (Active only as validated)', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { warehouse } from '../import/fixtures';
 import { activeDestination, bucketKeys, destination, hourOfEvents, readMessages, seedEvents } from '../export/fixtures';
+import { queryExportProgress } from '../../src/client/run-control';
 
 let env: TestEnv;
 const DAY_MS = Date.parse('2025-06-01T00:00:00Z');
@@ -68,5 +69,24 @@ describe('exportTable: canonical.events as Segment logs', () => {
     expect(await bucketKeys(env, env.bucket, 'batches/')).toEqual([keysBefore[0]]);
     expect((await readMessages(env, keysBefore[0]!)).map((m) => (m.properties as { n: number }).n).sort((a, b) => a - b))
       .toEqual(Array.from({ length: 600 }, (_, i) => i));
+  });
+
+  it('a long backfill continues as new every windowsPerRun windows: every window once, totals over all runs, progress by query', async () => {
+    const dest = await activeDestination(env, destination(env, { name: `long-${env.id}`, prefix: 'long' }));
+    await seedEvents(env, [0, 1, 2, 3, 4].flatMap((h) => hourOfEvents(`2025-06-05T0${h}:00:00Z`, 3 + h, h * 10)), 'load-long');
+    const handle = await env.s3bridge.startExport({ destination: dest.name, windows: { from: '2025-06-05T00', to: '2025-06-05T05' }, windowsPerRun: 2 });
+    const report = await handle.result();
+    // 5 windows, 2 per run: the last run exported the fifth; the first two runs are counted in `earlier`.
+    expect(report).toMatchObject({ status: 'exported', totals: { windows: 5, failed: 0, rows: 3 + 4 + 5 + 6 + 7, files: 5 } });
+    expect(report.earlier).toMatchObject({ runs: 2, windows: 4, rows: 3 + 4 + 5 + 6, files: 4 });
+    expect(report.windows.map((w) => w.window)).toEqual(['2025-06-05T04:00:00.000Z']);
+    const day = Date.parse('2025-06-05T00:00:00Z');
+    expect(await bucketKeys(env, env.bucket, 'long/')).toEqual([0, 1, 2, 3, 4].map((h) => `long/segment-logs/events/${day}/s3bridge-20250605T0${h}-0000.gz`));
+    // Three runs of one workflow ID, chained by continue-as-new, each with a small history.
+    const runs: string[] = [];
+    for await (const run of env.temporal.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` })) runs.push(run.status.name);
+    expect(runs.sort()).toEqual(['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']);
+    // The finished run still answers its progress query: every window, over all runs.
+    expect(await queryExportProgress(handle)).toMatchObject({ phase: 'done', windowsPlanned: 5, windowsDone: 5, failed: 0, rows: 25 });
   });
 });

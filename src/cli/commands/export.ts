@@ -5,7 +5,7 @@ import { withCatalog } from '../with-catalog';
 import { action, integerIn } from '../action';
 import { CliFailure, UsageError, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';
-import { followRun } from '../follow-run';
+import { exportProgressLine, followRun } from '../follow-run';
 import { exportInputFromOptions, formatExportReport, withExportOptions, type ExportOptions } from '../export-args';
 
 /** Starts an export, prints its ID and link, waits and prints the report; a partial export exits 1. */
@@ -17,7 +17,7 @@ async function runExport(context: CliContext, input: ExportInput, options: { det
     }
     throw error;
   });
-  const { result, started } = await followRun<ExportReport>(context, handle, { detach: options.detach });
+  const { result, started } = await followRun<ExportReport>(context, handle, { detach: options.detach, progress: exportProgressLine });
   if (!result) {
     context.emit(started, (s) => s.workflowId);
     return;

@@ -5,7 +5,7 @@ import type { ImportProgress } from '../../shared/import/import-progress';
 import { action, wholeNumber } from '../action';
 import { CliFailure, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';
-import { formatImportProgress, importProgressLine, requireWorker, waitWithProgress } from '../follow-run';
+import { formatImportProgress, runProgressLine, requireWorker, waitWithProgress } from '../follow-run';
 
 /** A run named by its workflow ID, or by `<connection> <table>` for that table's import. */
 function workflowIdOf(idOrConnection: string, table: string | undefined): string {
@@ -61,7 +61,7 @@ export const registerRuns: RegisterCommand = (program: Command, context) => {
       const run = await describeRun(temporal, workflowId);
       context.note(`watching ${workflowId}\n  ${runUrl(context.settings.temporalUiUrl, temporal.options.namespace, workflowId)}`);
       if (run.status === 'RUNNING') await requireWorker(context, workflowId);
-      const result = await waitWithProgress<unknown>(context, temporal.workflow.getHandle(workflowId), importProgressLine);
+      const result = await waitWithProgress<unknown>(context, temporal.workflow.getHandle(workflowId), runProgressLine);
       const final = await describeRun(temporal, workflowId);
       context.emit({ ...final, result }, (r) => `${r.workflowId}: ${r.status.toLowerCase()}${r.failedDays ? `, ${r.failedDays} failed days` : ''}`);
       if (final.failedDays) {

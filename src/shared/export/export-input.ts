@@ -47,6 +47,8 @@ export const ExportInput = z.object({
   prefixOverride: z.string().regex(/^[^/].*[^/]$|^$/, 'no leading or trailing slash').optional(),
   /** The run's "now" for scheduled planning (tests, replays); the workflow clock when absent. */
   asOf: IsoHour.optional(),
+  /** Windows one workflow run exports before it continues as new (keeps each run's history small on long backfills). */
+  windowsPerRun: z.number().int().min(1).max(1000).default(250),
 }).strict();
 export type ExportInput = z.input<typeof ExportInput>;
 export type ParsedExportInput = z.output<typeof ExportInput>;
@@ -76,8 +78,24 @@ export interface ExportReport {
   status: 'exported' | 'skipped' | 'partial';
   /** Why a scheduled run did nothing (destination disabled), or what was dropped. */
   note?: string;
+  /** The windows of the last run; a backfill that continued as new counts earlier runs' windows in `totals` and `earlier`. */
   windows: WindowReport[];
   totals: { windows: number; failed: number; rows: number; files: number; bytes: number };
+  /** What earlier runs of a backfill that continued as new exported (their windows are not listed). */
+  earlier?: { runs: number; windows: number; rows: number; files: number; bytes: number };
+}
+
+/** A running export's progress (the exportProgress query), over every run of a long backfill. */
+export interface ExportProgress {
+  phase: 'planning' | 'exporting' | 'done';
+  windowsPlanned: number;
+  windowsDone: number;
+  failed: number;
+  /** The window being exported now. */
+  current?: string;
+  rows: number;
+  files: number;
+  bytes: number;
 }
 
 /** A planned window, as the workflow hands it to the export activity. */
