@@ -16,14 +16,15 @@ const die = () => process.kill(process.pid, 'SIGKILL');
 
 /** Kills this process with SIGKILL at the crash point; only the first attempt, so the retry on the next worker runs. */
 function crashAt(point: CrashPoint): ActivityInterceptorsFactory {
-  // `nth`: the n-th first attempt of that activity type in this process (a workflow calls some activities several times).
+  // `nth`: only the n-th first attempt of that activity type in this process (a workflow calls some
+  // activities several times); without it, every first attempt (a heartbeat point picks its day itself).
   let seen = 0;
   return (ctx) => ({
     inbound: {
       async execute(input, next) {
         const first = ctx.info.activityType === point.activity && ctx.info.attempt === 1;
         if (first) seen += 1;
-        const hit = first && seen === (point.nth ?? 1);
+        const hit = first && (point.nth === undefined || seen === point.nth);
         if (hit && point.when === 'before') die();
         if (hit && point.when === 'heartbeat') {
           const heartbeat = ctx.heartbeat;
