@@ -20,7 +20,9 @@ COPY scripts ./scripts
 COPY schemas ./schemas
 
 # Workflows are bundled at build time: the worker starts without webpack and runs exactly this code.
+# Two bundles: the second encodes failures, for workers with payload encryption on (S3BRIDGE_CODEC_KEY).
 RUN node --require tsx/cjs scripts/bundle-workflows.ts /app/dist/workflow-bundle.js \
+ && node --require tsx/cjs scripts/bundle-workflows.ts --encoded-failures /app/dist/workflow-bundle-encoded.js \
  && ln -s /app/bin/s3bridge.js /usr/local/bin/s3bridge \
  && mkdir -p /data && chown node:node /data
 
@@ -28,6 +30,7 @@ RUN node --require tsx/cjs scripts/bundle-workflows.ts /app/dist/workflow-bundle
 # S3BRIDGE_DUCKDB_EXTENSION_DIR to a mounted folder for closed networks.
 ENV S3BRIDGE_DATA_DIR=/data \
     S3BRIDGE_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \
+    S3BRIDGE_WORKFLOW_BUNDLE_ENCODED=/app/dist/workflow-bundle-encoded.js \
     S3BRIDGE_METRICS_ADDRESS=0.0.0.0:9464
 VOLUME /data
 EXPOSE 9464

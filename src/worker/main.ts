@@ -5,6 +5,7 @@ import { missingSearchAttributes, registerSearchAttributes, REGISTER_COMMAND } f
 import { createJsonLogger } from '../observability/json-logger';
 import { createWorker } from './create-worker';
 import { removeStaleWorkFolders } from './remove-stale-work-folders';
+import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 /**
  * Every run upserts s3bridge's search attributes; on a server without them each workflow task
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   if (stale.length > 0) logger.info('removed staging and spill folders a stopped worker left', { count: stale.length, dataDir: settings.dataDir });
   await ensureSearchAttributes(settings);
   // A bundle made at build time (the Docker image) starts faster and cannot drift from the image's code.
-  const { worker, nativeConnection, release } = await createWorker({ settings, workflowBundlePath: process.env.S3BRIDGE_WORKFLOW_BUNDLE || undefined });
+  const { worker, nativeConnection, release } = await createWorker({ settings, workflowBundlePath: prebuiltWorkflowBundle() });
   logger.info('s3bridge worker polling', {
     taskQueue: settings.taskQueue, temporalAddress: settings.temporalAddress, namespace: settings.temporalNamespace, store: settings.store,
     ...(settings.metricsAddress ? { metrics: `http://${settings.metricsAddress}/metrics` } : {}),

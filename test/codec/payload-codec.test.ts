@@ -1,20 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putTable } from '../support/objects';
 import { decodeHistoryPayloads, findSecrets, historyPayloads } from '../support/history-payloads';
-import { codecFromEnv, ENCODED_FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter';
+import { codecFromEnv } from '../../src/codec/data-converter';
+import { prebuiltWorkflowBundle, writeWorkflowBundle } from '../../src/worker/workflow-bundle';
 import { createCodecServer } from '../../src/codec/codec-server';
 import { payloadToJSON } from '../../src/codec/payload-json';
 import type { AesGcmCodec } from '../../src/codec/aes-gcm-codec';
-import { PROJECT_ROOT } from '../../src/config/local-services';
 
 // Business data that must never show in plain text in Temporal's database: the prefix names it.
 const MARKER = 'confidential-zone';
@@ -32,15 +31,13 @@ beforeAll(async () => {
   process.env.S3BRIDGE_CODEC_KEY_ID = 'test-key-1';
   codec = codecFromEnv()!;
   env = await createTestEnv('codec');
-  // The workflow bundle carries the encoding failure converter, as the worker's own bundling would.
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: path.join(PROJECT_ROOT, 'workflows/index.ts'),
-    failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH,
-    logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },
-  });
+  // The prebuilt bundle the Docker image makes for encryption (scripts/bundle-workflows.ts
+  // --encoded-failures), picked as a worker's main would pick it.
   bundleDir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-codec-bundle-'));
-  writeFileSync(path.join(bundleDir, 'bundle.js'), code);
-  await env.startWorker({ workflowBundlePath: path.join(bundleDir, 'bundle.js') });
+  await writeWorkflowBundle(path.join(bundleDir, 'encoded.js'), { encodedFailures: true });
+  const bundle = prebuiltWorkflowBundle({ ...process.env, S3BRIDGE_WORKFLOW_BUNDLE: '/plain.js', S3BRIDGE_WORKFLOW_BUNDLE_ENCODED: path.join(bundleDir, 'encoded.js') });
+  expect(bundle).toBe(path.join(bundleDir, 'encoded.js'));
+  await env.startWorker({ workflowBundlePath: bundle });
   await putTable(env.s3, env.bucket, `${MARKER}/events/part-0.parquet`, 'SELECT i AS id FROM range(42) t(i)');
   server = createCodecServer({ codec, corsOrigins: [UI_ORIGIN], token: TOKEN });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
