@@ -8,6 +8,7 @@ import { longScan, shortCall } from './activity-options';
 import { discoveryProgressQuery } from './definitions';
 import { tagRun } from './run-attributes';
 import { connectionName } from '../src/shared/connection';
+import { isOwnContinuation } from './continued-run';
 
 const { resolveConnection } = proxyActivities<Activities>(shortCall);
 const { listSchemaTables, discoverTableBatch, commitDiscovery } = proxyActivities<Activities>(longScan);
@@ -18,9 +19,9 @@ const { listSchemaTables, discoverTableBatch, commitDiscovery } = proxyActivitie
  * against the previous discovery, holding schema changes for review.
  */
 export async function discoverSchema(rawInput: DiscoverSchemaInput | DiscoverSchemaContinuation): Promise<DiscoveryReport> {
-  // Continuation state is accepted only in a run Temporal itself continued (a start cannot set
-  // continuedFromExecutionRunId), so an external start cannot inject where a discovery stopped.
-  const continued = workflowInfo().continuedFromExecutionRunId !== undefined;
+  // Continuation state is accepted only in a run this workflow itself continued (not a start, a
+  // retry or a cron run), so an external start cannot inject where a discovery stopped.
+  const continued = isOwnContinuation();
   const input: DiscoverSchemaOptions = continued
     ? parseWorkflowInput(DiscoverSchemaContinuation, rawInput, 'discoverSchema')
     : parseWorkflowInput(DiscoverSchemaInput, rawInput, 'discoverSchema');

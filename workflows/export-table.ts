@@ -9,6 +9,7 @@ import { destinationLocation } from '../src/shared/export/destination-location';
 import { exportSpecOf } from '../src/shared/export/export-spec';
 import { shortCall, windowExport } from './activity-options';
 import { exportProgressQuery } from './definitions';
+import { isOwnContinuation } from './continued-run';
 
 const { requireActiveConnection, planExport } = proxyActivities<Activities>(shortCall);
 const { exportWindow } = proxyActivities<Activities>(windowExport);
@@ -39,9 +40,9 @@ export async function exportTable(rawInput: ExportInput, continued?: ExportConti
   const progress: ExportProgress = { phase: 'planning', windowsPlanned: 0, windowsDone: 0, failed: 0, rows: 0, files: 0, bytes: 0 };
   setHandler(exportProgressQuery, () => progress);
   let state: ExportContinuation;
-  // The carried windows are accepted only in a run Temporal itself continued (a start cannot set
-  // continuedFromExecutionRunId), so a start from outside cannot skip the checks below.
-  if (continued && workflowInfo().continuedFromExecutionRunId !== undefined) {
+  // The carried windows are accepted only in a run this workflow itself continued (not a start,
+  // a retry or a cron run), so a start from outside cannot skip the checks below.
+  if (continued && isOwnContinuation()) {
     state = continued;
   } else {
     const connection = await requireActiveConnection({ connection: input.destination });

@@ -15,6 +15,7 @@ import { longScan, shortCall } from './activity-options';
 import { importDay } from './import-day';
 import { importProgressQuery } from './definitions';
 import { tagFailedDays, tagRun } from './run-attributes';
+import { isOwnContinuation } from './continued-run';
 
 const { requireActiveConnection } = proxyActivities<Activities>(shortCall);
 const { planImport } = proxyActivities<Activities>(longScan);
@@ -72,9 +73,9 @@ export async function importTable(rawInput: ImportInput, continued?: ImportConti
   };
   setHandler(importProgressQuery, () => progress);
   let state: ImportContinuation;
-  // The carried plan is accepted only in a run Temporal itself continued (a start cannot set
-  // continuedFromExecutionRunId), so a start from outside cannot skip the Active check below.
-  if (continued && workflowInfo().continuedFromExecutionRunId !== undefined) {
+  // The carried plan is accepted only in a run this workflow itself continued (not a start, a
+  // retry or a cron run), so a start from outside cannot skip the Active check below.
+  if (continued && isOwnContinuation()) {
     state = continued;
   } else {
     // Imports refuse a connection that is not Active (never validated, Failed, or changed since), with the reason.

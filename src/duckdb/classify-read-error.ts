@@ -5,7 +5,7 @@ export type DuckDBReadErrorKind = 'access-denied' | 'not-found' | 'transient' | 
 const OUT_OF_RESOURCES = /Out of Memory Error|max_temp_directory_size|No space left on device/i;
 // httpfs words a dropped or reset connection in several ways ("Failed to read connection error for
 // HTTP HEAD", "Could not establish connection", ...): none is the object's fault.
-const TRANSIENT = /HTTP (5\d\d|429)|Could not establish connection|connection error for HTTP|Connection (refused|reset|timed out)|timed out|Timeout|Unable to connect|Recv failure|Send failure|SSL connect error/i;
+const TRANSIENT = /HTTP (5\d\d|429)|Could not establish connection|connection error for HTTP|Connection (refused|reset|timed out)|timed out|Timeout|Recv failure|Send failure|SSL connect error/i;
 
 /**
  * Worth a retry although S3 answered 4xx: an expired session token (the retry resolves fresh

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Settings } from '../config/settings';
 import { quoteLiteral } from './sql';
-import { vendoredExtensionsVerified } from './verified-extensions';
+import { trustedExtensionDir } from './verified-extensions';
 
 /** An open DuckDB instance and the spill folder that is its alone; close() removes both. */
 export interface OpenDuckDB {
@@ -37,9 +37,10 @@ export async function createDuckDB(settings: Settings, file = ':memory:'): Promi
   if (settings.duckdbThreads) options.threads = String(settings.duckdbThreads);
   // Offline: extensions come only from the project-local folder filled from PyPI.
   if (settings.duckdbExtensionDir) {
-    options.extension_directory = settings.duckdbExtensionDir;
-    // Their signatures were checked by DuckDB once in this process (see verified-extensions.ts).
-    if (await vendoredExtensionsVerified(settings.duckdbExtensionDir)) options.allow_unsigned_extensions = 'true';
+    // Private copies whose signatures DuckDB checked once in this process (see verified-extensions.ts).
+    const checked = await trustedExtensionDir(settings.duckdbExtensionDir);
+    options.extension_directory = checked ?? settings.duckdbExtensionDir;
+    if (checked) options.allow_unsigned_extensions = 'true';
   }
   let instance: DuckDBInstance;
   try {

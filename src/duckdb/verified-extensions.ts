@@ -1,45 +1,30 @@
-import { readdirSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { quoteLiteral } from './sql';
 
 /**
- * DuckDB checks a vendored extension's signature on every LOAD: hashing a 25 MB file costs about
- * 150 ms of CPU per instance, and every day's load opens an instance. So each file's signature is
- * checked once per process, by DuckDB itself (a throwaway instance that requires signatures);
- * instances then load it unchecked while the file is still the one that was checked (same inode,
- * size and modification time, looked at before every instance opens). A changed or unverifiable
- * file means signatures stay required and DuckDB's own LOAD refuses it.
+ * DuckDB checks an extension's signature on every LOAD: hashing the 25 MB httpfs file costs about
+ * 150 ms of CPU per instance, and every day's load opens an instance. Instead, once per process,
+ * the vendored files of this DuckDB's version and platform are copied into a private folder
+ * (mkdtemp, mode 0700, files read-only) and DuckDB checks each copy's signature itself (a throwaway
+ * instance that requires signatures). Instances then load from that folder with
+ * allow_unsigned_extensions: only this process writes there, and only files that passed are in it,
+ * so a file swapped in the vendored folder later is never loaded unchecked. When any file fails,
+ * there is no private folder: instances use the vendored one and keep signatures required, and
+ * DuckDB's own LOAD refuses the bad file.
  */
-const checked = new Map<string, { identity: string; ok: boolean }>();
-let checking: Promise<boolean> | undefined;
+const trusted = new Map<string, Promise<string | undefined>>();
 
-function extensionFiles(dir: string): string[] {
-  try {
-    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-      .filter((name) => name.endsWith('.duckdb_extension'))
-      .map((name) => path.join(dir, name));
-  } catch {
-    return [];
-  }
-}
-
-function identity(file: string): string {
-  const stat = statSync(file);
-  return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-}
-
-async function signatureValid(dir: string, file: string): Promise<boolean> {
+async function withPlainDuckDB<T>(extensionDir: string, fn: (db: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(':memory:', {
-    extension_directory: dir, allow_unsigned_extensions: 'false', autoload_known_extensions: 'false', autoinstall_known_extensions: 'false',
+    extension_directory: extensionDir, allow_unsigned_extensions: 'false', autoload_known_extensions: 'false', autoinstall_known_extensions: 'false',
   });
   try {
     const db = await instance.connect();
     try {
-      // LOAD by path: exactly this file, with DuckDB's signature check.
-      await db.run(`LOAD '${file.replace(/'/g, "''")}'`);
-      return true;
-    } catch {
-      return false;
+      return await fn(db);
     } finally {
       db.closeSync();
     }
@@ -48,34 +33,70 @@ async function signatureValid(dir: string, file: string): Promise<boolean> {
   }
 }
 
-async function verifyAll(dir: string): Promise<boolean> {
-  const files = extensionFiles(dir);
-  if (files.length === 0) return false;
-  let all = true;
-  for (const file of files) {
-    const now = identity(file);
-    let entry = checked.get(file);
-    if (entry?.identity !== now) {
-      entry = { identity: now, ok: await signatureValid(dir, file) };
-      // The file must not have changed while it was checked.
-      if (identity(file) !== now) entry.ok = false;
-      checked.set(file, entry);
-    }
-    all &&= entry.ok;
-  }
-  return all;
+async function versionAndPlatform(dir: string): Promise<[string, string]> {
+  return withPlainDuckDB(dir, async (db) => {
+    const version = String((await db.runAndReadAll('SELECT version() AS v')).getRowObjects()[0]!.v);
+    const platform = String((await db.runAndReadAll('PRAGMA platform')).getRowObjects()[0]!.platform);
+    return [version, platform];
+  });
 }
 
-/** Whether every vendored extension in `dir` is one whose signature DuckDB checked in this process. */
-export async function vendoredExtensionsVerified(dir: string): Promise<boolean> {
-  // One check at a time: concurrent openers wait for the same one.
-  while (checking) await checking.catch(() => undefined);
-  checking = verifyAll(dir);
-  try {
-    return await checking;
-  } catch {
-    return false;
-  } finally {
-    checking = undefined;
+async function signatureValid(dir: string, file: string): Promise<boolean> {
+  return withPlainDuckDB(dir, async (db) => db.run(`LOAD ${quoteLiteral(file)}`).then(() => true, () => false));
+}
+
+const COPY_PREFIX = 's3bridge-extensions-';
+
+/** Copies left by processes that died without their exit handler (SIGKILL): 75 MB each. */
+function removeDeadProcessesCopies(): void {
+  for (const name of readdirSync(os.tmpdir())) {
+    const pid = Number(/^s3bridge-extensions-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    }
   }
+}
+
+async function privateCopy(dir: string): Promise<string | undefined> {
+  const [version, platform] = await versionAndPlatform(dir);
+  const source = path.join(dir, version, platform);
+  let names: string[];
+  try {
+    // Regular files only: a symlink could point anywhere, later.
+    names = readdirSync(source).filter((name) => name.endsWith('.duckdb_extension') && lstatSync(path.join(source, name)).isFile());
+  } catch {
+    return undefined;
+  }
+  if (names.length === 0) return undefined;
+  removeDeadProcessesCopies();
+  const root = mkdtempSync(path.join(os.tmpdir(), `${COPY_PREFIX}${process.pid}-`));
+  const target = path.join(root, version, platform);
+  mkdirSync(target, { recursive: true, mode: 0o700 });
+  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  for (const name of names) {
+    const copy = path.join(target, name);
+    copyFileSync(path.join(source, name), copy);
+    chmodSync(copy, 0o400);
+    if (!(await signatureValid(root, copy))) {
+      rmSync(root, { recursive: true, force: true });
+      return undefined;
+    }
+  }
+  return root;
+}
+
+/**
+ * The private folder of signature-checked copies of the vendored extensions in `dir`, made once per
+ * process; undefined when a file fails its check (then signatures stay required).
+ */
+export function trustedExtensionDir(dir: string): Promise<string | undefined> {
+  let result = trusted.get(dir);
+  if (!result) {
+    result = privateCopy(dir).catch(() => undefined);
+    trusted.set(dir, result);
+  }
+  return result;
 }

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { scrubValues } from '../shared/excerpt';
 
 /**
  * Write-write races between workers sharing the lake and the Postgres catalog: DuckLake's
@@ -18,8 +19,9 @@ export async function retryConflicts<T>(fn: () => Promise<T>, attempts = 30): Pr
       return await fn();
     } catch (error) {
       if (!isWriteConflict(error) || attempt >= attempts) throw error;
-      // Logged, so an operator (and the scale-out bench) sees how often workers collide.
-      activityLog()?.warn('lost a write race in the shared store; retrying the transaction', { attempt, error: String(error).slice(0, 200) });
+      // Logged, so an operator (and the scale-out bench) sees how often workers collide; values out
+      // (quoted ones excerpted, Postgres's unquoted `Key (...)=(value)` dropped).
+      activityLog()?.warn('lost a write race in the shared store; retrying the transaction', { attempt, error: scrubValues(String(error).replace(/=\([^)]*\)/g, '=(...)')).slice(0, 200) });
       // Jittered backoff so two workers that collided do not collide again in step.
       const delay = Math.min(2_000, 50 * 1.5 ** attempt) * (0.5 + Math.random());
       await new Promise((resolve) => setTimeout(resolve, delay));

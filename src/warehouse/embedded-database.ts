@@ -11,13 +11,18 @@ interface OpenFile {
   instance: Promise<OpenDuckDB>;
   users: number;
   idle?: NodeJS.Timeout;
+  openedAt: number;
 }
+
+/** Past this, the file is closed at its next idle moment, grace or not: a waiting CLI gets its turn. */
+const MAX_HOLD_MS = 5_000;
 const openFiles = new Map<string, OpenFile>();
 
 /**
  * How long a worker keeps the file open after its last user: day commits come one after another,
  * and opening, then closing (a checkpoint) for each cost more than a small day's rows. A CLI
- * process waiting for the file retries for up to a minute, so a short grace delays it little.
+ * process waiting for the file retries for up to a minute; a file held open for MAX_HOLD_MS is
+ * closed at its next idle moment without the grace, so a steady import cannot keep the CLI out.
  */
 let idleCloseMs = 0;
 export function keepWarehouseOpenWhenIdle(ms: number): void {
@@ -74,7 +79,10 @@ export async function withWarehouse<T>(settings: Settings, fn: (db: DuckDBConnec
   const file = settings.warehousePath;
   let entry = openFiles.get(file);
   if (!entry) {
-    entry = { instance: openWithRetry(settings, file), users: 0 };
+    const created: OpenFile = { instance: openWithRetry(settings, file), users: 0, openedAt: Date.now() };
+    // A failed open is forgotten at once: the next caller tries again instead of getting this failure.
+    created.instance.catch(() => { if (openFiles.get(file) === created) openFiles.delete(file); });
+    entry = created;
     openFiles.set(file, entry);
   }
   if (entry.idle) {
@@ -94,7 +102,7 @@ export async function withWarehouse<T>(settings: Settings, fn: (db: DuckDBConnec
     entry.users -= 1;
     if (entry.users === 0 && openFiles.get(file) === entry) {
       const idle = entry;
-      if (idleCloseMs > 0) {
+      if (idleCloseMs > 0 && Date.now() - idle.openedAt < MAX_HOLD_MS) {
         idle.idle = setTimeout(() => { if (idle.users === 0) void closeEntry(file, idle); }, idleCloseMs);
         idle.idle.unref();
       } else {

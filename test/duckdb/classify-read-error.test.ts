@@ -9,6 +9,8 @@ describe('classifyDuckDBReadError', () => {
     ['IO Error: Could not establish connection error for HTTP HEAD to http://127.0.0.1:1/b/k', 'transient'],
     // Seen when a proxy reset the connection mid-read (test/reliability/s3-faults).
     ["IO Error: Failed to read connection error for HTTP HEAD to 'http://127.0.0.1:37123/b/k.parquet'", 'transient'],
+    // httpfs says "Unable to connect" for answered requests too: a 416 is the object's, not the network's.
+    ["HTTP Error: Unable to connect to URL 'http://127.0.0.1:9000/b/k.parquet': 416 (Range Not Satisfiable)", 'unreadable'],
     ["Invalid Input Error: No magic bytes found at end of file 's3://b/k.parquet'", 'unreadable'],
     ['Out of Memory Error: failed to offload data block of size 256.0 KiB (3.9 MiB/4.0 MiB used).\nThis limit was set by the \'max_temp_directory_size\' setting.', 'out-of-resources'],
     ['IO Error: Could not write file "/data/duckdb-tmp/duckdb_temp_storage-0.tmp": No space left on device', 'out-of-resources'],
