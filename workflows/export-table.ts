@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, makeContinueAsNewFunc, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, makeContinueAsNewFunc, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { connectionName, type DestinationConnection } from '../src/shared/connection';
 import { tagRun } from './run-attributes';
@@ -13,6 +13,8 @@ import { isOwnContinuation } from './continued-run';
 
 const { requireActiveConnection, planExport } = proxyActivities<Activities>(shortCall);
 const { exportWindow } = proxyActivities<Activities>(windowExport);
+
+const EXPORT_CONTINUE_AS_NEW = 'export-continue-as-new';
 
 function failureMessage(error: unknown): string {
   if (error instanceof ActivityFailure && error.cause) return error.cause.message;
@@ -78,8 +80,11 @@ export async function exportTable(rawInput: ExportInput, continued?: ExportConti
     status: 'exported', windows: [], totals: { windows: 0, failed: 0, rows: 0, files: 0, bytes: 0 },
   };
   if (state.note) report.note = state.note;
-  const queue = state.queue.slice(0, input.windowsPerRun);
-  const rest = state.queue.slice(input.windowsPerRun);
+  // Runs started before exports could continue as new export every window in one run: replayed,
+  // they keep doing so (the patch marker is recorded by new runs only).
+  const perRun = patched(EXPORT_CONTINUE_AS_NEW) ? input.windowsPerRun : state.queue.length;
+  const queue = state.queue.slice(0, perRun);
+  const rest = state.queue.slice(perRun);
   Object.assign(progress, {
     phase: 'exporting', windowsPlanned: earlier.windows + state.queue.length, windowsDone: earlier.windows,
     rows: earlier.rows, files: earlier.files, bytes: earlier.bytes,
