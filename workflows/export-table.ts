@@ -55,15 +55,15 @@ export async function exportTable(rawInput: ExportInput, continued?: ExportConti
       });
     }
     const scheduled = input.windows === 'scheduled';
+    const spec = exportSpecOf(input, connection);
     const plan = await planExport({
-      destination: connection, spec: exportSpecOf(input, connection),
+      destination: connection, spec,
       windows: input.windows,
       nowMs: input.asOf ?? Date.now(),
       lookbackHours: input.lookbackHours,
       maxCatchupWindows: input.maxCatchupWindows,
       requireEnabled: input.requireEnabled ?? scheduled,
     });
-    const spec = exportSpecOf(input, connection);
     if (!plan.enabled) {
       progress.phase = 'done';
       return {
@@ -113,20 +113,15 @@ export async function exportTable(rawInput: ExportInput, continued?: ExportConti
     progress.bytes += result.bytes;
   }
   progress.current = undefined;
-  const exported = report.windows.filter((w) => w.status === 'exported');
-  const sum = (pick: (w: WindowReport) => number) => exported.reduce((n, w) => n + pick(w), 0);
+  const exported = report.windows.filter((w) => w.status === 'exported').length;
+  // The progress counts every run's exported windows: the totals so far.
+  const done = { windows: earlier.windows + exported, rows: progress.rows, files: progress.files, bytes: progress.bytes };
   if (report.status === 'exported' && rest.length > 0) {
     // The windows' reports stay behind (a year of hours would outgrow a payload); their sums go along.
-    const carried = {
-      runs: earlier.runs + 1, windows: earlier.windows + exported.length,
-      rows: earlier.rows + sum((w) => w.rows), files: earlier.files + sum((w) => w.files), bytes: earlier.bytes + sum((w) => w.bytes),
-    };
-    return makeContinueAsNewFunc<typeof exportTable>({ typedSearchAttributes: workflowInfo().typedSearchAttributes })(rawInput, { ...state, queue: rest, earlier: carried });
+    return makeContinueAsNewFunc<typeof exportTable>({ typedSearchAttributes: workflowInfo().typedSearchAttributes })(
+      rawInput, { ...state, queue: rest, earlier: { runs: earlier.runs + 1, ...done } });
   }
-  report.totals = {
-    windows: earlier.windows + exported.length, failed: report.windows.length - exported.length,
-    rows: earlier.rows + sum((w) => w.rows), files: earlier.files + sum((w) => w.files), bytes: earlier.bytes + sum((w) => w.bytes),
-  };
+  report.totals = { ...done, failed: report.windows.length - exported };
   if (earlier.runs > 0) report.earlier = earlier;
   progress.phase = 'done';
   return report;

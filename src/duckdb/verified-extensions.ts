@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from './sql';
 
 /**
@@ -17,7 +17,7 @@ import { quoteLiteral } from './sql';
  */
 const trusted = new Map<string, Promise<string | undefined>>();
 
-async function withPlainDuckDB<T>(extensionDir: string, fn: (db: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T> {
+async function withPlainDuckDB<T>(extensionDir: string, fn: (db: DuckDBConnection) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(':memory:', {
     extension_directory: extensionDir, allow_unsigned_extensions: 'false', autoload_known_extensions: 'false', autoinstall_known_extensions: 'false',
   });

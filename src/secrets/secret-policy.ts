@@ -15,7 +15,7 @@ export interface SecretEnvRule {
 export const SECRET_ENV_PREFIX = 'S3BRIDGE_SECRET_';
 
 /** The local services' credentials (scripts/env.sh, docker-compose.yml): the local MinIO's root user. */
-const LOCAL_SERVICE_SECRETS = ['MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD'];
+export const LOCAL_SERVICE_SECRETS = ['MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD'];
 
 /** The origin of an endpoint URL, or the text itself when it is not one. */
 export function endpointOrigin(endpoint: string): string {

@@ -72,11 +72,7 @@ export class SqlWarehouseSink implements WarehouseSink {
   }
 
   acceptedColumns(connection: string, table: string): Promise<ColumnSchema[] | undefined> {
-    return this.use(async (db) => {
-      const [row] = await queryRows<{ columns: string }>(db,
-        'SELECT columns FROM s3bridge.accepted_schemas WHERE connection = $connection AND table_name = $table', { connection, table });
-      return row ? (JSON.parse(row.columns) as ColumnSchema[]) : undefined;
-    });
+    return this.use((db) => readAcceptedColumns(db, connection, table));
   }
 
   targetColumns(target: TargetTable): Promise<ColumnSchema[] | undefined> {
@@ -147,9 +143,8 @@ export class SqlWarehouseSink implements WarehouseSink {
       // Rewritten only when it changes: every day of a table commits the same schema, and in the
       // lake two days' commits rewriting the same row would conflict and be retried whole.
       const columns = JSON.stringify(staged.acceptedColumns);
-      const [current] = await queryRows<{ columns: string }>(db,
-        'SELECT columns FROM s3bridge.accepted_schemas WHERE connection = $connection AND table_name = $table', tableKey);
-      if (!current || JSON.stringify(JSON.parse(current.columns)) !== columns) {
+      const current = await readAcceptedColumns(db, staged.connection, staged.table);
+      if (!current || JSON.stringify(current) !== columns) {
         await db.run('DELETE FROM s3bridge.accepted_schemas WHERE connection = $connection AND table_name = $table', tableKey);
         await db.run('INSERT INTO s3bridge.accepted_schemas VALUES ($connection, $table, $columns::JSON, now())', { ...tableKey, columns });
       }
@@ -161,6 +156,12 @@ export class SqlWarehouseSink implements WarehouseSink {
 /** The embedded DuckDB warehouse file as a sink. */
 export function embeddedSink(settings: Settings, loadedBy: string): SqlWarehouseSink {
   return new SqlWarehouseSink({ withDb: (fn) => withWarehouse(settings, fn), writeKey: settings.warehousePath, loadedBy });
+}
+
+async function readAcceptedColumns(db: DuckDBConnection, connection: string, table: string): Promise<ColumnSchema[] | undefined> {
+  const [row] = await queryRows<{ columns: string }>(db,
+    'SELECT columns FROM s3bridge.accepted_schemas WHERE connection = $connection AND table_name = $table', { connection, table });
+  return row ? (JSON.parse(row.columns) as ColumnSchema[]) : undefined;
 }
 
 async function readLedger(db: DuckDBConnection, connection: string, table: string, target: string): Promise<LedgerEntry[]> {

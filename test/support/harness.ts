@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { loadSettings, type Settings } from '../../src/config/settings';
-import { parseSecretEnvAllow } from '../../src/secrets/secret-policy';
+import { LOCAL_SERVICE_SECRETS, parseSecretEnvAllow } from '../../src/secrets/secret-policy';
 import { localServiceEnv, localSourceConnection } from '../../src/config/local-services';
 import { createWorker } from '../../src/worker/create-worker';
 import { closeIdleWarehouses } from '../../src/warehouse/embedded-database';
@@ -65,7 +65,7 @@ export async function createTestEnv(name: string, options: TestEnvOptions = {}):
   const local = [...(options.s3Endpoint ? [options.s3Endpoint] : []), ...(options.localS3Endpoints ?? [])];
   if (local.length > 0) {
     settings.secretEnvAllow = [...settings.secretEnvAllow, ...parseSecretEnvAllow(
-      local.flatMap((endpoint) => ['MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD'].map((name) => `${name}@${endpoint}`)).join(','))];
+      local.flatMap((endpoint) => LOCAL_SERVICE_SECRETS.map((name) => `${name}@${endpoint}`)).join(','))];
   }
   const bucket = `t-${id}`.slice(0, 63);
   const s3 = new S3Client({
