@@ -9,13 +9,15 @@ import type { ImportMapping } from '../../src/shared/import/mapping';
 import { targetLabel, targetTable } from '../../src/warehouse/target-table';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
-import { createS3Secret, withS3DuckDB } from '../../src/duckdb/s3-session';
+import { createS3Secret, dropS3Secret, withS3DuckDB } from '../../src/duckdb/s3-session';
 import { refreshingCredentials } from '../../src/s3/refreshing-credentials';
 import { describeScheme, schemeDiffers, unitScheme } from '../../src/warehouse/unit-scheme';
 import { listTableFiles } from '../../src/import/list-table-files';
 import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
 import { dataColumns } from '../../src/import/table-columns';
-import { describeUnit, stageUnit } from '../../src/import/stage-unit';
+import { describeUnit, stageUnit, type StageContext, type StagedFiles } from '../../src/import/stage-unit';
+import { loadDirect } from '../../src/import/load-direct';
+import type { DirectRows, ReplaceResult } from '../../src/warehouse/warehouse-sink';
 import { describeDrift, driftExcerpt, evolvedColumns, hasDrift, type SchemaDrift } from '../../src/import/schema-drift';
 import { SCHEMA_DRIFT, SCHEMA_DRIFT_PENDING } from '../../src/import/import-errors';
 import type { CatalogStore } from '../../src/catalog/catalog-store';
@@ -92,6 +94,7 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
       return { ...base, status: 'skipped', rows: previous.rows, rejectedRows: previous.rejectedRows, files: files.length, bytes,
         durationMs: Date.now() - started, reason: 'unchanged', loadId: previous.loadId };
     }
+    await sink.prepareSourceReads(connection.bucket);
     const reference = (await sink.acceptedColumns(connection.name, table.name)) ?? dataColumns(table);
     const loadId = randomUUID();
     // Staging belongs to this attempt alone: its load ID (a UUID) names the folder, so no other
@@ -127,7 +130,7 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
             accepted = evolvedColumns(reference, described.drift);
             driftNote = describeDrift(described.drift);
           }
-          const staged = await stageUnit({
+          const stageContext: StageContext = {
             db, bucket: connection.bucket, connection: connection.name, table, unit, mapping, errorPolicy: input.errorPolicy, loadId, stagingDir,
             async beforeScan() {
               const fresh = await session.refreshed();
@@ -139,27 +142,40 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
               context.heartbeat(progress);
               if (context.cancellationSignal.aborted) throw new CancelledFailure('import cancelled before the day was committed; the day is untouched');
             },
-          }, {
-            columns: described.columns,
-            dataColumns: accepted,
-            readTypes: readTypes([...table.columns, ...accepted], mapping),
-          });
-          if (context.cancellationSignal.aborted) throw new CancelledFailure('import cancelled before the day was committed; the day is untouched');
-          // The exactly-once point: from here the day is replaced whole, or (on any error) not at all.
-          const replaced = await sink.replaceUnit({
+          };
+          const schema = { columns: described.columns, dataColumns: accepted, readTypes: readTypes([...table.columns, ...accepted], mapping) };
+          const commit = (rows: StagedFiles & { direct?: DirectRows }) => sink.replaceUnit({
             connection: connection.name, table: table.name, unit: input.unit, day: unit.day, loadId, target,
-            dataFiles: staged.dataFiles, rejectFiles: staged.rejectFiles, files, fingerprint, configHash,
-            rows: staged.rows, rejectedRows: staged.rejectedRows, acceptedColumns: accepted,
-            scheme, allowSchemeChange: input.reload,
+            ...rows, files, fingerprint, configHash, acceptedColumns: accepted, scheme, allowSchemeChange: input.reload,
           });
+          // The exactly-once point is the commit: from there the day is replaced whole, or (on any error) not at all.
+          const direct = await loadDirect(stageContext, schema, {
+            commit,
+            async grantAccess(warehouse) {
+              await createS3Secret(warehouse, connection, await session.get());
+              return () => dropS3Secret(warehouse);
+            },
+            signal: context.cancellationSignal,
+          });
+          if ('declined' in direct) context.log.debug('day staged', { unit: input.unit, why: direct.declined });
+          let staged: StagedFiles;
+          let replaced: ReplaceResult;
+          if ('staged' in direct) {
+            ({ staged, replaced } = direct);
+          } else {
+            staged = await stageUnit(stageContext, schema);
+            if (context.cancellationSignal.aborted) throw new CancelledFailure('import cancelled before the day was committed; the day is untouched');
+            replaced = await commit(staged);
+          }
+          const loadPath = 'staged' in direct ? 'direct' : 'staged';
           recordTableVolume(context.metricMeter, { connection: connection.name, table: table.name, rowsLoaded: staged.rows, rowsRejected: staged.rejectedRows, bytesRead: bytes });
           context.log.info('day loaded', {
             connection: connection.name, table: table.name, unit: input.unit, rows: staged.rows, rejectedRows: staged.rejectedRows,
-            files: files.length, bytes, loadId, durationMs: Date.now() - started,
+            files: files.length, bytes, loadId, durationMs: Date.now() - started, path: loadPath,
           });
           return {
             ...base, status: 'loaded', rows: staged.rows, rejectedRows: staged.rejectedRows, files: files.length, bytes,
-            durationMs: Date.now() - started, loadId,
+            durationMs: Date.now() - started, loadId, path: loadPath,
             reason: [
               input.reload ? 'reload requested' : !previous ? 'new' : previous.fingerprint !== fingerprint ? 'files changed' : 'mapping changed',
               ...(replaced.replacedScheme ? [`replaced the table's earlier load (${describeScheme(replaced.replacedScheme)})`] : []),

@@ -46,6 +46,11 @@ export async function createS3Secret(
   );
 }
 
+/** Takes the connection's S3 secret away again (a warehouse that read a day in its commit). */
+export async function dropS3Secret(db: DuckDBConnection): Promise<void> {
+  await db.run('DROP TEMPORARY SECRET IF EXISTS s3bridge_source');
+}
+
 export interface S3DuckDBOptions {
   /** Local folders the instance may read and write besides its spill folder (a load's staging). */
   localDirectories?: string[];

@@ -133,19 +133,16 @@ function scanGroups(files: UnitFile[], columnsOf: (file: UnitFile) => ColumnSche
  * rejected and the day is staged; otherwise (bad rows) undefined, and the caller stages the day
  * through the checked relation, which also writes the rejects.
  */
-async function stageWithoutRejects(ctx: StageContext, scans: { select: string; params: Record<string, DuckDBValue>; urls: string[] }[]): Promise<StagedFiles | undefined> {
+async function stageWithoutRejects(ctx: StageContext, scans: UnitScan[]): Promise<StagedFiles | undefined> {
   const { db } = ctx;
-  const all = scans.flatMap((scan) => scan.urls);
-  const [declared] = (await db.runAndReadAll('SELECT sum(num_rows)::BIGINT AS n FROM parquet_file_metadata($files)', { files: listValue(all) }, FILES))
-    .getRowObjectsJS() as { n: bigint | null }[];
+  const declared = await declaredRows(db, scans.flatMap((scan) => scan.urls));
   const dataFiles: string[] = [];
   let rows = 0;
   let filesDone = 0;
   for (const [index, { select, params, urls }] of scans.entries()) {
     await ctx.beforeScan?.();
     const dataFile = path.join(ctx.stagingDir, `data-${index}.parquet`);
-    const copy = (files: string[]) => db.runAndReadAll(`COPY (SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM (${select}) WHERE __bad_column IS NULL)
-      TO ${quoteLiteral(dataFile)} (FORMAT parquet)`, { ...params, files: listValue(files) }, FILES);
+    const copy = (files: string[]) => db.runAndReadAll(`COPY (${goodRowsSql(select)}) TO ${quoteLiteral(dataFile)} (FORMAT parquet)`, { ...params, files: listValue(files) }, FILES);
     const written = await probing(db, urls, 'parquet', copy, async (file) => {
       ctx.onFile(filesDone, rows);
       await copy([file]);
@@ -155,21 +152,44 @@ async function stageWithoutRejects(ctx: StageContext, scans: { select: string; p
     filesDone += urls.length;
     ctx.onFile(filesDone, rows);
   }
-  if (rows !== Number(declared?.n ?? 0)) {
+  if (rows !== declared) {
     for (const file of dataFiles) rmSync(file, { force: true });
     return undefined;
   }
   return { dataFiles, rejectFiles: [], rows, rejectedRows: 0 };
 }
 
+/** One scan of a group of the unit's files: the mapped, checked rows (`__bad_column` set on bad ones). */
+export interface UnitScan {
+  select: string;
+  params: Record<string, DuckDBValue>;
+  urls: string[];
+  csvTables: CsvRejectTables;
+}
+
+export interface UnitSchema {
+  columns: Map<string, ColumnSchema[]>;
+  dataColumns: ColumnSchema[];
+  readTypes: Map<string, string>;
+}
+
+/** The good rows of a scan, without its check columns: what the warehouse receives. */
+export function goodRowsSql(select: string): string {
+  return `SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM (${select}) WHERE __bad_column IS NULL`;
+}
+
+/** The rows the Parquet footers of these files declare. */
+export async function declaredRows(db: DuckDBConnection, urls: string[]): Promise<number> {
+  const [declared] = (await db.runAndReadAll('SELECT sum(num_rows)::BIGINT AS n FROM parquet_file_metadata($files)', { files: listValue(urls) }, FILES))
+    .getRowObjectsJS() as { n: bigint | null }[];
+  return Number(declared?.n ?? 0);
+}
+
 /**
- * Maps and validates the unit's files into local Parquet files (good rows, rejected rows): one
- * DuckDB scan per set of columns (usually one for the whole day) over the explicit file list,
- * mapping and checks in the same query, into one checked relation that both outputs are
- * written from. Nothing reaches the warehouse here: the caller commits the staged files in
- * one transaction.
+ * The unit's scans: one per set of columns (usually one for the whole day) over the explicit
+ * file list, mapping and checks in the same SELECT.
  */
-export async function stageUnit(ctx: StageContext, schema: { columns: Map<string, ColumnSchema[]>; dataColumns: ColumnSchema[]; readTypes: Map<string, string> }): Promise<StagedFiles> {
+export async function planScans(ctx: StageContext, schema: UnitSchema): Promise<UnitScan[]> {
   const { db, table } = ctx;
   const partitionNames = new Set(table.partitionKeys.map((k) => k.name));
   const prefix = url(ctx.bucket, '');
@@ -180,7 +200,7 @@ export async function stageUnit(ctx: StageContext, schema: { columns: Map<string
       ? described
       : described.map((c) => ({ name: c.name, type: (table.format.startsWith('csv') && schema.readTypes.get(c.name)) || 'VARCHAR' }));
   });
-  const scans: { select: string; params: Record<string, DuckDBValue>; urls: string[]; csvTables: CsvRejectTables }[] = [];
+  const scans: UnitScan[] = [];
   for (const [index, group] of groups.entries()) {
     const fileColumns = group.columns;
     // Partition values shared by every file are bound; values that differ come from a joined list of the files.
@@ -202,15 +222,12 @@ export async function stageUnit(ctx: StageContext, schema: { columns: Map<string
     }));
     checks.push(...projection.checks);
     const csvTables = { rejects: `csv_rejects_${index}`, scans: `csv_scans_${index}` };
-    let join = '';
-    if (varying.length > 0) {
-      await db.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(`unit_files_${index}`)} AS SELECT unnest($files) AS url, ${varying.map((k, i) => `unnest($p${i}) AS ${quoteIdentifier(`p${i}`)}`).join(', ')}`,
-        { files: listValue(group.files.map((f) => url(ctx.bucket, f.key))), ...Object.fromEntries(varying.map((k, i) => [`p${i}`, listValue(group.files.map((f) => f.partition.values[k.name] ?? null))])) },
-        { ...FILES, ...Object.fromEntries(varying.map((_k, i) => [`p${i}`, LIST(VARCHAR)])) });
-      join = `LEFT JOIN ${quoteIdentifier(`unit_files_${index}`)} f ON f.url = s.${quoteIdentifier(FILE_COLUMN)}`;
-    }
+    // Bound lists joined by URL: the scan needs no table of its own, so the warehouse can run it too.
+    const fileValues = Object.fromEntries(varying.map((k, i) => [`f_p${i}`, listValue(group.files.map((f) => f.partition.values[k.name] ?? null))]));
+    const join = varying.length === 0 ? '' : `LEFT JOIN (SELECT unnest($files) AS url, ${varying.map((_k, i) => `unnest($f_p${i}::VARCHAR[]) AS ${quoteIdentifier(`p${i}`)}`).join(', ')}) f
+        ON f.url = s.${quoteIdentifier(FILE_COLUMN)}`;
     const params = {
-      ...projection.params,
+      ...projection.params, ...fileValues,
       l_connection: ctx.connection, l_table: table.name, l_day: ctx.unit.day, l_prefix_length: prefix.length, l_load: ctx.loadId,
     };
     const source = `s.${quoteIdentifier(FILE_COLUMN)}`;
@@ -223,6 +240,18 @@ export async function stageUnit(ctx: StageContext, schema: { columns: Map<string
     const urls = group.files.map((f) => url(ctx.bucket, f.key));
     scans.push({ select, params, urls, csvTables });
   }
+  return scans;
+}
+
+/**
+ * Maps and validates the unit's files into local Parquet files (good rows, rejected rows): the
+ * unit's scans into one checked relation that both outputs are written from. Nothing reaches
+ * the warehouse here: the caller commits the staged files in one transaction.
+ */
+export async function stageUnit(ctx: StageContext, schema: UnitSchema): Promise<StagedFiles> {
+  const { db, table } = ctx;
+  const prefix = url(ctx.bucket, '');
+  const scans = await planScans(ctx, schema);
   const result: StagedFiles = { dataFiles: [], rejectFiles: [], rows: 0, rejectedRows: 0 };
   if (scans.length === 0) return result;
   if (table.format === 'parquet') {

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Settings } from '../config/settings';
-import { createDuckDB, lockDown, type OpenDuckDB } from '../duckdb/create-duckdb';
+import { createDuckDB, loadHttpfs, lockDown, type OpenDuckDB } from '../duckdb/create-duckdb';
+import { queryRows } from '../duckdb/query-rows';
 
 /**
  * The embedded warehouse file (catalog, ledger and imported tables live in it).
@@ -8,8 +9,10 @@ import { createDuckDB, lockDown, type OpenDuckDB } from '../duckdb/create-duckdb
  * only while some activity uses it and closes it after: the CLI and a worker interleave.
  */
 interface OpenFile {
-  instance: Promise<OpenDuckDB>;
+  instance: Promise<OpenWarehouse>;
   users: number;
+  /** Closed as soon as nobody uses it (no grace): the next open reads a bucket this one cannot. */
+  stale?: boolean;
   idle?: NodeJS.Timeout;
   openedAt: number;
 }
@@ -40,29 +43,61 @@ export async function closeIdleWarehouses(): Promise<void> {
   await Promise.all([...openFiles].filter(([, entry]) => entry.users === 0).map(([file, entry]) => closeEntry(file, entry)));
 }
 
+/**
+ * Whether this process's warehouse may read its source connections' buckets, so a day loads in
+ * one pass (the rows read from S3 inside the commit, no local staging): the worker turns it on.
+ * A CLI process keeps its warehouse to local files.
+ */
+let sourceReads = false;
+export function readSourcesInWarehouse(on: boolean): void {
+  sourceReads = on;
+}
+
+/** The buckets of the source connections whose last validation made them Active (imports need that); none before the catalog exists. */
+async function sourceBuckets(db: DuckDBConnection): Promise<string[]> {
+  const [catalog] = await queryRows<{ n: bigint }>(db,
+    "SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 's3bridge' AND table_name = 'connection_status'");
+  if (!catalog || Number(catalog.n) === 0) return [];
+  const rows = await queryRows<{ bucket: string | null }>(db,
+    `SELECT DISTINCT json_extract_string(config, '$.bucket') AS bucket FROM s3bridge.connection_status
+     WHERE status = 'active' AND json_extract_string(config, '$.direction') = 'source' ORDER BY bucket`);
+  return rows.map((r) => r.bucket).filter((b): b is string => typeof b === 'string' && b.length > 0);
+}
+
 const LOCK_ERROR = /Could not set lock on file|Conflicting lock is held/i;
 
 /**
  * The warehouse reads and writes only local files under the data dir (staged Parquet files,
- * export spools). Its configuration stays open: stages set session options on it (TimeZone).
+ * export spools) and, in a worker, the buckets of the source connections that were Active when
+ * it opened (a bucket added later is readable from the next open; until then its days stage).
+ * Its configuration stays open: commits set session options on it (TimeZone).
  */
-async function openLocked(settings: Settings, file: string): Promise<OpenDuckDB> {
+type OpenWarehouse = OpenDuckDB & { readableBuckets: string[] };
+
+async function openLocked(settings: Settings, file: string): Promise<OpenWarehouse> {
   const opened = await createDuckDB(settings, file);
+  let buckets: string[] = [];
   try {
     const db = await opened.instance.connect();
     try {
-      await lockDown(db, [`${settings.dataDir}/`], { lockConfiguration: false });
+      buckets = sourceReads ? await sourceBuckets(db) : [];
+      if (buckets.length > 0) {
+        await loadHttpfs(db, settings);
+        // Keys taken literally, as in the S3 DuckDB (see s3ObjectUrl).
+        await db.run('SET GLOBAL s3_url_compatibility_mode = true');
+      }
+      await lockDown(db, [`${settings.dataDir}/`, ...buckets.map((b) => `s3://${b}/`)], { lockConfiguration: false });
     } finally {
       db.closeSync();
     }
-    return opened;
+    return { ...opened, readableBuckets: buckets };
   } catch (error) {
     opened.close();
     throw error;
   }
 }
 
-async function openWithRetry(settings: Settings, file: string): Promise<OpenDuckDB> {
+async function openWithRetry(settings: Settings, file: string): Promise<OpenWarehouse> {
   const deadline = Date.now() + 60_000;
   for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
     try {
@@ -72,6 +107,21 @@ async function openWithRetry(settings: Settings, file: string): Promise<OpenDuck
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
+}
+
+/**
+ * A worker about to load from `bucket`: when the open warehouse cannot read it (its connection
+ * became Active since the file was opened), the file is closed at its next idle moment, so the
+ * load's commit opens it again with the bucket readable.
+ */
+export async function readBucketFromNextOpen(settings: Settings, bucket: string): Promise<void> {
+  if (!sourceReads) return;
+  const file = settings.warehousePath;
+  const entry = openFiles.get(file);
+  const opened = await entry?.instance.catch(() => undefined);
+  if (!entry || !opened || opened.readableBuckets.includes(bucket)) return;
+  entry.stale = true;
+  if (entry.users === 0) await closeEntry(file, entry);
 }
 
 /** Runs `fn` on a fresh connection to the warehouse file, sharing the instance within this process. */
@@ -102,7 +152,7 @@ export async function withWarehouse<T>(settings: Settings, fn: (db: DuckDBConnec
     entry.users -= 1;
     if (entry.users === 0 && openFiles.get(file) === entry) {
       const idle = entry;
-      if (idleCloseMs > 0 && Date.now() - idle.openedAt < MAX_HOLD_MS) {
+      if (idleCloseMs > 0 && !idle.stale && Date.now() - idle.openedAt < MAX_HOLD_MS) {
         idle.idle = setTimeout(() => { if (idle.users === 0) void closeEntry(file, idle); }, idleCloseMs);
         idle.idle.unref();
       } else {

@@ -5,13 +5,13 @@ import { queryRows } from '../duckdb/query-rows';
 import { quoteIdentifier } from '../duckdb/sql';
 import { inTransaction } from '../duckdb/in-transaction';
 import { widenColumnType } from '../import/column-types';
-import { withWarehouse } from './embedded-database';
+import { readBucketFromNextOpen, withWarehouse } from './embedded-database';
 import { ensureBookkeepingTables } from './bookkeeping-tables';
 import { readOnlyQuery } from './read-only-query';
 import { resetTable } from './reset-table';
 import type { QueryWarehouseResult, ResetTableResult } from '../shared/inputs/warehouse-maintenance-input';
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS, targetLabel, targetSql, type TargetTable } from './target-table';
-import type { LedgerEntry, ReplaceResult, StagedUnit, WarehouseSink } from './warehouse-sink';
+import { DIRECT_ROWS_REJECTED, DIRECT_UNAVAILABLE, DirectLoadDeclined, type DirectRows, type LedgerEntry, type ReplaceResult, type StagedUnit, type WarehouseSink } from './warehouse-sink';
 import { entryScheme, schemeChangeRefused, schemeDiffers, WHOLE_TABLE_SCHEME } from './unit-scheme';
 
 // One writer per warehouse in this process: schema changes and replaces of the same table by
@@ -37,6 +37,8 @@ export interface SqlSinkOptions {
   writeKey: string;
   /** Who commits (recorded in the ledger): the worker's identity. */
   loadedBy: string;
+  /** Called before a load from `bucket`, so the warehouse can read it in the commit (see DirectRows). */
+  prepareSourceReads?: (bucket: string) => Promise<void>;
   /** Retries a commit that lost a write-write race with another process (DuckLake); none by default. */
   retry?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
@@ -83,6 +85,10 @@ export class SqlWarehouseSink implements WarehouseSink {
     return this.use(fn);
   }
 
+  async prepareSourceReads(bucket: string): Promise<void> {
+    await this.options.prepareSourceReads?.(bucket);
+  }
+
   query(sql: string, limit: number): Promise<QueryWarehouseResult> {
     return this.use((db) => readOnlyQuery(db, sql, limit));
   }
@@ -94,7 +100,7 @@ export class SqlWarehouseSink implements WarehouseSink {
 
   replaceUnit(staged: StagedUnit): Promise<ReplaceResult> {
     const { retry = (f) => f() } = this.options;
-    return serialized(this.options.writeKey, () => retry(() => this.use((db) => inTransaction(db, async () => {
+    return serialized(this.options.writeKey, () => retry(() => this.use((db) => withDirectAccess(db, staged.direct, () => inTransaction(db, async () => {
       const label = targetLabel(staged.target);
       const result: ReplaceResult = {};
       const other = (await readLedger(db, staged.connection, staged.table, label)).find((e) => schemeDiffers(e, staged.scheme));
@@ -117,7 +123,9 @@ export class SqlWarehouseSink implements WarehouseSink {
         await db.run(`DELETE FROM ${target} WHERE _connection = $connection AND _table = $table AND _day IS NOT DISTINCT FROM $day::DATE`,
           { ...tableKey, day: staged.day });
       }
-      if (staged.dataFiles.length > 0) {
+      if (staged.direct) {
+        await insertDirect(db, target, staged.direct);
+      } else if (staged.dataFiles.length > 0) {
         await db.run(`INSERT INTO ${target} BY NAME SELECT * FROM read_parquet($files, union_by_name=true)`,
           { files: listValue(staged.dataFiles) }, FILES_TYPE);
       }
@@ -149,13 +157,53 @@ export class SqlWarehouseSink implements WarehouseSink {
         await db.run('INSERT INTO s3bridge.accepted_schemas VALUES ($connection, $table, $columns::JSON, now())', { ...tableKey, columns });
       }
       return result;
-    }))));
+    })))));
+  }
+}
+
+/**
+ * For a direct load: checks the warehouse may read the bucket, gives this connection access to
+ * it for the commit alone (the secret is dropped after, whatever happens), reads in UTC like
+ * the S3 DuckDB, and lets the caller's abort interrupt the read.
+ */
+async function withDirectAccess<T>(db: DuckDBConnection, direct: DirectRows | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!direct) return fn();
+  const [setting] = await queryRows<{ dirs: string[] | null }>(db, "SELECT current_setting('allowed_directories') AS dirs");
+  // DuckDB shows `s3://b/` as `s3:/b/` (its path normalization).
+  if (!(setting?.dirs ?? []).some((dir) => dir.replace(/^s3:\/+/, 's3://') === `s3://${direct.bucket}/`)) {
+    throw new DirectLoadDeclined(DIRECT_UNAVAILABLE, `the warehouse cannot read s3://${direct.bucket}/`);
+  }
+  await db.run("SET SESSION TimeZone = 'UTC'");
+  const revoke = await direct.grantAccess(db);
+  const stop = () => db.interrupt();
+  direct.signal?.addEventListener('abort', stop);
+  try {
+    return await fn();
+  } finally {
+    direct.signal?.removeEventListener('abort', stop);
+    await revoke();
+  }
+}
+
+/** Inserts a direct load's good rows; fewer than the files declare means rejected rows, and the transaction is undone. */
+async function insertDirect(db: DuckDBConnection, target: string, direct: DirectRows): Promise<void> {
+  let inserted = 0;
+  for (const select of direct.selects) {
+    const reader = await db.runAndReadAll(`INSERT INTO ${target} BY NAME ${select.sql}`,
+      { ...select.params, files: listValue(select.files) }, FILES_TYPE);
+    inserted += Number((reader.getRowObjectsJS()[0] as { Count?: bigint } | undefined)?.Count ?? 0);
+  }
+  if (inserted !== direct.expectedRows) {
+    throw new DirectLoadDeclined(DIRECT_ROWS_REJECTED, `${direct.expectedRows - inserted} of ${direct.expectedRows} rows failed the checks`);
   }
 }
 
 /** The embedded DuckDB warehouse file as a sink. */
 export function embeddedSink(settings: Settings, loadedBy: string): SqlWarehouseSink {
-  return new SqlWarehouseSink({ withDb: (fn) => withWarehouse(settings, fn), writeKey: settings.warehousePath, loadedBy });
+  return new SqlWarehouseSink({
+    withDb: (fn) => withWarehouse(settings, fn), writeKey: settings.warehousePath, loadedBy,
+    prepareSourceReads: (bucket) => readBucketFromNextOpen(settings, bucket),
+  });
 }
 
 async function readAcceptedColumns(db: DuckDBConnection, connection: string, table: string): Promise<ColumnSchema[] | undefined> {
@@ -188,6 +236,27 @@ async function readTargetColumns(db: DuckDBConnection, target: TargetTable): Pro
   return rows.length > 0 ? rows : undefined;
 }
 
+/** The columns of the unit's rows: the staged files', or the direct SELECTs' (merged, a type both can hold where they differ). */
+async function describeRows(db: DuckDBConnection, staged: StagedUnit): Promise<ColumnSchema[]> {
+  if (!staged.direct) {
+    const reader = await db.runAndReadAll(
+      'SELECT column_name AS name, column_type AS type FROM (DESCRIBE SELECT * FROM read_parquet($files, union_by_name=true))',
+      { files: listValue(staged.dataFiles) }, FILES_TYPE);
+    return reader.getRowObjectsJS() as unknown as ColumnSchema[];
+  }
+  const columns = new Map<string, string>();
+  for (const select of staged.direct.selects) {
+    const reader = await db.runAndReadAll(`SELECT column_name AS name, column_type AS type FROM (DESCRIBE ${select.sql})`,
+      { ...select.params, files: listValue(select.files) }, FILES_TYPE);
+    const described = reader.getRowObjectsJS() as unknown as ColumnSchema[];
+    for (const c of described) {
+      const seen = columns.get(c.name);
+      columns.set(c.name, seen === undefined ? c.type : widenColumnType(seen, c.type));
+    }
+  }
+  return [...columns].map(([name, type]) => ({ name, type }));
+}
+
 /** Creates the target on first load; evolves a raw table to the staged columns (the drift policy already allowed it). */
 async function prepareTarget(db: DuckDBConnection, staged: StagedUnit): Promise<void> {
   const { target } = staged;
@@ -200,10 +269,7 @@ async function prepareTarget(db: DuckDBConnection, staged: StagedUnit): Promise<
     await db.run(`CREATE TABLE ${targetSql(target)} (${columns})`);
     return;
   }
-  const described = await db.runAndReadAll(
-    'SELECT column_name AS name, column_type AS type FROM (DESCRIBE SELECT * FROM read_parquet($files, union_by_name=true))',
-    { files: listValue(staged.dataFiles) }, FILES_TYPE);
-  const stagedColumns = described.getRowObjectsJS() as { name: string; type: string }[];
+  const stagedColumns = await describeRows(db, staged);
   if (!existing) {
     const columns = stagedColumns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
     await db.run(`CREATE TABLE ${targetSql(target)} (${columns})`);

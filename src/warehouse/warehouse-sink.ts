@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnSchema } from '../shared/catalog/discovered-table';
 import type { SourceFile } from '../import/source-file';
 import type { TargetTable } from './target-table';
@@ -23,7 +23,35 @@ export interface LedgerEntry {
   loadedBy?: string | null;
 }
 
-/** One unit's load, staged as local Parquet files, ready to replace the unit in the warehouse. */
+/**
+ * A unit's rows read from the source by the warehouse itself, in the commit's transaction: the
+ * one-pass load (no local staging). The warehouse must be allowed to reach the bucket.
+ */
+export interface DirectRows {
+  /** SELECTs of the mapped good rows, lineage columns included; each binds its file URLs as `$files`. */
+  selects: { sql: string; params: Record<string, DuckDBValue>; files: string[] }[];
+  bucket: string;
+  /** The rows the files declare: when the SELECTs yield fewer, some were bad, and the commit is undone (DIRECT_ROWS_REJECTED). */
+  expectedRows: number;
+  /** Gives the warehouse connection access to the bucket (a temporary secret); returns how to take it away. */
+  grantAccess(db: DuckDBConnection): Promise<() => Promise<void>>;
+  /** Aborting interrupts the read. */
+  signal?: AbortSignal;
+}
+
+/** A direct load found rows the checks reject: the caller stages the unit instead, which records them. */
+export const DIRECT_ROWS_REJECTED = 'DirectRowsRejected';
+/** The warehouse cannot read the bucket (a store without source access, or a bucket added since it opened). */
+export const DIRECT_UNAVAILABLE = 'DirectLoadUnavailable';
+
+export class DirectLoadDeclined extends Error {
+  constructor(readonly reason: typeof DIRECT_ROWS_REJECTED | typeof DIRECT_UNAVAILABLE, message: string) {
+    super(message);
+    this.name = reason;
+  }
+}
+
+/** One unit's load, staged as local Parquet files (or read directly, see DirectRows), ready to replace the unit in the warehouse. */
 export interface StagedUnit {
   connection: string;
   table: string;
@@ -33,6 +61,8 @@ export interface StagedUnit {
   target: TargetTable;
   /** Mapped rows, lineage columns included. */
   dataFiles: string[];
+  /** Instead of dataFiles: the rows read from the source in the commit itself. */
+  direct?: DirectRows;
   /** Rejected rows (s3bridge.rejects columns). */
   rejectFiles: string[];
   files: SourceFile[];
@@ -70,6 +100,8 @@ export interface WarehouseSink {
   /** The warehouse table's columns, or undefined before its first load. */
   targetColumns(target: TargetTable): Promise<ColumnSchema[] | undefined>;
   replaceUnit(staged: StagedUnit): Promise<ReplaceResult>;
+  /** Before a load from `bucket`: lets the warehouse read it in the commit where it can (a direct load); a no-op elsewhere. */
+  prepareSourceReads(bucket: string): Promise<void>;
   /**
    * Runs `fn` on a connection whose default catalog is the warehouse (its tables by their
    * schema-qualified names), for reads: export builds its lines from warehouse rows in SQL.

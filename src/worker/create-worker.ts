@@ -5,7 +5,7 @@ import { s3bridgeDataConverter } from '../codec/data-converter';
 import { createActivities } from '../../activities';
 import { WORKFLOWS_PATH } from './workflows-path';
 import { buildDeps, workerIdentity, type BuiltDeps } from './build-deps';
-import { keepWarehouseOpenWhenIdle } from '../warehouse/embedded-database';
+import { keepWarehouseOpenWhenIdle, readSourcesInWarehouse } from '../warehouse/embedded-database';
 import { acquireEmbeddedWorkerLock } from './embedded-worker-lock';
 import { temporalProfile } from '../config/temporal-connection';
 import { scrubActivityErrors } from './scrub-activity-errors';
@@ -34,7 +34,10 @@ export interface CreateWorkerOptions {
 export async function createWorker({ settings, connection, workflowBundlePath, dataConverter = s3bridgeDataConverter(), overrides, deps: given }: CreateWorkerOptions) {
   const unlock = settings.store === 'embedded' ? acquireEmbeddedWorkerLock(settings) : () => undefined;
   // The worker commits day after day: the file stays open a moment between them.
-  if (settings.store === 'embedded') keepWarehouseOpenWhenIdle(WAREHOUSE_IDLE_CLOSE_MS);
+  if (settings.store === 'embedded') {
+    keepWarehouseOpenWhenIdle(WAREHOUSE_IDLE_CLOSE_MS);
+    readSourcesInWarehouse(true);
+  }
   const deps = given ?? buildDeps(settings);
   try {
     const nativeConnection = connection ?? (await NativeConnection.connect({ ...temporalProfile().connectionOptions, address: settings.temporalAddress }));

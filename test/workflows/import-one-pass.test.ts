@@ -57,6 +57,8 @@ describe('one scan per day', () => {
   it('loads a day of many files in one pass: every row once, with its own key and its own partition values', async () => {
     const report = await env.s3bridge.importTable({ connection: env.source(), table: 'clicks', days: 'all', driftPolicy: 'evolve' });
     expect(report.totals).toMatchObject({ loaded: 1, failed: 0, rows: MANY * 3, files: MANY });
+    // Read by the warehouse itself inside the commit: no staged copy (hour values joined per file).
+    expect(report.days[0]!.path).toBe('direct');
     const rows = await warehouse<{ id: number; hour: number; note: string | null; key: string }>(env,
       `SELECT id, hour, note, _source_key AS key FROM ${rawTable(env, 'clicks')} ORDER BY id`);
     expect(rows).toHaveLength(MANY * 3);
@@ -79,7 +81,7 @@ describe('one scan per day', () => {
 
   it('reads gzipped CSV and NDJSON days with the catalog\'s columns and types; a bad line names its file and line', async () => {
     const sales = await env.s3bridge.importTable({ connection: env.source(), table: 'sales', days: 'all', errorPolicy: 'skip-to-rejects' });
-    expect(sales.days.map((d) => [d.day, d.status, d.rows, d.rejectedRows])).toEqual([['2025-06-01', 'loaded', 6, 0], ['2025-06-02', 'loaded', 3, 1]]);
+    expect(sales.days.map((d) => [d.day, d.status, d.rows, d.rejectedRows, d.path])).toEqual([['2025-06-01', 'loaded', 6, 0, 'staged'], ['2025-06-02', 'loaded', 3, 1, 'staged']]);
     expect(await warehouse(env, `SELECT id, amount, label, _source_key AS key FROM ${rawTable(env, 'sales')} WHERE id IN (11, 41) ORDER BY id`)).toEqual([
       { id: 11, amount: 10, label: 'a', key: 'sales/date=2025-06-01/part-000.csv.gz' },
       { id: 41, amount: 40, label: 'd', key: 'sales/date=2025-06-02/part-001.csv.gz' },
@@ -105,6 +107,7 @@ describe('a long backfill', () => {
     const handle = await env.s3bridge.startImport({ connection: env.source(), table: 'daily', days: 'all', concurrency: 8 });
     const report = await handle.result();
     expect(report.totals).toMatchObject({ loaded: 400, failed: 0, skipped: 0, rows: 400 });
+    expect(new Set(report.days.map((d) => d.path))).toEqual(new Set(['direct']));
     expect(report.days.map((d) => d.day)).toEqual(LONG_DAYS);
     expect(await warehouse(env, `SELECT count(DISTINCT id) AS ids, count(*) AS n FROM ${rawTable(env, 'daily')}`)).toEqual([{ ids: 400, n: 400 }]);
     const runs: number[] = [];

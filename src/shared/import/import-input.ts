@@ -59,6 +59,8 @@ export interface DayReport {
   loadId?: string;
   /** Columns added or widened by the drift policy "evolve" (or an approval). */
   drift?: string;
+  /** How a loaded day's rows reached the warehouse: read by it from S3 in the commit ("direct"), or through local staged files ("staged"). */
+  path?: 'direct' | 'staged';
 }
 
 export interface ImportReport {
