@@ -150,6 +150,7 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
           });
           // The exactly-once point is the commit: from there the day is replaced whole, or (on any error) not at all.
           const direct = await loadDirect(stageContext, schema, {
+            minFileBytes: settings.directLoadMinFileBytes,
             commit,
             async grantAccess(warehouse) {
               await createS3Secret(warehouse, connection, await session.get());

@@ -26,6 +26,13 @@ export interface Settings {
   /** DuckDB `max_temp_directory_size` of each instance: what one instance may spill to disk. */
   duckdbMaxTempSize?: string;
   /**
+   * Parquet days whose objects average at least this many bytes load in one pass, read by the
+   * warehouse itself inside the commit (S3BRIDGE_DIRECT_LOAD_MIN_FILE_SIZE); smaller ones, where
+   * opening each object twice costs more than a staged copy, stage. Undefined ("off"): every day
+   * stages and the warehouse never reads S3.
+   */
+  directLoadMinFileBytes?: number;
+  /**
    * What every DuckDB of this worker process may use together, in bytes: at most
    * floor(budget / memory_limit) instances are open at once (the warehouse counts as one).
    */
@@ -150,6 +157,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     secretsDir: env.S3BRIDGE_SECRETS_DIR ? path.resolve(env.S3BRIDGE_SECRETS_DIR) : undefined,
     endpointAllow: (env.S3BRIDGE_ENDPOINT_ALLOW ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     duckdbMaxTempSize: env.S3BRIDGE_DUCKDB_MAX_TEMP_SIZE ?? '20GB',
+    directLoadMinFileBytes: env.S3BRIDGE_DIRECT_LOAD_MIN_FILE_SIZE === 'off'
+      ? undefined
+      : parseByteSize(env.S3BRIDGE_DIRECT_LOAD_MIN_FILE_SIZE ?? '256KiB', 'S3BRIDGE_DIRECT_LOAD_MIN_FILE_SIZE'),
     // Half the machine's memory unless told: the rest is Node, Temporal's core and the OS page cache.
     workerMemoryBudget: env.S3BRIDGE_WORKER_MEMORY_BUDGET
       ? parseByteSize(env.S3BRIDGE_WORKER_MEMORY_BUDGET, 'S3BRIDGE_WORKER_MEMORY_BUDGET')

@@ -20,12 +20,19 @@ export async function loadDirect(
   ctx: StageContext,
   schema: UnitSchema,
   options: {
+    /** Days whose objects average less stage (see Settings.directLoadMinFileBytes); undefined: every day stages. */
+    minFileBytes: number | undefined;
     commit(rows: StagedFiles & { direct: DirectRows }): Promise<ReplaceResult>;
     grantAccess(db: DuckDBConnection): Promise<() => Promise<void>>;
     signal: AbortSignal;
   },
 ): Promise<DirectLoad | { declined: string }> {
   if (ctx.table.format !== 'parquet') return { declined: 'not Parquet' };
+  if (options.minFileBytes === undefined) return { declined: 'direct loads are off' };
+  const { files } = ctx.unit;
+  const average = files.reduce((n, f) => n + f.size, 0) / Math.max(files.length, 1);
+  // Small objects: the warehouse would open each one again, which costs more than staging the few rows.
+  if (average < options.minFileBytes) return { declined: `objects average ${Math.round(average)} bytes` };
   let scans;
   let expectedRows;
   try {

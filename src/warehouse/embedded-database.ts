@@ -83,8 +83,9 @@ async function openLocked(settings: Settings, file: string): Promise<OpenWarehou
       buckets = sourceReads ? await sourceBuckets(db) : [];
       if (buckets.length > 0) {
         await loadHttpfs(db, settings);
-        // Keys taken literally, as in the S3 DuckDB (see s3ObjectUrl).
+        // Keys taken literally, as in the S3 DuckDB (see s3ObjectUrl); a commit's describe and insert share footers.
         await db.run('SET GLOBAL s3_url_compatibility_mode = true');
+        await db.run('SET GLOBAL parquet_metadata_cache = true');
       }
       await lockDown(db, [`${settings.dataDir}/`, ...buckets.map((b) => `s3://${b}/`)], { lockConfiguration: false });
     } finally {

@@ -36,7 +36,7 @@ export async function createWorker({ settings, connection, workflowBundlePath, d
   // The worker commits day after day: the file stays open a moment between them.
   if (settings.store === 'embedded') {
     keepWarehouseOpenWhenIdle(WAREHOUSE_IDLE_CLOSE_MS);
-    readSourcesInWarehouse(true);
+    readSourcesInWarehouse(settings.directLoadMinFileBytes !== undefined);
   }
   const deps = given ?? buildDeps(settings);
   try {

@@ -36,9 +36,16 @@ beforeAll(async () => {
     await putObject(env.s3, env.bucket, `logs/date=2025-06-01/${part(i)}.ndjson.gz`,
       gzipSync(`{"id":${i + 1}1,"level":"info","ms":5}\n{"id":${i + 1}2,"level":"warn","ms":7}\n`));
   }
+  // Events read by the warehouse itself: naive timestamps placed in the mapping's zone; one day with a row the checks reject.
+  await putTable(env.s3, env.bucket, 'visits/date=2025-07-01/part-0.parquet',
+    "SELECT * FROM (VALUES ('view', 'u1', TIMESTAMP '2025-07-01 08:00:00', '2025-07-01 08:00:00', 1.5), ('buy', 'u2', TIMESTAMP '2025-07-01 23:30:00', '2025-07-01 23:30:00', 20.0)) t(event, uid, ts, ts_text, amount)");
+  await putTable(env.s3, env.bucket, 'visits/date=2025-07-02/part-0.parquet',
+    "SELECT * FROM (VALUES ('view', 'u3', TIMESTAMP '2025-07-02 09:00:00', '2025-07-02 09:00:00', 2.0), ('view', 'u4', TIMESTAMP '2025-07-02 10:00:00', 'not a time', 3.0)) t(event, uid, ts, ts_text, amount)");
   for (const [i, day] of LONG_DAYS.entries()) {
     await putTable(env.s3, env.bucket, `daily/date=${day}/part-0.parquet`, `SELECT ${i} AS id FROM range(1) t(r)`);
   }
+  // Every Parquet day loads directly here, however small its files (the default stages small ones).
+  env.settings.directLoadMinFileBytes = 0;
   await env.startWorker();
   await discover(env);
   // Arrives after discovery: many good files and, in listing order among them, unreadable ones.
@@ -99,6 +106,26 @@ describe('one scan per day', () => {
         { id: (i + 1) * 10 + 1, level: 'info', ms: 5, key: `logs/date=2025-06-01/${part(i)}.ndjson.gz` },
         { id: (i + 1) * 10 + 2, level: 'warn', ms: 7, key: `logs/date=2025-06-01/${part(i)}.ndjson.gz` },
       ]));
+  });
+});
+
+describe('events read by the warehouse in the commit', () => {
+  it('maps a Parquet day in one pass with timestamps in the mapping\'s zone; a day with a rejected row stages and records it', async () => {
+    const report = await env.s3bridge.importTable({
+      connection: env.source(), table: 'visits', days: 'all', errorPolicy: 'skip-to-rejects',
+      mapping: { mode: 'events', events: { eventName: { column: 'event' }, userId: 'uid', timestamp: { column: 'ts_text', timezone: 'America/New_York' }, value: 'amount', properties: ['ts'] } },
+    });
+    expect(report.days.map((d) => [d.day, d.status, d.rows, d.rejectedRows, d.path])).toEqual([
+      ['2025-07-01', 'loaded', 2, 0, 'direct'], ['2025-07-02', 'loaded', 1, 1, 'staged'],
+    ]);
+    expect(await warehouse(env, `SELECT event_name, user_id, strftime("timestamp" AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS ts, "value", _day::VARCHAR AS day
+      FROM canonical.events WHERE _table = 'visits' ORDER BY "timestamp"`)).toEqual([
+      { event_name: 'view', user_id: 'u1', ts: '2025-07-01T12:00:00Z', value: '1.5', day: '2025-07-01' },
+      { event_name: 'buy', user_id: 'u2', ts: '2025-07-02T03:30:00Z', value: '20.0', day: '2025-07-01' },
+      { event_name: 'view', user_id: 'u3', ts: '2025-07-02T13:00:00Z', value: '2.0', day: '2025-07-02' },
+    ]);
+    expect(await warehouse(env, "SELECT source_key, row_number, column_name FROM s3bridge.rejects WHERE table_name = 'visits'"))
+      .toEqual([{ source_key: 'visits/date=2025-07-02/part-0.parquet', row_number: 2, column_name: 'ts_text' }]);
   });
 });
 
