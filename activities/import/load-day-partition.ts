@@ -31,6 +31,8 @@ export interface LoadProgress {
   files: number;
   filesDone: number;
   rows: number;
+  /** The commit is under way (for a direct load, the read of the files too). */
+  committing?: boolean;
 }
 
 /**
@@ -144,10 +146,14 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
             },
           };
           const schema = { columns: described.columns, dataColumns: accepted, readTypes: readTypes([...table.columns, ...accepted], mapping) };
-          const commit = (rows: StagedFiles & { direct?: DirectRows }) => sink.replaceUnit({
+          const commit = (rows: StagedFiles & { direct?: DirectRows }) => {
+            progress.committing = true;
+            context.heartbeat(progress);
+            return sink.replaceUnit({
             connection: connection.name, table: table.name, unit: input.unit, day: unit.day, loadId, target,
-            ...rows, files, fingerprint, configHash, acceptedColumns: accepted, scheme, allowSchemeChange: input.reload,
-          });
+              ...rows, files, fingerprint, configHash, acceptedColumns: accepted, scheme, allowSchemeChange: input.reload,
+            }).finally(() => { progress.committing = false; });
+          };
           // The exactly-once point is the commit: from there the day is replaced whole, or (on any error) not at all.
           const direct = await loadDirect(stageContext, schema, {
             minFileBytes: settings.directLoadMinFileBytes,

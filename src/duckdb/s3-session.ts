@@ -77,8 +77,11 @@ export async function openS3DuckDB(
       await loadHttpfs(db, settings);
       await db.run('SET GLOBAL s3_url_compatibility_mode = true');
       await db.run("SET GLOBAL TimeZone = 'UTC'");
-      // Footers read once per load: the day's schema query and its scan share them.
+      // Footers and object metadata (HEAD) read once per load: the day's schema query, its row
+      // count and its scan share them. The instance lives for one activity; an object rewritten
+      // meanwhile still fails httpfs's ETag check on the data read, which is retried.
       await db.run('SET GLOBAL parquet_metadata_cache = true');
+      await db.run('SET GLOBAL enable_http_metadata_cache = true');
       await createS3Secret(db, connection, credentials);
       const folders = (options.localDirectories ?? []).map((d) => (d.endsWith('/') ? d : `${d}/`));
       await lockDown(db, [`s3://${connection.bucket}/`, ...folders]);

@@ -54,6 +54,6 @@ describe("the worker's warehouse reads sources only as a commit needs", () => {
     const handle = await startQueryWarehouse(env.s3bridge, { sql: `SELECT * FROM read_parquet('s3://${env.bucket}/events/date=2025-03-01/part-0.parquet')`, limit: 5 });
     const error = await handle.result().then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
-    expect(String((error as WorkflowFailedError).cause?.cause?.message)).toMatch(/read_parquet\(\) is not allowed/);
+    expect(String(((error as WorkflowFailedError).cause?.cause as Error | undefined)?.message)).toMatch(/read_parquet\(\) is not allowed/);
   });
 });

@@ -40,9 +40,11 @@ afterAll(async () => {
 });
 
 /** A case's own env and worker process; the replacement worker runs in this process. */
-async function setUp(name: string, crash?: CrashPoint): Promise<{ env: TestEnv; worker: WorkerProcess }> {
+async function setUp(name: string, crash?: CrashPoint, direct = false): Promise<{ env: TestEnv; worker: WorkerProcess }> {
   rows.set(name, { fault: `worker SIGKILL (${name})`, where: 'did not finish', outcome: 'test failed', rowsExpected: '-', rowsFound: '-' });
   const env = await createTestEnv(name);
+  // Direct: every Parquet day is read by the warehouse inside its commit, however small its files.
+  if (direct) env.settings.directLoadMinFileBytes = 0;
   const worker = await spawnWorker(env.settings, crash);
   cleanups.push(async () => { await worker.kill(); await env.close(); });
   return { env, worker };
@@ -62,8 +64,8 @@ const expectedDays = [['2025-06-01', 10], ['2025-06-02', FILES * ROWS_PER_FILE],
  * Imports three days (one at a time) on the crashing worker, kills it where `kill` says, lets a
  * fresh worker finish, and checks every day is in the warehouse exactly once with exact rows.
  */
-async function dayLoadCase(name: string, where: string, killedDay: string, options: { seed: number; crash: CrashPoint; moment: string }) {
-  const { env, worker } = await setUp(name, options.crash);
+async function dayLoadCase(name: string, where: string, killedDay: string, options: { seed: number; crash: CrashPoint; moment: string; direct?: boolean }) {
+  const { env, worker } = await setUp(name, options.crash, options.direct);
   await dayLoadData(env);
   expect((await env.s3bridge.validateConnection({ connection: env.source() })).status).toBe('active');
   await env.s3bridge.discoverSchema({ connection: env.source() });
@@ -138,6 +140,14 @@ describe.concurrent.each(SEEDS)('worker SIGKILL, then a new worker finishes with
       seed, crash: { activity: 'loadDayPartition', when: 'heartbeat', field: 'filesDone', atLeast: FILES, delayMs: killAfterStagedMs },
       moment: `killed ${killAfterStagedMs} ms after the heartbeat of the last file`,
     });
+  });
+
+  it(`day load: killed in a direct commit, while the warehouse reads the files (${killAfterStagedMs} ms in)`, async () => {
+    const report = await dayLoadCase(`crash-direct-s${seed}`, 'during a direct commit (the warehouse reading S3)', '2025-06-02', {
+      seed, crash: { activity: 'loadDayPartition', when: 'heartbeat', field: 'committing', atLeast: 1, delayMs: killAfterStagedMs, nth: 2 },
+      moment: `killed ${killAfterStagedMs} ms after the commit of the second day began`, direct: true,
+    });
+    expect(report.days.map((d) => d.path)).toEqual(['direct', 'direct', 'direct']);
   });
 
   it('day load: killed after the commit, before Temporal heard of it (the retry finds the ledger entry)', async () => {

@@ -6,7 +6,7 @@ import { createWorker } from '../../src/worker/create-worker';
  * Where a test wants the worker process to SIGKILL itself, in an activity's first attempt:
  * `before` it runs, `after` it has done its work (a day committed) but before its result reaches
  * Temporal, or `heartbeat`: `delayMs` after the first heartbeat whose `field` is at least `atLeast`
- * (file k of a day staged; the last file staged, so the commit is under way).
+ * (file k of a day staged; the last file staged, so the commit is under way), or true (`committing`).
  */
 export type CrashPoint =
   | { activity: string; when: 'before' | 'after'; nth?: number }
@@ -33,7 +33,7 @@ function crashAt(point: CrashPoint): ActivityInterceptorsFactory {
             value: (details?: unknown) => {
               heartbeat(details);
               const value = (details as Record<string, unknown> | undefined)?.[point.field];
-              if (typeof value === 'number' && value >= point.atLeast) setTimeout(die, point.delayMs ?? 0);
+              if ((typeof value === 'number' && value >= point.atLeast) || (value === true && point.atLeast <= 1)) setTimeout(die, point.delayMs ?? 0);
             },
           });
         }
