@@ -1,20 +1,33 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DirectLoadDeclined, type DirectRows, type ReplaceResult } from '../warehouse/warehouse-sink';
-import { declaredRows, goodRowsSql, planScans, type StageContext, type StagedFiles, type UnitSchema } from './stage-unit';
+import { queryRows } from '../duckdb/query-rows';
+import { quoteIdentifier } from '../duckdb/sql';
+import { declaredRows, guardedRowsSql, planScans, ROW_REJECTED_MARKER, type StageContext, type StagedFiles, type UnitSchema } from './stage-unit';
 
 export interface DirectLoad {
   staged: StagedFiles;
   replaced: ReplaceResult;
 }
 
+/** Lines DuckDB set aside while reading CSV (malformed, or a value that does not convert): any means the day stages. */
+async function csvLinesSetAside(db: DuckDBConnection, tables: string[]): Promise<string | undefined> {
+  for (const table of tables) {
+    const exists = await queryRows<{ n: bigint }>(db, 'SELECT count(*) AS n FROM duckdb_tables() WHERE temporary AND table_name = $table', { table });
+    if (Number(exists[0]?.n ?? 0) === 0) continue;
+    const [row] = await queryRows<{ n: bigint }>(db, `SELECT count(*) AS n FROM ${quoteIdentifier(table)}`);
+    if (Number(row?.n ?? 0) > 0) return `${row!.n} CSV line(s) did not read`;
+  }
+  return undefined;
+}
+
 /**
- * The one-pass load of a Parquet day: the warehouse reads the day's objects itself, mapping and
- * checks in the same INSERT, inside the commit's transaction (rows, rejects and ledger stay
- * atomic). It applies when every row passes the checks (the rows inserted equal the rows the
- * footers declare) and the warehouse may read the bucket. Otherwise (bad rows to record, a
- * file to name, a store that cannot read sources) it returns why not, having changed nothing,
- * and the caller stages the day.
+ * The one-pass load of a day: the warehouse reads the day's objects itself, mapping and checks
+ * in the same INSERT, inside the commit's transaction (rows, rejects and ledger stay atomic).
+ * It applies when every row passes the checks (the first bad row fails the INSERT; Parquet's
+ * count must also equal the footers') and the warehouse may read the bucket. Otherwise (bad
+ * rows to record, a file to name, small objects, a store that cannot read sources) it returns
+ * why not, having changed nothing, and the caller stages the day.
  */
 export async function loadDirect(
   ctx: StageContext,
@@ -27,33 +40,36 @@ export async function loadDirect(
     signal: AbortSignal;
   },
 ): Promise<DirectLoad | { declined: string }> {
-  if (ctx.table.format !== 'parquet') return { declined: 'not Parquet' };
   if (options.minFileBytes === undefined) return { declined: 'direct loads are off' };
   const { files } = ctx.unit;
   const average = files.reduce((n, f) => n + f.size, 0) / Math.max(files.length, 1);
   // Small objects: the warehouse would open each one again, which costs more than staging the few rows.
   if (average < options.minFileBytes) return { declined: `objects average ${Math.round(average)} bytes` };
+  const parquet = ctx.table.format === 'parquet';
   let scans;
   let expectedRows;
   try {
     scans = await planScans(ctx, schema);
     if (scans.length === 0) return { declined: 'no files' };
-    expectedRows = await declaredRows(ctx.db, scans.flatMap((scan) => scan.urls));
+    if (parquet) expectedRows = await declaredRows(ctx.db, scans.flatMap((scan) => scan.urls));
   } catch (error) {
     if (options.signal.aborted) throw error;
     // A footer that does not read: the staged path probes the files and names the one at fault.
     return { declined: 'a footer did not read' };
   }
-  const staged: StagedFiles = { dataFiles: [], rejectFiles: [], rows: expectedRows, rejectedRows: 0 };
+  const csvTables = ctx.table.format.startsWith('csv') ? scans.flatMap((scan) => [scan.csvTables.rejects]) : [];
   const direct: DirectRows = {
-    selects: scans.map((scan) => ({ sql: goodRowsSql(scan.select), params: scan.params, files: scan.urls })),
+    selects: scans.map((scan) => ({ sql: guardedRowsSql(scan.select), params: scan.params, files: scan.urls })),
     bucket: ctx.bucket,
     expectedRows,
+    rejectedMarker: ROW_REJECTED_MARKER,
+    ...(csvTables.length > 0 ? { verify: (db: DuckDBConnection) => csvLinesSetAside(db, csvTables) } : {}),
     grantAccess: options.grantAccess,
     signal: options.signal,
   };
   try {
-    return { staged, replaced: await options.commit({ ...staged, direct }) };
+    const replaced = await options.commit({ dataFiles: [], rejectFiles: [], rows: expectedRows ?? 0, rejectedRows: 0, direct });
+    return { staged: { dataFiles: [], rejectFiles: [], rows: replaced.rows ?? expectedRows ?? 0, rejectedRows: 0 }, replaced };
   } catch (error) {
     if (error instanceof DirectLoadDeclined) return { declined: error.message };
     // A refused commit (scheme change, drift) or a cancellation is the day's outcome either way.

@@ -174,8 +174,16 @@ export interface UnitSchema {
 }
 
 /** The good rows of a scan, without its check columns: what the warehouse receives. */
-export function goodRowsSql(select: string): string {
+function goodRowsSql(select: string): string {
   return `SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM (${select}) WHERE __bad_column IS NULL`;
+}
+
+/** Raised by guardedRowsSql's scan at its first bad row. */
+export const ROW_REJECTED_MARKER = 's3bridge: a row failed the checks';
+
+/** The scan's rows when all are good; the first bad row fails the statement (a direct load then stages the day, which records it). */
+export function guardedRowsSql(select: string): string {
+  return `SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM (${select}) WHERE __bad_column IS NULL OR error(${quoteLiteral(ROW_REJECTED_MARKER)})`;
 }
 
 /** The rows the Parquet footers of these files declare. */

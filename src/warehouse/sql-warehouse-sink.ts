@@ -37,7 +37,10 @@ export interface SqlSinkOptions {
   writeKey: string;
   /** Who commits (recorded in the ledger): the worker's identity. */
   loadedBy: string;
-  /** Called before a load from `bucket`, so the warehouse can read it in the commit (see DirectRows). */
+  /**
+   * Whether commits may read the source themselves (DirectRows), and what to call before a load
+   * from `bucket` so the warehouse can; without it every direct load is declined at once.
+   */
   prepareSourceReads?: (bucket: string) => Promise<void>;
   /** Retries a commit that lost a write-write race with another process (DuckLake); none by default. */
   retry?: <T>(fn: () => Promise<T>) => Promise<T>;
@@ -100,6 +103,10 @@ export class SqlWarehouseSink implements WarehouseSink {
 
   replaceUnit(staged: StagedUnit): Promise<ReplaceResult> {
     const { retry = (f) => f() } = this.options;
+    // Declined before the write queue: a store that cannot read sources should not make a day wait for its turn to say so.
+    if (staged.direct && !this.options.prepareSourceReads) {
+      return Promise.reject(new DirectLoadDeclined(DIRECT_UNAVAILABLE, 'this warehouse does not read sources'));
+    }
     return serialized(this.options.writeKey, () => retry(() => this.use((db) => withDirectAccess(db, staged.direct, () => inTransaction(db, async () => {
       const label = targetLabel(staged.target);
       const result: ReplaceResult = {};
@@ -123,8 +130,10 @@ export class SqlWarehouseSink implements WarehouseSink {
         await db.run(`DELETE FROM ${target} WHERE _connection = $connection AND _table = $table AND _day IS NOT DISTINCT FROM $day::DATE`,
           { ...tableKey, day: staged.day });
       }
+      let rows = staged.rows;
       if (staged.direct) {
-        await insertDirect(db, target, staged.direct);
+        rows = await insertDirect(db, target, staged.direct);
+        result.rows = rows;
       } else if (staged.dataFiles.length > 0) {
         await db.run(`INSERT INTO ${target} BY NAME SELECT * FROM read_parquet($files, union_by_name=true)`,
           { files: listValue(staged.dataFiles) }, FILES_TYPE);
@@ -146,7 +155,7 @@ export class SqlWarehouseSink implements WarehouseSink {
         ...bookkeepingKey, day: staged.day, loadId: staged.loadId,
         fingerprint: staged.fingerprint, configHash: staged.configHash, files: JSON.stringify(staged.files),
         fileCount: staged.files.length, bytes: staged.files.reduce((n, f) => n + f.size, 0),
-        rows: staged.rows, rejectedRows: staged.rejectedRows, scheme: staged.scheme, loadedBy: this.options.loadedBy,
+        rows, rejectedRows: staged.rejectedRows, scheme: staged.scheme, loadedBy: this.options.loadedBy,
       });
       // Rewritten only when it changes: every day of a table commits the same schema, and in the
       // lake two days' commits rewriting the same row would conflict and be retried whole.
@@ -185,17 +194,25 @@ async function withDirectAccess<T>(db: DuckDBConnection, direct: DirectRows | un
   }
 }
 
-/** Inserts a direct load's good rows; fewer than the files declare means rejected rows, and the transaction is undone. */
-async function insertDirect(db: DuckDBConnection, target: string, direct: DirectRows): Promise<void> {
+/** Inserts a direct load's rows; a bad row, a count short of the footers' or a failed check undoes the transaction. */
+async function insertDirect(db: DuckDBConnection, target: string, direct: DirectRows): Promise<number> {
   let inserted = 0;
   for (const select of direct.selects) {
-    const reader = await db.runAndReadAll(`INSERT INTO ${target} BY NAME ${select.sql}`,
-      { ...select.params, files: listValue(select.files) }, FILES_TYPE);
+    let reader;
+    try {
+      reader = await db.runAndReadAll(`INSERT INTO ${target} BY NAME ${select.sql}`, { ...select.params, files: listValue(select.files) }, FILES_TYPE);
+    } catch (error) {
+      if (String(error).includes(direct.rejectedMarker)) throw new DirectLoadDeclined(DIRECT_ROWS_REJECTED, 'a row failed the checks');
+      throw error;
+    }
     inserted += Number((reader.getRowObjectsJS()[0] as { Count?: bigint } | undefined)?.Count ?? 0);
   }
-  if (inserted !== direct.expectedRows) {
+  if (direct.expectedRows !== undefined && inserted !== direct.expectedRows) {
     throw new DirectLoadDeclined(DIRECT_ROWS_REJECTED, `${direct.expectedRows - inserted} of ${direct.expectedRows} rows failed the checks`);
   }
+  const declined = await direct.verify?.(db);
+  if (declined) throw new DirectLoadDeclined(DIRECT_ROWS_REJECTED, declined);
+  return inserted;
 }
 
 /** The embedded DuckDB warehouse file as a sink. */

@@ -28,15 +28,19 @@ export interface LedgerEntry {
  * one-pass load (no local staging). The warehouse must be allowed to reach the bucket.
  */
 export interface DirectRows {
-  /** SELECTs of the mapped good rows, lineage columns included; each binds its file URLs as `$files`. */
+  /** SELECTs of the mapped rows, lineage columns included, failing at a bad row; each binds its file URLs as `$files`. */
   selects: { sql: string; params: Record<string, DuckDBValue>; files: string[] }[];
   bucket: string;
-  /** The rows the files declare: when the SELECTs yield fewer, some were bad, and the commit is undone (DIRECT_ROWS_REJECTED). */
-  expectedRows: number;
+  /** The rows the files declare (Parquet footers): a different count undoes the commit (DIRECT_ROWS_REJECTED). */
+  expectedRows?: number;
+  /** Checks after the inserts, in the transaction: a reason to undo the commit (CSV lines DuckDB set aside), or undefined. */
+  verify?(db: DuckDBConnection): Promise<string | undefined>;
   /** Gives the warehouse connection access to the bucket (a temporary secret); returns how to take it away. */
   grantAccess(db: DuckDBConnection): Promise<() => Promise<void>>;
   /** Aborting interrupts the read. */
   signal?: AbortSignal;
+  /** The message a SELECT fails with at a bad row (the commit is then undone as DIRECT_ROWS_REJECTED). */
+  rejectedMarker: string;
 }
 
 /** A direct load found rows the checks reject: the caller stages the unit instead, which records them. */
@@ -83,6 +87,8 @@ export interface StagedUnit {
 
 /** What a commit replaced besides the unit itself. */
 export interface ReplaceResult {
+  /** A direct load's rows, as inserted. */
+  rows?: number;
   /** The earlier load's unit scheme, when this commit replaced a load of another scheme. */
   replacedScheme?: string;
 }

@@ -88,7 +88,7 @@ describe('one scan per day', () => {
 
   it('reads gzipped CSV and NDJSON days with the catalog\'s columns and types; a bad line names its file and line', async () => {
     const sales = await env.s3bridge.importTable({ connection: env.source(), table: 'sales', days: 'all', errorPolicy: 'skip-to-rejects' });
-    expect(sales.days.map((d) => [d.day, d.status, d.rows, d.rejectedRows, d.path])).toEqual([['2025-06-01', 'loaded', 6, 0, 'staged'], ['2025-06-02', 'loaded', 3, 1, 'staged']]);
+    expect(sales.days.map((d) => [d.day, d.status, d.rows, d.rejectedRows, d.path])).toEqual([['2025-06-01', 'loaded', 6, 0, 'direct'], ['2025-06-02', 'loaded', 3, 1, 'staged']]);
     expect(await warehouse(env, `SELECT id, amount, label, _source_key AS key FROM ${rawTable(env, 'sales')} WHERE id IN (11, 41) ORDER BY id`)).toEqual([
       { id: 11, amount: 10, label: 'a', key: 'sales/date=2025-06-01/part-000.csv.gz' },
       { id: 41, amount: 40, label: 'd', key: 'sales/date=2025-06-02/part-001.csv.gz' },
@@ -101,6 +101,7 @@ describe('one scan per day', () => {
 
     const logs = await env.s3bridge.importTable({ connection: env.source(), table: 'logs', days: 'all' });
     expect(logs.totals).toMatchObject({ loaded: 1, rows: 6, files: 3 });
+    expect(logs.days[0]!.path).toBe('direct');
     expect(await warehouse(env, `SELECT id, level, ms, _source_key AS key FROM ${rawTable(env, 'logs')} ORDER BY id`)).toEqual(
       [0, 1, 2].flatMap((i) => [
         { id: (i + 1) * 10 + 1, level: 'info', ms: 5, key: `logs/date=2025-06-01/${part(i)}.ndjson.gz` },
