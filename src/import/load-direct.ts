@@ -35,8 +35,8 @@ export async function loadDirect(
   options: {
     /** Days whose objects average less stage (see Settings.directLoadMinFileBytes); undefined: every day stages. */
     minFileBytes: number | undefined;
-    commit(rows: StagedFiles & { direct: DirectRows }): Promise<ReplaceResult>;
-    grantAccess(db: DuckDBConnection): Promise<() => Promise<void>>;
+    commit: (rows: StagedFiles & { direct: DirectRows }) => Promise<ReplaceResult>;
+    grantAccess: (db: DuckDBConnection) => Promise<() => Promise<void>>;
     signal: AbortSignal;
   },
 ): Promise<DirectLoad | { declined: string }> {
@@ -49,7 +49,7 @@ export async function loadDirect(
   let scans;
   let expectedRows;
   try {
-    scans = await planScans(ctx, schema);
+    scans = planScans(ctx, schema);
     if (scans.length === 0) return { declined: 'no files' };
     if (parquet) expectedRows = await declaredRows(ctx.db, scans.flatMap((scan) => scan.urls));
   } catch (error) {

@@ -197,8 +197,8 @@ export async function declaredRows(db: DuckDBConnection, urls: string[]): Promis
  * The unit's scans: one per set of columns (usually one for the whole day) over the explicit
  * file list, mapping and checks in the same SELECT.
  */
-export async function planScans(ctx: StageContext, schema: UnitSchema): Promise<UnitScan[]> {
-  const { db, table } = ctx;
+export function planScans(ctx: StageContext, schema: UnitSchema): UnitScan[] {
+  const { table } = ctx;
   const partitionNames = new Set(table.partitionKeys.map((k) => k.name));
   const prefix = url(ctx.bucket, '');
   // Text formats are read with the types the table's loads follow; unknown columns as text.
@@ -259,7 +259,7 @@ export async function planScans(ctx: StageContext, schema: UnitSchema): Promise<
 export async function stageUnit(ctx: StageContext, schema: UnitSchema): Promise<StagedFiles> {
   const { db, table } = ctx;
   const prefix = url(ctx.bucket, '');
-  const scans = await planScans(ctx, schema);
+  const scans = planScans(ctx, schema);
   const result: StagedFiles = { dataFiles: [], rejectFiles: [], rows: 0, rejectedRows: 0 };
   if (scans.length === 0) return result;
   if (table.format === 'parquet') {

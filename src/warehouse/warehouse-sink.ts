@@ -34,9 +34,9 @@ export interface DirectRows {
   /** The rows the files declare (Parquet footers): a different count undoes the commit (DIRECT_ROWS_REJECTED). */
   expectedRows?: number;
   /** Checks after the inserts, in the transaction: a reason to undo the commit (CSV lines DuckDB set aside), or undefined. */
-  verify?(db: DuckDBConnection): Promise<string | undefined>;
+  verify?: (db: DuckDBConnection) => Promise<string | undefined>;
   /** Gives the warehouse connection access to the bucket (a temporary secret); returns how to take it away. */
-  grantAccess(db: DuckDBConnection): Promise<() => Promise<void>>;
+  grantAccess: (db: DuckDBConnection) => Promise<() => Promise<void>>;
   /** Aborting interrupts the read. */
   signal?: AbortSignal;
   /** The message a SELECT fails with at a bad row (the commit is then undone as DIRECT_ROWS_REJECTED). */
