@@ -43,6 +43,8 @@ import type { SourceConnection } from '../src/shared/connection';
 const BUCKET = 's3bridge-bench-peers';
 const PREFIX = 'peers/v1';
 const DLT_VERSION = '1.31.0';
+// The peer runs on s3bridge's own DuckDB (1.4 LTS), not on whatever pip resolves for dlt.
+const DUCKDB_PY_VERSION = '1.4.4';
 const VENV = path.resolve('.tools/bench-venv');
 const { values: flags } = parseArgs({
   options: {
@@ -171,8 +173,8 @@ files = filesystem(bucket_url=bucket_url, file_glob=glob)
 if fmt == "parquet":
     reader = files | (read_parquet(use_pyarrow=True, chunksize=100000) if mode == "fastest" else read_parquet())
 elif fmt == "csv.gz":
-    # The objects carry no Content-Encoding, so dlt's "auto" does not decompress them: the readers are told.
-    reader = files | (read_csv_duckdb(use_pyarrow=True, chunk_size=100000, compression="gzip") if mode == "fastest" else read_csv(compression="gzip"))
+    # dlt's file items decompress .gz objects themselves (telling the reader "gzip" again fails: "Input is not a GZIP stream").
+    reader = files | (read_csv_duckdb(use_pyarrow=True, chunk_size=100000) if mode == "fastest" else read_csv())
 else:
     raise SystemExit("dlt's read_jsonl cannot be told to decompress objects without Content-Encoding")
 pipeline = dlt.pipeline(pipeline_name="bench_" + mode + "_" + str(os.getpid()), destination=dlt.destinations.duckdb(db_path),
@@ -186,13 +188,14 @@ print(n)
 
 function ensureDlt(): string {
   const python = path.join(VENV, 'bin', 'python');
-  const pinned = () => { try { return execFileSync(python, ['-c', 'import dlt, pyarrow, s3fs; print(dlt.__version__)']).toString().trim() === DLT_VERSION; } catch { return false; } };
+  const versions = `${DLT_VERSION} ${DUCKDB_PY_VERSION}`;
+  const pinned = () => { try { return execFileSync(python, ['-c', 'import dlt, duckdb, pyarrow, s3fs; print(dlt.__version__, duckdb.__version__)']).toString().trim() === versions; } catch { return false; } };
   if (!existsSync(python) || !pinned()) {
     console.log(`  installing dlt ${DLT_VERSION} into ${VENV} (pip)`);
     execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
-    execFileSync(path.join(VENV, 'bin', 'pip'), ['install', '-q', `dlt[duckdb,filesystem,s3,parquet]==${DLT_VERSION}`], { stdio: 'inherit' });
+    execFileSync(path.join(VENV, 'bin', 'pip'), ['install', '-q', `dlt[duckdb,filesystem,s3,parquet]==${DLT_VERSION}`, `duckdb==${DUCKDB_PY_VERSION}`], { stdio: 'inherit' });
   }
-  if (!pinned()) throw new Error(`dlt ${DLT_VERSION} is not importable from ${VENV}`);
+  if (!pinned()) throw new Error(`dlt ${DLT_VERSION} with duckdb ${DUCKDB_PY_VERSION} is not importable from ${VENV}`);
   return python;
 }
 
