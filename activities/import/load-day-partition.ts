@@ -150,7 +150,7 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
             progress.committing = true;
             context.heartbeat(progress);
             return sink.replaceUnit({
-            connection: connection.name, table: table.name, unit: input.unit, day: unit.day, loadId, target,
+              connection: connection.name, table: table.name, unit: input.unit, day: unit.day, loadId, target,
               ...rows, files, fingerprint, configHash, acceptedColumns: accepted, scheme, allowSchemeChange: input.reload,
             }).finally(() => { progress.committing = false; });
           };
@@ -167,14 +167,14 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
           if ('declined' in direct) context.log.debug('day staged', { unit: input.unit, why: direct.declined });
           let staged: StagedFiles;
           let replaced: ReplaceResult;
-          if ('staged' in direct) {
-            ({ staged, replaced } = direct);
+          if ('loaded' in direct) {
+            ({ loaded: staged, replaced } = direct);
           } else {
             staged = await stageUnit(stageContext, schema);
             if (context.cancellationSignal.aborted) throw new CancelledFailure('import cancelled before the day was committed; the day is untouched');
             replaced = await commit(staged);
           }
-          const loadPath = 'staged' in direct ? 'direct' : 'staged';
+          const loadPath = 'loaded' in direct ? 'direct' : 'staged';
           recordTableVolume(context.metricMeter, { connection: connection.name, table: table.name, rowsLoaded: staged.rows, rowsRejected: staged.rejectedRows, bytesRead: bytes });
           context.log.info('day loaded', {
             connection: connection.name, table: table.name, unit: input.unit, rows: staged.rows, rejectedRows: staged.rejectedRows,

@@ -6,7 +6,8 @@ import { quoteIdentifier } from '../duckdb/sql';
 import { declaredRows, guardedRowsSql, planScans, ROW_REJECTED_MARKER, type StageContext, type StagedFiles, type UnitSchema } from './stage-unit';
 
 export interface DirectLoad {
-  staged: StagedFiles;
+  /** What was loaded (no files: the rows went straight into the warehouse). */
+  loaded: StagedFiles;
   replaced: ReplaceResult;
 }
 
@@ -67,9 +68,11 @@ export async function loadDirect(
     grantAccess: options.grantAccess,
     signal: options.signal,
   };
+  // An abort from here on interrupts the commit's read; one that came before would never fire.
+  if (options.signal.aborted) throw new CancelledFailure('import cancelled before the day was committed; the day is untouched');
   try {
     const replaced = await options.commit({ dataFiles: [], rejectFiles: [], rows: expectedRows ?? 0, rejectedRows: 0, direct });
-    return { staged: { dataFiles: [], rejectFiles: [], rows: replaced.rows ?? expectedRows ?? 0, rejectedRows: 0 }, replaced };
+    return { loaded: { dataFiles: [], rejectFiles: [], rows: replaced.rows ?? expectedRows ?? 0, rejectedRows: 0 }, replaced };
   } catch (error) {
     if (error instanceof DirectLoadDeclined) return { declined: error.message };
     // A refused commit (scheme change, drift) or a cancellation is the day's outcome either way.
