@@ -110,19 +110,34 @@ async function openWithRetry(settings: Settings, file: string): Promise<OpenWare
   }
 }
 
+/** Marks the open file to be closed as soon as nobody uses it (no idle grace). */
+function markStale(file: string, entry: OpenFile): Promise<void> {
+  entry.stale = true;
+  return entry.users === 0 ? closeEntry(file, entry) : Promise.resolve();
+}
+
+/** Closes the open warehouse at its next idle moment: what it holds (a secret it could not drop) must not outlive it. */
+export function closeWarehouseWhenIdle(settings: Settings): void {
+  const file = settings.warehousePath;
+  const entry = openFiles.get(file);
+  if (entry) void markStale(file, entry);
+}
+
 /**
- * A worker about to load from `bucket`: when the open warehouse cannot read it (its connection
- * became Active since the file was opened), the file is closed at its next idle moment, so the
- * load's commit opens it again with the bucket readable.
+ * A worker about to load from `bucket`: when the open warehouse cannot read it but a reopen
+ * would (its connection became Active since the file was opened), the file is closed at its
+ * next idle moment, so the load's commit opens it again with the bucket readable.
  */
 export async function readBucketFromNextOpen(settings: Settings, bucket: string): Promise<void> {
   if (!sourceReads) return;
   const file = settings.warehousePath;
   const entry = openFiles.get(file);
   const opened = await entry?.instance.catch(() => undefined);
-  if (!entry || !opened || opened.readableBuckets.includes(bucket)) return;
-  entry.stale = true;
-  if (entry.users === 0) await closeEntry(file, entry);
+  if (!entry || !opened || entry.stale || opened.readableBuckets.includes(bucket)) return;
+  // Only when a reopen would change something: a connection that is not Active (re-validating,
+  // failed mid-import) would otherwise close the file before every day.
+  const now = await withWarehouse(settings, sourceBuckets);
+  if (now.includes(bucket) && openFiles.get(file) === entry) await markStale(file, entry);
 }
 
 /** Runs `fn` on a fresh connection to the warehouse file, sharing the instance within this process. */

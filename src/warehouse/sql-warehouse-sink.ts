@@ -5,7 +5,7 @@ import { queryRows } from '../duckdb/query-rows';
 import { quoteIdentifier } from '../duckdb/sql';
 import { inTransaction } from '../duckdb/in-transaction';
 import { widenColumnType } from '../import/column-types';
-import { readBucketFromNextOpen, withWarehouse } from './embedded-database';
+import { closeWarehouseWhenIdle, readBucketFromNextOpen, withWarehouse } from './embedded-database';
 import { ensureBookkeepingTables } from './bookkeeping-tables';
 import { readOnlyQuery } from './read-only-query';
 import { resetTable } from './reset-table';
@@ -42,6 +42,8 @@ export interface SqlSinkOptions {
    * from `bucket` so the warehouse can; without it every direct load is declined at once.
    */
   prepareSourceReads?: (bucket: string) => Promise<void>;
+  /** Closes the warehouse instance at its next idle moment (a direct commit's secret could not be dropped). */
+  discardInstance?: () => void;
   /** Retries a commit that lost a write-write race with another process (DuckLake); none by default. */
   retry?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
@@ -93,7 +95,9 @@ export class SqlWarehouseSink implements WarehouseSink {
   }
 
   query(sql: string, limit: number): Promise<QueryWarehouseResult> {
-    return this.use((db) => readOnlyQuery(db, sql, limit));
+    // Between commits: a direct commit's S3 secret belongs to the whole instance while it lasts,
+    // so a user's query never runs beside one (it still refuses every file or URL reader).
+    return serialized(this.options.writeKey, () => this.use((db) => readOnlyQuery(db, sql, limit)));
   }
 
   resetTable(connection: string, table: string): Promise<ResetTableResult> {
@@ -107,7 +111,8 @@ export class SqlWarehouseSink implements WarehouseSink {
     if (staged.direct && !this.options.prepareSourceReads) {
       return Promise.reject(new DirectLoadDeclined(DIRECT_UNAVAILABLE, 'this warehouse does not read sources'));
     }
-    return serialized(this.options.writeKey, () => retry(() => this.use((db) => withDirectAccess(db, staged.direct, () => inTransaction(db, async () => {
+    const access = { direct: staged.direct, onRevokeFailed: this.options.discardInstance };
+    return serialized(this.options.writeKey, () => retry(() => this.use((db) => withDirectAccess(db, access, () => inTransaction(db, async () => {
       const label = targetLabel(staged.target);
       const result: ReplaceResult = {};
       const other = (await readLedger(db, staged.connection, staged.table, label)).find((e) => schemeDiffers(e, staged.scheme));
@@ -175,7 +180,11 @@ export class SqlWarehouseSink implements WarehouseSink {
  * it for the commit alone (the secret is dropped after, whatever happens), reads in UTC like
  * the S3 DuckDB, and lets the caller's abort interrupt the read.
  */
-async function withDirectAccess<T>(db: DuckDBConnection, direct: DirectRows | undefined, fn: () => Promise<T>): Promise<T> {
+async function withDirectAccess<T>(
+  db: DuckDBConnection,
+  { direct, onRevokeFailed }: { direct: DirectRows | undefined; onRevokeFailed?: () => void },
+  fn: () => Promise<T>,
+): Promise<T> {
   if (!direct) return fn();
   const [setting] = await queryRows<{ dirs: string[] | null }>(db, "SELECT current_setting('allowed_directories') AS dirs");
   // DuckDB shows `s3://b/` as `s3:/b/` (its path normalization).
@@ -183,14 +192,20 @@ async function withDirectAccess<T>(db: DuckDBConnection, direct: DirectRows | un
     throw new DirectLoadDeclined(DIRECT_UNAVAILABLE, `the warehouse cannot read s3://${direct.bucket}/`);
   }
   await db.run("SET SESSION TimeZone = 'UTC'");
-  const revoke = await direct.grantAccess(db);
   const stop = () => db.interrupt();
   direct.signal?.addEventListener('abort', stop);
+  // An abort while the day waited for the write queue fired before the listener existed.
+  if (direct.signal?.aborted) {
+    direct.signal.removeEventListener('abort', stop);
+    throw new Error('the load was cancelled before its commit');
+  }
+  const revoke = await direct.grantAccess(db);
   try {
     return await fn();
   } finally {
     direct.signal?.removeEventListener('abort', stop);
-    await revoke();
+    // The commit's outcome stands either way; a secret that could not be dropped goes with the instance.
+    await revoke().catch(() => onRevokeFailed?.());
   }
 }
 
@@ -220,6 +235,7 @@ export function embeddedSink(settings: Settings, loadedBy: string): SqlWarehouse
   return new SqlWarehouseSink({
     withDb: (fn) => withWarehouse(settings, fn), writeKey: settings.warehousePath, loadedBy,
     prepareSourceReads: (bucket) => readBucketFromNextOpen(settings, bucket),
+    discardInstance: () => closeWarehouseWhenIdle(settings),
   });
 }
 
