@@ -97,19 +97,22 @@ export async function openS3DuckDB(
   return { ...opened, close: () => { try { inner.close(); } finally { release(); } } };
 }
 
-/** Runs `fn` with an in-memory DuckDB that can read the connection's bucket; closes it after. */
+/**
+ * Runs `fn` with an in-memory DuckDB that can read the connection's bucket; closes it after.
+ * `connect` gives more connections to the same instance, for reads that run side by side.
+ */
 export async function withS3DuckDB<T>(
   settings: Settings,
   connection: Connection,
   credentials: AwsCredentialIdentity,
-  fn: (db: DuckDBConnection) => Promise<T>,
+  fn: (db: DuckDBConnection, connect: () => Promise<DuckDBConnection>) => Promise<T>,
   options: S3DuckDBOptions = {},
 ): Promise<T> {
   const opened = await openS3DuckDB(settings, connection, credentials, options);
   try {
     const db = await opened.instance.connect();
     try {
-      return await fn(db);
+      return await fn(db, () => opened.instance.connect());
     } finally {
       db.closeSync();
     }

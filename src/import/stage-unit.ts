@@ -58,13 +58,40 @@ async function probing<T>(db: DuckDBConnection, urls: string[], format: string, 
   }
 }
 
-/** Parquet footers of the whole unit in one query: each file's schema as a signature, files grouped by it. */
-async function parquetSchemaGroups(db: DuckDBConnection, urls: string[]): Promise<Map<string, string[]>> {
+/** Reads of many footers run as this many queries at once, each on its own connection: one query fetches one footer after another. */
+const FOOTER_READERS = 4;
+const FOOTERS_PER_READER = 50;
+
+/**
+ * Parquet footers of the whole unit: each file's schema as a signature, files grouped by it.
+ * Many files are split among FOOTER_READERS concurrent queries when `connect` gives more
+ * connections to the same instance (its secret and lockdown are the instance's).
+ */
+async function parquetSchemaGroups(db: DuckDBConnection, urls: string[], connect?: () => Promise<DuckDBConnection>): Promise<Map<string, string[]>> {
   const field = 'CAST(row(name, type, type_length, repetition_type, num_children, converted_type, scale, precision, logical_type, duckdb_type) AS VARCHAR)';
-  const reader = await db.runAndReadAll(`SELECT file_name AS url, string_agg(${field}, ';' ORDER BY ${field}) AS signature
-    FROM parquet_schema($files) GROUP BY file_name`, { files: listValue(urls) }, FILES);
+  const sql = `SELECT file_name AS url, string_agg(${field}, ';' ORDER BY ${field}) AS signature FROM parquet_schema($files) GROUP BY file_name`;
+  const read = async (conn: DuckDBConnection, files: string[]) =>
+    (await conn.runAndReadAll(sql, { files: listValue(files) }, FILES)).getRowObjectsJS() as { url: string; signature: string }[];
+  const readers = connect ? Math.min(FOOTER_READERS, Math.floor(urls.length / FOOTERS_PER_READER)) : 1;
+  let rows: { url: string; signature: string }[];
+  if (readers <= 1) {
+    rows = await read(db, urls);
+  } else {
+    // Settled, not raced: no reader may still run on its connection when an error ends the load.
+    const results = await Promise.allSettled(Array.from({ length: readers }, async (_, i) => {
+      const conn = await connect!();
+      try {
+        return await read(conn, urls.filter((_url, j) => j % readers === i));
+      } finally {
+        conn.closeSync();
+      }
+    }));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    rows = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+  }
   const groups = new Map<string, string[]>();
-  const byUrl = new Map((reader.getRowObjectsJS() as { url: string; signature: string }[]).map((r) => [r.url, r.signature]));
+  const byUrl = new Map(rows.map((r) => [r.url, r.signature]));
   for (const file of urls) {
     const signature = byUrl.get(file) ?? file;
     groups.set(signature, [...(groups.get(signature) ?? []), file]);
@@ -77,7 +104,10 @@ async function parquetSchemaGroups(db: DuckDBConnection, urls: string[]): Promis
  * all the unit's files in one query, then one DESCRIBE per distinct schema (usually one); text
  * formats: each file's header (CSV) or sampled keys (NDJSON).
  */
-export async function describeUnit(ctx: Pick<StageContext, 'db' | 'bucket' | 'table' | 'unit'>, reference: ColumnSchema[]) {
+export async function describeUnit(
+  ctx: Pick<StageContext, 'db' | 'bucket' | 'table' | 'unit'> & { connect?: () => Promise<DuckDBConnection> },
+  reference: ColumnSchema[],
+) {
   const columns = new Map<string, ColumnSchema[]>();
   const drift: SchemaDrift = { added: [], changed: [], files: [] };
   const { format } = ctx.table;
@@ -86,7 +116,7 @@ export async function describeUnit(ctx: Pick<StageContext, 'db' | 'bucket' | 'ta
   const byUrl = new Map<string, ColumnSchema[]>();
   const describeOne = (fileUrl: string) => describeFile(ctx.db, fileUrl, format);
   if (format === 'parquet' && urls.length > 0) {
-    const groups = await probing(ctx.db, urls, format, (files) => parquetSchemaGroups(ctx.db, files), describeOne);
+    const groups = await probing(ctx.db, urls, format, (files) => parquetSchemaGroups(ctx.db, files, ctx.connect), describeOne);
     for (const files of groups.values()) {
       const described = await describeOne(files[0]!).catch((error: unknown) => { throw readFailure(error, files[0]!, format); });
       for (const file of files) byUrl.set(file, described);

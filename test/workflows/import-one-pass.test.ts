@@ -54,7 +54,8 @@ beforeAll(async () => {
   await env.startWorker();
   await discover(env);
   // Arrives after discovery: many good files and, in listing order among them, unreadable ones.
-  for (let i = 1; i < 40; i++) {
+  // 120 files: the footers are read by several queries at once (50 or more per reader), one of which meets the bad footer.
+  for (let i = 1; i < 120; i++) {
     await putTable(env.s3, env.bucket, `broken/date=2025-05-01/${part(i)}.parquet`, `SELECT ${i} * 10 + r AS id FROM range(4) t(r)`);
     await putTable(env.s3, env.bucket, `broken/date=2025-05-02/${part(i)}.parquet`, `SELECT ${i} * 10 + r AS id FROM range(4) t(r)`);
   }
