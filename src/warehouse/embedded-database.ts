@@ -66,14 +66,15 @@ async function sourceBuckets(db: DuckDBConnection): Promise<string[]> {
 
 const LOCK_ERROR = /Could not set lock on file|Conflicting lock is held/i;
 
+/** An open warehouse and the buckets it may read (fixed when it opened). */
+type OpenWarehouse = OpenDuckDB & { readableBuckets: string[] };
+
 /**
  * The warehouse reads and writes only local files under the data dir (staged Parquet files,
  * export spools) and, in a worker, the buckets of the source connections that were Active when
  * it opened (a bucket added later is readable from the next open; until then its days stage).
  * Its configuration stays open: commits set session options on it (TimeZone).
  */
-type OpenWarehouse = OpenDuckDB & { readableBuckets: string[] };
-
 async function openLocked(settings: Settings, file: string): Promise<OpenWarehouse> {
   const opened = await createDuckDB(settings, file);
   let buckets: string[] = [];
