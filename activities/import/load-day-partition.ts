@@ -108,11 +108,11 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
     const beat = setInterval(() => context.heartbeat(progress), 5_000);
     context.heartbeat(progress);
     try {
-      return await withS3DuckDB(settings, connection, credentials, async (db, connect) => {
+      return await withS3DuckDB(settings, connection, credentials, async (db, withAnother) => {
         const stop = () => db.interrupt();
         context.cancellationSignal.addEventListener('abort', stop);
         try {
-          const described = await describeUnit({ db, connect, bucket: connection.bucket, table, unit }, reference);
+          const described = await describeUnit({ db, withAnother, bucket: connection.bucket, table, unit }, reference);
           let accepted = reference;
           let driftNote: string | undefined;
           const catalogDrift = table.drift?.status === 'pending' ? table.drift : undefined;

@@ -4,6 +4,7 @@ import type { Settings } from '../config/settings';
 import type { Connection } from '../shared/connection';
 import { createDuckDB, loadHttpfs, lockDown, type OpenDuckDB } from './create-duckdb';
 import { acquireMemorySlot } from './memory-slots';
+import { withConnection } from './with-connection';
 
 /**
  * The URL DuckDB reads one object by. Every S3 instance runs in `s3_url_compatibility_mode`,
@@ -72,8 +73,7 @@ export async function openS3DuckDB(
   let opened: OpenDuckDB | undefined;
   try {
     opened = await createDuckDB(settings);
-    const db = await opened.instance.connect();
-    try {
+    await withConnection(opened.instance, async (db) => {
       await loadHttpfs(db, settings);
       await db.run('SET GLOBAL s3_url_compatibility_mode = true');
       await db.run("SET GLOBAL TimeZone = 'UTC'");
@@ -85,9 +85,7 @@ export async function openS3DuckDB(
       await createS3Secret(db, connection, credentials);
       const folders = (options.localDirectories ?? []).map((d) => (d.endsWith('/') ? d : `${d}/`));
       await lockDown(db, [`s3://${connection.bucket}/`, ...folders]);
-    } finally {
-      db.closeSync();
-    }
+    });
   } catch (error) {
     opened?.close();
     release();
@@ -99,23 +97,18 @@ export async function openS3DuckDB(
 
 /**
  * Runs `fn` with an in-memory DuckDB that can read the connection's bucket; closes it after.
- * `connect` gives more connections to the same instance, for reads that run side by side.
+ * `withAnother` runs a read on another connection to the same instance, for reads side by side.
  */
 export async function withS3DuckDB<T>(
   settings: Settings,
   connection: Connection,
   credentials: AwsCredentialIdentity,
-  fn: (db: DuckDBConnection, connect: () => Promise<DuckDBConnection>) => Promise<T>,
+  fn: (db: DuckDBConnection, withAnother: <R>(read: (db: DuckDBConnection) => Promise<R>) => Promise<R>) => Promise<T>,
   options: S3DuckDBOptions = {},
 ): Promise<T> {
   const opened = await openS3DuckDB(settings, connection, credentials, options);
   try {
-    const db = await opened.instance.connect();
-    try {
-      return await fn(db, () => opened.instance.connect());
-    } finally {
-      db.closeSync();
-    }
+    return await withConnection(opened.instance, (db) => fn(db, (read) => withConnection(opened.instance, read)));
   } finally {
     opened.close();
   }

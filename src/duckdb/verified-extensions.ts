@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from './sql';
+import { withConnection } from './with-connection';
 
 /**
  * DuckDB checks an extension's signature on every LOAD: hashing the 25 MB httpfs file costs about
@@ -22,12 +23,7 @@ async function withPlainDuckDB<T>(extensionDir: string, fn: (db: DuckDBConnectio
     extension_directory: extensionDir, allow_unsigned_extensions: 'false', autoload_known_extensions: 'false', autoinstall_known_extensions: 'false',
   });
   try {
-    const db = await instance.connect();
-    try {
-      return await fn(db);
-    } finally {
-      db.closeSync();
-    }
+    return await withConnection(instance, fn);
   } finally {
     instance.closeSync();
   }

@@ -3,7 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { DirectLoadDeclined, type DirectRows, type ReplaceResult } from '../warehouse/warehouse-sink';
 import { queryRows } from '../duckdb/query-rows';
 import { quoteIdentifier } from '../duckdb/sql';
-import { declaredRows, guardedRowsSql, planScans, ROW_REJECTED_MARKER, type StageContext, type StagedFiles, type UnitSchema } from './stage-unit';
+import { declaredRows, goodRowsSql, planScans, ROW_REJECTED_MARKER, type StageContext, type StagedFiles, type UnitSchema } from './stage-unit';
 
 export interface DirectLoad {
   /** What was loaded (no files: the rows went straight into the warehouse). */
@@ -60,7 +60,7 @@ export async function loadDirect(
   }
   const csvTables = ctx.table.format.startsWith('csv') ? scans.flatMap((scan) => [scan.csvTables.rejects]) : [];
   const direct: DirectRows = {
-    selects: scans.map((scan) => ({ sql: guardedRowsSql(scan.select), params: scan.params, files: scan.urls })),
+    selects: scans.map((scan) => ({ sql: goodRowsSql(scan.select, { failOnBad: true }), params: scan.params, files: scan.urls })),
     bucket: ctx.bucket,
     expectedRows,
     rejectedMarker: ROW_REJECTED_MARKER,

@@ -58,34 +58,31 @@ async function probing<T>(db: DuckDBConnection, urls: string[], format: string, 
   }
 }
 
+/** Runs a read on another connection to the same DuckDB instance. */
+type AnotherConnection = <R>(read: (db: DuckDBConnection) => Promise<R>) => Promise<R>;
+
 /** Reads of many footers run as this many queries at once, each on its own connection: one query fetches one footer after another. */
 const FOOTER_READERS = 4;
 const FOOTERS_PER_READER = 50;
 
 /**
  * Parquet footers of the whole unit: each file's schema as a signature, files grouped by it.
- * Many files are split among FOOTER_READERS concurrent queries when `connect` gives more
+ * Many files are split among FOOTER_READERS concurrent queries when `withAnother` gives more
  * connections to the same instance (its secret and lockdown are the instance's).
  */
-async function parquetSchemaGroups(db: DuckDBConnection, urls: string[], connect?: () => Promise<DuckDBConnection>): Promise<Map<string, string[]>> {
+async function parquetSchemaGroups(db: DuckDBConnection, urls: string[], withAnother?: AnotherConnection): Promise<Map<string, string[]>> {
   const field = 'CAST(row(name, type, type_length, repetition_type, num_children, converted_type, scale, precision, logical_type, duckdb_type) AS VARCHAR)';
   const sql = `SELECT file_name AS url, string_agg(${field}, ';' ORDER BY ${field}) AS signature FROM parquet_schema($files) GROUP BY file_name`;
   const read = async (conn: DuckDBConnection, files: string[]) =>
     (await conn.runAndReadAll(sql, { files: listValue(files) }, FILES)).getRowObjectsJS() as { url: string; signature: string }[];
-  const readers = connect ? Math.min(FOOTER_READERS, Math.floor(urls.length / FOOTERS_PER_READER)) : 1;
+  const readers = withAnother ? Math.min(FOOTER_READERS, Math.floor(urls.length / FOOTERS_PER_READER)) : 1;
   let rows: { url: string; signature: string }[];
   if (readers <= 1) {
     rows = await read(db, urls);
   } else {
     // Settled, not raced: no reader may still run on its connection when an error ends the load.
-    const results = await Promise.allSettled(Array.from({ length: readers }, async (_, i) => {
-      const conn = await connect!();
-      try {
-        return await read(conn, urls.filter((_url, j) => j % readers === i));
-      } finally {
-        conn.closeSync();
-      }
-    }));
+    const results = await Promise.allSettled(Array.from({ length: readers }, (_, i) =>
+      withAnother!((conn) => read(conn, urls.filter((_url, j) => j % readers === i)))));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     rows = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
@@ -105,7 +102,7 @@ async function parquetSchemaGroups(db: DuckDBConnection, urls: string[], connect
  * formats: each file's header (CSV) or sampled keys (NDJSON).
  */
 export async function describeUnit(
-  ctx: Pick<StageContext, 'db' | 'bucket' | 'table' | 'unit'> & { connect?: () => Promise<DuckDBConnection> },
+  ctx: Pick<StageContext, 'db' | 'bucket' | 'table' | 'unit'> & { withAnother?: AnotherConnection },
   reference: ColumnSchema[],
 ) {
   const columns = new Map<string, ColumnSchema[]>();
@@ -116,7 +113,7 @@ export async function describeUnit(
   const byUrl = new Map<string, ColumnSchema[]>();
   const describeOne = (fileUrl: string) => describeFile(ctx.db, fileUrl, format);
   if (format === 'parquet' && urls.length > 0) {
-    const groups = await probing(ctx.db, urls, format, (files) => parquetSchemaGroups(ctx.db, files, ctx.connect), describeOne);
+    const groups = await probing(ctx.db, urls, format, (files) => parquetSchemaGroups(ctx.db, files, ctx.withAnother), describeOne);
     for (const files of groups.values()) {
       const described = await describeOne(files[0]!).catch((error: unknown) => { throw readFailure(error, files[0]!, format); });
       for (const file of files) byUrl.set(file, described);
@@ -203,17 +200,17 @@ export interface UnitSchema {
   readTypes: Map<string, string>;
 }
 
-/** The good rows of a scan, without its check columns: what the warehouse receives. */
-function goodRowsSql(select: string): string {
-  return `SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM (${select}) WHERE __bad_column IS NULL`;
-}
-
-/** Raised by guardedRowsSql's scan at its first bad row. */
+/** Raised by a guarded scan (goodRowsSql's `failOnBad`) at its first bad row. */
 export const ROW_REJECTED_MARKER = 's3bridge: a row failed the checks';
 
-/** The scan's rows when all are good; the first bad row fails the statement (a direct load then stages the day, which records it). */
-export function guardedRowsSql(select: string): string {
-  return `SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM (${select}) WHERE __bad_column IS NULL OR error(${quoteLiteral(ROW_REJECTED_MARKER)})`;
+/**
+ * The good rows of a scan, without its check columns: what the warehouse receives. With
+ * `failOnBad`, the first bad row fails the statement instead (a direct load then stages the
+ * day, which records it).
+ */
+export function goodRowsSql(select: string, { failOnBad = false } = {}): string {
+  const guard = failOnBad ? ` OR error(${quoteLiteral(ROW_REJECTED_MARKER)})` : '';
+  return `SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM (${select}) WHERE __bad_column IS NULL${guard}`;
 }
 
 /** The rows the Parquet footers of these files declare. */

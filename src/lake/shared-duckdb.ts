@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LakeSettings, PostgresSettings, Settings } from '../config/settings';
 import { createDuckDB, lockDown, type OpenDuckDB } from '../duckdb/create-duckdb';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
+import { withConnection } from '../duckdb/with-connection';
 
 /** The catalog names the shared setup attaches: s3bridge's catalog (Postgres) and the lake (DuckLake). */
 export const CATALOG_DB = 's3bridge_catalog';
@@ -70,8 +71,7 @@ export class SharedDuckDB {
     if (!postgres || !lake) throw new Error('the shared setup needs S3BRIDGE_POSTGRES_URL and S3BRIDGE_LAKE_DATA_PATH');
     const opened = await createDuckDB(settings);
     try {
-      const db = await opened.instance.connect();
-      try {
+      await withConnection(opened.instance, async (db) => {
         for (const name of ['httpfs', 'postgres', 'ducklake']) await loadExtension(db, settings, name);
         await db.run("SET GLOBAL TimeZone = 'UTC'");
         await createSecrets(db, postgres, lake);
@@ -80,9 +80,7 @@ export class SharedDuckDB {
           (DATA_PATH ${quoteLiteral(lake.dataPath)}, METADATA_SCHEMA ${quoteLiteral(LAKE_METADATA_SCHEMA)})`);
         // Staged Parquet files under the data dir, the lake's data path; nothing else.
         await lockDown(db, [`${settings.dataDir}/`, lake.dataPath]);
-      } finally {
-        db.closeSync();
-      }
+      });
       return opened;
     } catch (error) {
       opened.close();
@@ -93,13 +91,10 @@ export class SharedDuckDB {
   /** Runs `fn` on a fresh connection whose default catalog is `catalog`. */
   async use<T>(catalog: string, fn: (db: DuckDBConnection) => Promise<T>): Promise<T> {
     const { instance } = await this.open();
-    const db = await instance.connect();
-    try {
+    return withConnection(instance, async (db) => {
       await db.run(`USE ${quoteIdentifier(catalog)}`);
-      return await fn(db);
-    } finally {
-      db.closeSync();
-    }
+      return fn(db);
+    });
   }
 
   async close(): Promise<void> {

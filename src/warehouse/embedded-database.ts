@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Settings } from '../config/settings';
 import { createDuckDB, loadHttpfs, lockDown, type OpenDuckDB } from '../duckdb/create-duckdb';
 import { queryRows } from '../duckdb/query-rows';
+import { withConnection } from '../duckdb/with-connection';
 
 /**
  * The embedded warehouse file (catalog, ledger and imported tables live in it).
@@ -77,21 +78,18 @@ type OpenWarehouse = OpenDuckDB & { readableBuckets: string[] };
  */
 async function openLocked(settings: Settings, file: string): Promise<OpenWarehouse> {
   const opened = await createDuckDB(settings, file);
-  let buckets: string[] = [];
   try {
-    const db = await opened.instance.connect();
-    try {
-      buckets = sourceReads ? await sourceBuckets(db) : [];
-      if (buckets.length > 0) {
+    const buckets = await withConnection(opened.instance, async (db) => {
+      const readable = sourceReads ? await sourceBuckets(db) : [];
+      if (readable.length > 0) {
         await loadHttpfs(db, settings);
         // Keys taken literally, as in the S3 DuckDB (see s3ObjectUrl); a commit's describe and insert share footers.
         await db.run('SET GLOBAL s3_url_compatibility_mode = true');
         await db.run('SET GLOBAL parquet_metadata_cache = true');
       }
-      await lockDown(db, [`${settings.dataDir}/`, ...buckets.map((b) => `s3://${b}/`)], { lockConfiguration: false });
-    } finally {
-      db.closeSync();
-    }
+      await lockDown(db, [`${settings.dataDir}/`, ...readable.map((b) => `s3://${b}/`)], { lockConfiguration: false });
+      return readable;
+    });
     return { ...opened, readableBuckets: buckets };
   } catch (error) {
     opened.close();
@@ -158,13 +156,7 @@ export async function withWarehouse<T>(settings: Settings, fn: (db: DuckDBConnec
   }
   entry.users += 1;
   try {
-    const { instance } = await entry.instance;
-    const db = await instance.connect();
-    try {
-      return await fn(db);
-    } finally {
-      db.closeSync();
-    }
+    return await withConnection((await entry.instance).instance, fn);
   } finally {
     entry.users -= 1;
     if (entry.users === 0 && openFiles.get(file) === entry) {
