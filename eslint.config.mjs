@@ -26,7 +26,7 @@ const zone = (escape) => ({
     ...forbiddenInWorkflowZone,
     patterns: [
       ...forbiddenInWorkflowZone.patterns,
-      { regex: escape, allowTypeImports: true, message: 'Workflow code may import only from src/shared (the workflow-safe zone).' },
+      { regex: escape, allowTypeImports: true, message: 'Workflow code may import only from src/workflow-safe (the workflow-safe zone).' },
     ],
   }],
 });
@@ -46,10 +46,10 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
     },
   },
-  { files: ['workflows/*.ts'], rules: zone('^\\.\\./src/(?!shared(/|$))') },
-  { files: ['workflows/*/*.ts'], rules: zone('^\\.\\./\\.\\./src/(?!shared(/|$))') },
-  { files: ['src/shared/*.ts'], rules: zone('^\\.\\./') },
-  { files: ['src/shared/*/*.ts'], rules: zone('^\\.\\./\\.\\./') },
+  { files: ['workflows/*.ts'], rules: zone('^\\.\\./src/(?!workflow-safe(/|$))') },
+  { files: ['workflows/*/*.ts'], rules: zone('^\\.\\./\\.\\./src/(?!workflow-safe(/|$))') },
+  { files: ['src/workflow-safe/*.ts'], rules: zone('^\\.\\./') },
+  { files: ['src/workflow-safe/*/*.ts'], rules: zone('^\\.\\./\\.\\./') },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -26,7 +26,7 @@ import { registerSearchAttributes } from '../src/client/search-attribute-registr
 import { S3BridgeClient } from '../src/client/s3bridge-client';
 import { quoteLiteral } from '../src/duckdb/sql';
 import { mapBounded } from '../src/discovery/map-bounded';
-import type { DiscoverSchemaInput } from '../src/shared/inputs/discover-schema-input';
+import type { DiscoverSchemaInput } from '../src/workflow-safe/inputs/discover-schema-input';
 
 const BUCKET = 's3bridge-bench-discovery';
 const DATA_VERSION = 'v1-200x500';

@@ -27,7 +27,7 @@ import { ensureBookkeepingTables } from '../src/warehouse/bookkeeping-tables';
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS } from '../src/warehouse/target-table';
 import { exportRows } from '../src/export/export-rows';
 import { quoteIdentifier, quoteLiteral } from '../src/duckdb/sql';
-import type { DestinationConnection } from '../src/shared/connection';
+import type { DestinationConnection } from '../src/workflow-safe/connection';
 
 const { values: flags } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, hours: { type: 'string', default: '4' }, 'max-file-mb': { type: 'string', default: '100' } } });
 const ROWS = Number(flags.rows);

@@ -37,8 +37,8 @@ import { withBaselineDuckDB } from './support/baseline-duckdb';
 import { bundleWorkflowsToFile } from './support/workflow-bundle';
 import { S3BridgeClient } from '../src/client/s3bridge-client';
 import { quoteLiteral } from '../src/duckdb/sql';
-import type { ImportInput, ImportReport } from '../src/shared/import/import-input';
-import type { SourceConnection } from '../src/shared/connection';
+import type { ImportInput, ImportReport } from '../src/workflow-safe/import/import-input';
+import type { SourceConnection } from '../src/workflow-safe/connection';
 
 const BUCKET = 's3bridge-bench-peers';
 const PREFIX = 'peers/v1';

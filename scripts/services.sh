@@ -32,7 +32,7 @@ start_temporal() {
   # S3BRIDGE_TEMPORAL_DB to keep history across restarts.
   local db_args=()
   [[ -n "${S3BRIDGE_TEMPORAL_DB:-}" ]] && db_args=(--db-filename "$S3BRIDGE_TEMPORAL_DB")
-  # s3bridge's typed search attributes (src/shared/observability/search-attributes.ts): every run
+  # s3bridge's typed search attributes (src/workflow-safe/observability/search-attributes.ts): every run
   # upserts them, so the server must know them before the worker starts.
   setsid nohup "$BIN_DIR/temporal" server start-dev \
     --ip "$TEMPORAL_HOST" --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { workflowInputSchemas } from '../src/shared/inputs/workflow-input-schemas';
+import { workflowInputSchemas } from '../src/workflow-safe/inputs/workflow-input-schemas';
 
 /** `npm run schemas`: writes the JSON Schema of every workflow input to schemas/ (a test checks they are current). */
 const dir = path.resolve(__dirname, '../schemas');

@@ -1,8 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { TableDrift } from '../src/shared/catalog/discovered-table';
-import { parseWorkflowInput } from '../src/shared/input-errors';
-import { ApproveTableDriftInput } from '../src/shared/inputs/discover-schema-input';
+import type { TableDrift } from '../src/workflow-safe/catalog/discovered-table';
+import { parseWorkflowInput } from '../src/workflow-safe/input-errors';
+import { ApproveTableDriftInput } from '../src/workflow-safe/inputs/discover-schema-input';
 import { shortCall } from './activity-options';
 import { tagRun } from './run-attributes';
 

@@ -1,10 +1,10 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { parseWorkflowInput } from '../src/shared/input-errors';
-import { CheckSetupInput, type CheckSetupResult } from '../src/shared/inputs/check-setup-input';
+import { parseWorkflowInput } from '../src/workflow-safe/input-errors';
+import { CheckSetupInput, type CheckSetupResult } from '../src/workflow-safe/inputs/check-setup-input';
 import { shortCall } from './activity-options';
 import { tagRun } from './run-attributes';
-import { connectionName } from '../src/shared/connection';
+import { connectionName } from '../src/workflow-safe/connection';
 
 const { resolveConnection, checkSetup: readSample } = proxyActivities<Activities>(shortCall);
 

@@ -1,9 +1,9 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { MigrationApproval, MigrationApprovalResult, MigrationReport } from '../src/shared/export/migration';
-import type { ValidationReport } from '../src/shared/validation/validation-report';
-import type { DiscoveryProgress } from '../src/shared/discovery/discovery-report';
-import type { ImportProgress } from '../src/shared/import/import-progress';
-import type { ExportProgress } from '../src/shared/export/export-input';
+import type { MigrationApproval, MigrationApprovalResult, MigrationReport } from '../src/workflow-safe/export/migration';
+import type { ValidationReport } from '../src/workflow-safe/validation/validation-report';
+import type { DiscoveryProgress } from '../src/workflow-safe/discovery/discovery-report';
+import type { ImportProgress } from '../src/workflow-safe/import/import-progress';
+import type { ExportProgress } from '../src/workflow-safe/export/export-input';
 
 /**
  * Signals and queries shared across workflows and their callers (client, CLI).

@@ -1,13 +1,13 @@
 import { ApplicationFailure, makeContinueAsNewFunc, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { parseWorkflowInput } from '../src/shared/input-errors';
-import { DiscoverSchemaContinuation, DiscoverSchemaInput, type DiscoverSchemaOptions } from '../src/shared/inputs/discover-schema-input';
-import type { DiscoveryProblem } from '../src/shared/discovery/discovery-problem';
-import type { DiscoveryReport } from '../src/shared/discovery/discovery-report';
+import { parseWorkflowInput } from '../src/workflow-safe/input-errors';
+import { DiscoverSchemaContinuation, DiscoverSchemaInput, type DiscoverSchemaOptions } from '../src/workflow-safe/inputs/discover-schema-input';
+import type { DiscoveryProblem } from '../src/workflow-safe/discovery/discovery-problem';
+import type { DiscoveryReport } from '../src/workflow-safe/discovery/discovery-report';
 import { longScan, shortCall } from './activity-options';
 import { discoveryProgressQuery } from './definitions';
 import { tagRun } from './run-attributes';
-import { connectionName } from '../src/shared/connection';
+import { connectionName } from '../src/workflow-safe/connection';
 import { isOwnContinuation } from './continued-run';
 
 const { resolveConnection } = proxyActivities<Activities>(shortCall);

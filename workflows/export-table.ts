@@ -1,12 +1,12 @@
 import { ActivityFailure, ApplicationFailure, makeContinueAsNewFunc, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { connectionName, type DestinationConnection } from '../src/shared/connection';
+import { connectionName, type DestinationConnection } from '../src/workflow-safe/connection';
 import { tagRun } from './run-attributes';
-import { parseWorkflowInput } from '../src/shared/input-errors';
-import { ExportInput, type ExportProgress, type ExportReport, type PlannedWindow, type WindowReport } from '../src/shared/export/export-input';
-import { windowLabel } from '../src/shared/export/export-layout';
-import { destinationLocation } from '../src/shared/export/destination-location';
-import { exportSpecOf } from '../src/shared/export/export-spec';
+import { parseWorkflowInput } from '../src/workflow-safe/input-errors';
+import { ExportInput, type ExportProgress, type ExportReport, type PlannedWindow, type WindowReport } from '../src/workflow-safe/export/export-input';
+import { windowLabel } from '../src/workflow-safe/export/export-layout';
+import { destinationLocation } from '../src/workflow-safe/export/destination-location';
+import { exportSpecOf } from '../src/workflow-safe/export/export-spec';
 import { shortCall, windowExport } from './activity-options';
 import { exportProgressQuery } from './definitions';
 import { isOwnContinuation } from './continued-run';

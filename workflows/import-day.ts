@@ -1,8 +1,8 @@
 import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { parseWorkflowInput } from '../src/shared/input-errors';
-import { ImportDayInput, type DayReport } from '../src/shared/import/import-input';
-import { connectionName } from '../src/shared/connection';
+import { parseWorkflowInput } from '../src/workflow-safe/input-errors';
+import { ImportDayInput, type DayReport } from '../src/workflow-safe/import/import-input';
+import { connectionName } from '../src/workflow-safe/connection';
 import { dayLoad, shortCall } from './activity-options';
 import { approveDriftSignal, importDayStateQuery } from './definitions';
 import { tagRun } from './run-attributes';
@@ -10,7 +10,7 @@ import { tagRun } from './run-attributes';
 const { requireActiveConnection } = proxyActivities<Activities>(shortCall);
 const { loadDayPartition } = proxyActivities<Activities>(dayLoad);
 
-export type { ImportDayInput } from '../src/shared/import/import-input';
+export type { ImportDayInput } from '../src/workflow-safe/import/import-input';
 
 // Must match the activity's failure type (src/import/import-errors.ts, not importable in the sandbox).
 const SCHEMA_DRIFT_PENDING = 'SchemaDriftPending';

@@ -5,12 +5,12 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ImportPlan, PlannedUnit } from '../activities/import/plan-import';
-import type { Connection } from '../src/shared/connection';
-import { parseWorkflowInput } from '../src/shared/input-errors';
-import { ImportInput, type DayReport, type ImportReport } from '../src/shared/import/import-input';
-import type { ImportProgress } from '../src/shared/import/import-progress';
-import { dayWorkflowId, importWorkflowId } from '../src/shared/import/unit-workflow-id';
-import { connectionName } from '../src/shared/connection';
+import type { Connection } from '../src/workflow-safe/connection';
+import { parseWorkflowInput } from '../src/workflow-safe/input-errors';
+import { ImportInput, type DayReport, type ImportReport } from '../src/workflow-safe/import/import-input';
+import type { ImportProgress } from '../src/workflow-safe/import/import-progress';
+import { dayWorkflowId, importWorkflowId } from '../src/workflow-safe/import/unit-workflow-id';
+import { connectionName } from '../src/workflow-safe/connection';
 import { longScan, shortCall } from './activity-options';
 import { importDay } from './import-day';
 import { importProgressQuery } from './definitions';

@@ -1,10 +1,10 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { parseWorkflowInput } from '../src/shared/input-errors';
+import { parseWorkflowInput } from '../src/workflow-safe/input-errors';
 import {
   QueryWarehouseInput, RemoveConnectionInput, ResetTableInput,
   type QueryWarehouseResult, type RemoveConnectionResult, type ResetTableResult,
-} from '../src/shared/inputs/warehouse-maintenance-input';
+} from '../src/workflow-safe/inputs/warehouse-maintenance-input';
 import { shortCall } from './activity-options';
 import { tagRun } from './run-attributes';
 

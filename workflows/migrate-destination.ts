@@ -3,16 +3,16 @@ import {
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { Activities } from '../activities';
-import type { DestinationConnection } from '../src/shared/connection';
+import type { DestinationConnection } from '../src/workflow-safe/connection';
 import { tagRun } from './run-attributes';
-import { parseWorkflowInput } from '../src/shared/input-errors';
-import { ExportInput } from '../src/shared/export/export-input';
-import { HOUR_MS, testPrefixOf, windowsBetween, windowStartOf } from '../src/shared/export/export-layout';
-import { destinationLocation } from '../src/shared/export/destination-location';
-import { exportSpecOf } from '../src/shared/export/export-spec';
+import { parseWorkflowInput } from '../src/workflow-safe/input-errors';
+import { ExportInput } from '../src/workflow-safe/export/export-input';
+import { HOUR_MS, testPrefixOf, windowsBetween, windowStartOf } from '../src/workflow-safe/export/export-layout';
+import { destinationLocation } from '../src/workflow-safe/export/destination-location';
+import { exportSpecOf } from '../src/workflow-safe/export/export-spec';
 import {
   MigrateDestinationInput, type MigrationReport, type MigrationStep, type WindowVerification,
-} from '../src/shared/export/migration';
+} from '../src/workflow-safe/export/migration';
 import { shortCall, windowExport } from './activity-options';
 import {
   abortMigrationSignal, approveMigrationUpdate, migrationStateQuery, pauseMigrationSignal, resumeMigrationSignal,

@@ -1,7 +1,7 @@
 import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   S3BRIDGE_CONNECTION, S3BRIDGE_FAILED_DAYS, S3BRIDGE_KIND, S3BRIDGE_TABLE, type RunKind,
-} from '../src/shared/observability/search-attributes';
+} from '../src/workflow-safe/observability/search-attributes';
 
 /**
  * Runs recorded before s3bridge tagged its runs (committed histories, runs open during a deploy)

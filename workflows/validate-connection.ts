@@ -1,10 +1,10 @@
 import { ActivityFailure, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { connectionName } from '../src/shared/connection';
-import { parseWorkflowInput } from '../src/shared/input-errors';
-import { ValidateConnectionInput } from '../src/shared/inputs/validate-connection-input';
-import { checkPlan } from '../src/shared/validation/check-plan';
-import type { CheckFacts, CheckRow, ValidationReport } from '../src/shared/validation/validation-report';
+import { connectionName } from '../src/workflow-safe/connection';
+import { parseWorkflowInput } from '../src/workflow-safe/input-errors';
+import { ValidateConnectionInput } from '../src/workflow-safe/inputs/validate-connection-input';
+import { checkPlan } from '../src/workflow-safe/validation/check-plan';
+import type { CheckFacts, CheckRow, ValidationReport } from '../src/workflow-safe/validation/validation-report';
 import { shortCall } from './activity-options';
 import { connectionValidationQuery } from './definitions';
 import { tagRun } from './run-attributes';

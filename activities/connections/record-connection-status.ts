@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
-import type { Connection } from '../../src/shared/connection';
-import type { ValidationReport } from '../../src/shared/validation/validation-report';
+import type { Connection } from '../../src/workflow-safe/connection';
+import type { ValidationReport } from '../../src/workflow-safe/validation/validation-report';
 import type { ActivityDeps } from '../deps';
 
 export interface RecordConnectionStatusInput {

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { Connection, connectionName, type ConnectionRef } from '../../src/shared/connection';
+import { Connection, connectionName, type ConnectionRef } from '../../src/workflow-safe/connection';
 import type { ActivityDeps } from '../deps';
 
 /** Error type for a connection that is not Active (never validated, validating, failed or changed since). */

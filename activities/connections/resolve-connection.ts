@@ -1,4 +1,4 @@
-import type { Connection, ConnectionRef } from '../../src/shared/connection';
+import type { Connection, ConnectionRef } from '../../src/workflow-safe/connection';
 import type { ActivityDeps } from '../deps';
 
 export interface ResolveConnectionInput {

@@ -1,9 +1,9 @@
-import type { SourceConnection } from '../../src/shared/connection';
-import type { DiscoveredTable } from '../../src/shared/catalog/discovered-table';
-import type { DiscoveryProblem } from '../../src/shared/discovery/discovery-problem';
-import type { DiscoveryReport } from '../../src/shared/discovery/discovery-report';
-import { diffCatalog, isSchemaChange } from '../../src/shared/discovery/schema-diff';
-import { schemaFormatProblems } from '../../src/shared/discovery/schema-format';
+import type { SourceConnection } from '../../src/workflow-safe/connection';
+import type { DiscoveredTable } from '../../src/workflow-safe/catalog/discovered-table';
+import type { DiscoveryProblem } from '../../src/workflow-safe/discovery/discovery-problem';
+import type { DiscoveryReport } from '../../src/workflow-safe/discovery/discovery-report';
+import { diffCatalog, isSchemaChange } from '../../src/workflow-safe/discovery/schema-diff';
+import { schemaFormatProblems } from '../../src/workflow-safe/discovery/schema-format';
 import type { ActivityDeps } from '../deps';
 
 export interface CommitDiscoveryInput {

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
-import type { SourceConnection } from '../../src/shared/connection';
-import type { DiscoveryBatchSummary } from '../../src/shared/discovery/discovery-report';
+import type { SourceConnection } from '../../src/workflow-safe/connection';
+import type { DiscoveryBatchSummary } from '../../src/workflow-safe/discovery/discovery-report';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
 import type { StagedResult } from '../../src/catalog/discovery-staging-store';

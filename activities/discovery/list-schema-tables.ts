@@ -1,6 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
-import type { SourceConnection } from '../../src/shared/connection';
-import type { DiscoveryProblem } from '../../src/shared/discovery/discovery-problem';
+import type { SourceConnection } from '../../src/workflow-safe/connection';
+import type { DiscoveryProblem } from '../../src/workflow-safe/discovery/discovery-problem';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
 import { listTableCandidates } from '../../src/discovery/list-table-candidates';

@@ -1,4 +1,4 @@
-import type { TableDrift } from '../../src/shared/catalog/discovered-table';
+import type { TableDrift } from '../../src/workflow-safe/catalog/discovered-table';
 import type { ActivityDeps } from '../deps';
 
 export interface RecordDriftApprovalInput {

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { DestinationConnection } from '../../src/shared/connection';
+import type { DestinationConnection } from '../../src/workflow-safe/connection';
 import { resolveCredentials, type CredentialSettings } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
 

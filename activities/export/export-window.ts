@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
-import type { DestinationConnection } from '../../src/shared/connection';
-import { windowLabel } from '../../src/shared/export/export-layout';
-import type { WindowReport } from '../../src/shared/export/export-input';
-import { exportKeyOf, type ExportSpec } from '../../src/shared/export/export-spec';
+import type { DestinationConnection } from '../../src/workflow-safe/connection';
+import { windowLabel } from '../../src/workflow-safe/export/export-layout';
+import type { WindowReport } from '../../src/workflow-safe/export/export-input';
+import { exportKeyOf, type ExportSpec } from '../../src/workflow-safe/export/export-spec';
 import { exportRows } from '../../src/export/export-rows';
 import { writeWindow } from '../../src/export/write-window';
 import { toS3Failure } from '../../src/s3/classify-s3-error';

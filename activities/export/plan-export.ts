@@ -1,7 +1,7 @@
-import type { DestinationConnection } from '../../src/shared/connection';
-import { HOUR_MS, windowLabel, windowsBetween, windowStartOf } from '../../src/shared/export/export-layout';
-import type { PlannedWindow } from '../../src/shared/export/export-input';
-import { exportKeyOf, type ExportSpec } from '../../src/shared/export/export-spec';
+import type { DestinationConnection } from '../../src/workflow-safe/connection';
+import { HOUR_MS, windowLabel, windowsBetween, windowStartOf } from '../../src/workflow-safe/export/export-layout';
+import type { PlannedWindow } from '../../src/workflow-safe/export/export-input';
+import { exportKeyOf, type ExportSpec } from '../../src/workflow-safe/export/export-spec';
 import { queryRows } from '../../src/duckdb/query-rows';
 import { exportRows } from '../../src/export/export-rows';
 import { fingerprintOf } from '../../src/export/write-window';

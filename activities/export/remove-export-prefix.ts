@@ -1,5 +1,5 @@
-import type { DestinationConnection } from '../../src/shared/connection';
-import { destinationLocation } from '../../src/shared/export/destination-location';
+import type { DestinationConnection } from '../../src/workflow-safe/connection';
+import { destinationLocation } from '../../src/workflow-safe/export/destination-location';
 import { abortOpenUploads, deleteKeys, listKeys } from '../../src/export/s3-multipart';
 import { toS3Failure } from '../../src/s3/classify-s3-error';
 import type { ActivityDeps } from '../deps';

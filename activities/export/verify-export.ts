@@ -1,7 +1,7 @@
-import type { DestinationConnection } from '../../src/shared/connection';
-import { HOUR_MS, windowLabel } from '../../src/shared/export/export-layout';
-import type { ExportSpec } from '../../src/shared/export/export-spec';
-import type { WindowVerification } from '../../src/shared/export/migration';
+import type { DestinationConnection } from '../../src/workflow-safe/connection';
+import { HOUR_MS, windowLabel } from '../../src/workflow-safe/export/export-layout';
+import type { ExportSpec } from '../../src/workflow-safe/export/export-spec';
+import type { WindowVerification } from '../../src/workflow-safe/export/migration';
 import { queryRows } from '../../src/duckdb/query-rows';
 import { exportRows } from '../../src/export/export-rows';
 import { readBackWindow } from '../../src/export/read-export';

@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
-import type { Connection } from '../../src/shared/connection';
-import type { DaySelection } from '../../src/shared/import/import-input';
-import type { ImportMapping } from '../../src/shared/import/mapping';
-import { daySelected } from '../../src/shared/import/locate-partition';
+import type { Connection } from '../../src/workflow-safe/connection';
+import type { DaySelection } from '../../src/workflow-safe/import/import-input';
+import type { ImportMapping } from '../../src/workflow-safe/import/mapping';
+import { daySelected } from '../../src/workflow-safe/import/locate-partition';
 import { targetLabel, targetTable } from '../../src/warehouse/target-table';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';

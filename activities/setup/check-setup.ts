@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { Connection } from '../../src/shared/connection';
-import type { CheckSetupResult } from '../../src/shared/inputs/check-setup-input';
+import type { Connection } from '../../src/workflow-safe/connection';
+import type { CheckSetupResult } from '../../src/workflow-safe/inputs/check-setup-input';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
 import { toS3Failure } from '../../src/s3/classify-s3-error';

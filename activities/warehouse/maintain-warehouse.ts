@@ -1,4 +1,4 @@
-import type { QueryWarehouseResult, RemoveConnectionResult, ResetTableResult } from '../../src/shared/inputs/warehouse-maintenance-input';
+import type { QueryWarehouseResult, RemoveConnectionResult, ResetTableResult } from '../../src/workflow-safe/inputs/warehouse-maintenance-input';
 import type { ActivityDeps } from '../deps';
 
 /**

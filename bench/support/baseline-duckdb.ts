@@ -5,7 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadSettings } from '../../src/config/settings';
 import { createDuckDB, loadHttpfs } from '../../src/duckdb/create-duckdb';
 import { createS3Secret } from '../../src/duckdb/s3-session';
-import type { SourceConnection } from '../../src/shared/connection';
+import type { SourceConnection } from '../../src/workflow-safe/connection';
 
 /**
  * The baseline's DuckDB: opened like the worker's (createDuckDB: same memory_limit, threads and

@@ -1,12 +1,12 @@
-import type { Connection } from '../shared/connection';
-import type { DiscoveredTable, TableDrift } from '../shared/catalog/discovered-table';
-import type { DiscoveryReport } from '../shared/discovery/discovery-report';
-import type { ValidationReport } from '../shared/validation/validation-report';
+import type { Connection } from '../workflow-safe/connection';
+import type { DiscoveredTable, TableDrift } from '../workflow-safe/catalog/discovered-table';
+import type { DiscoveryReport } from '../workflow-safe/discovery/discovery-report';
+import type { ValidationReport } from '../workflow-safe/validation/validation-report';
 import type { StoredConnectionStatus } from './connection-status-store';
 import type { StagedResult, TableCandidate } from './discovery-staging-store';
 import type { DestinationState } from './destination-store';
 import type { ExportLedgerEntry } from './export-ledger-store';
-import type { RemoveConnectionResult } from '../shared/inputs/warehouse-maintenance-input';
+import type { RemoveConnectionResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 
 /**
  * s3bridge's own catalog: connections, their statuses, discovered tables and their drift,

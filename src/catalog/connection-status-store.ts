@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Connection } from '../shared/connection';
-import type { ConnectionStatus, ValidationReport } from '../shared/validation/validation-report';
+import type { Connection } from '../workflow-safe/connection';
+import type { ConnectionStatus, ValidationReport } from '../workflow-safe/validation/validation-report';
 import { queryRows } from '../duckdb/query-rows';
 import { catalogTables } from './catalog-tables';
 

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApplicationFailure } from '@temporalio/common';
-import { Connection } from '../shared/connection';
+import { Connection } from '../workflow-safe/connection';
 import { queryRows } from '../duckdb/query-rows';
 import { catalogTables } from './catalog-tables';
 

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApplicationFailure } from '@temporalio/common';
-import { destinationLocation } from '../shared/export/destination-location';
+import { destinationLocation } from '../workflow-safe/export/destination-location';
 import { queryRows } from '../duckdb/query-rows';
 import { catalogTables } from './catalog-tables';
 import { listConnections } from './connection-store';

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApplicationFailure } from '@temporalio/common';
-import type { DiscoveredTable, TableDrift } from '../shared/catalog/discovered-table';
+import type { DiscoveredTable, TableDrift } from '../workflow-safe/catalog/discovered-table';
 import { queryRows } from '../duckdb/query-rows';
 import { inTransaction } from '../duckdb/in-transaction';
 import { getTableDrift, listTableDrift } from './table-drift-store';

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { DiscoveryReport } from '../shared/discovery/discovery-report';
+import type { DiscoveryReport } from '../workflow-safe/discovery/discovery-report';
 import { queryRows } from '../duckdb/query-rows';
 import { catalogTables } from './catalog-tables';
 

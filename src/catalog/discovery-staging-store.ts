@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { DiscoveredTable } from '../shared/catalog/discovered-table';
+import type { DiscoveredTable } from '../workflow-safe/catalog/discovered-table';
 import { queryRows } from '../duckdb/query-rows';
 import { inTransaction } from '../duckdb/in-transaction';
 import { catalogTables } from './catalog-tables';

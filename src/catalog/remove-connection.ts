@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { RemoveConnectionResult } from '../shared/inputs/warehouse-maintenance-input';
+import type { RemoveConnectionResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 import { queryRows } from '../duckdb/query-rows';
 import { inTransaction } from '../duckdb/in-transaction';
 import { ensureConnectionTables } from './connection-store';

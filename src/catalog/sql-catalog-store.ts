@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Connection } from '../shared/connection';
-import type { DiscoveredTable, TableDrift } from '../shared/catalog/discovered-table';
-import type { DiscoveryReport } from '../shared/discovery/discovery-report';
-import type { ValidationReport } from '../shared/validation/validation-report';
+import type { Connection } from '../workflow-safe/connection';
+import type { DiscoveredTable, TableDrift } from '../workflow-safe/catalog/discovered-table';
+import type { DiscoveryReport } from '../workflow-safe/discovery/discovery-report';
+import type { ValidationReport } from '../workflow-safe/validation/validation-report';
 import { inTransaction } from '../duckdb/in-transaction';
 import type { CatalogStore } from './catalog-store';
 import { findConnection, getConnection, listConnections, refuseInlineShadowing, saveConnection } from './connection-store';

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApplicationFailure } from '@temporalio/common';
-import type { DiscoveredTable, TableDrift } from '../shared/catalog/discovered-table';
-import { diffTable, isSchemaChange } from '../shared/discovery/schema-diff';
+import type { DiscoveredTable, TableDrift } from '../workflow-safe/catalog/discovered-table';
+import { diffTable, isSchemaChange } from '../workflow-safe/discovery/schema-diff';
 import { queryRows } from '../duckdb/query-rows';
 import { catalogTables } from './catalog-tables';
 

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { ExportInput, ExportReport } from '../shared/export/export-input';
+import type { ExportInput, ExportReport } from '../workflow-safe/export/export-input';
 import { UsageError } from './command';
 import { readConnectionArg } from './read-connection-arg';
 

@@ -1,8 +1,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { hasLiveWorker } from '../client/task-queue-pollers';
 import { queryExportProgress, queryImportProgress, runUrl } from '../client/run-control';
-import type { ExportProgress } from '../shared/export/export-input';
-import type { ImportProgress } from '../shared/import/import-progress';
+import type { ExportProgress } from '../workflow-safe/export/export-input';
+import type { ImportProgress } from '../workflow-safe/import/import-progress';
 import { CliFailure } from './command';
 import type { CliContext } from './context';
 

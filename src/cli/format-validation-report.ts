@@ -1,4 +1,4 @@
-import type { ValidationReport } from '../shared/validation/validation-report';
+import type { ValidationReport } from '../workflow-safe/validation/validation-report';
 
 const STATUS_LABEL = { processing: 'Processing', active: 'Active', failed: 'Failed' } as const;
 

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { ImportInput, ImportReport } from '../shared/import/import-input';
+import type { ImportInput, ImportReport } from '../workflow-safe/import/import-input';
 import { UsageError } from './command';
 import { readConnectionArg } from './read-connection-arg';
 import { readJsonArg } from './read-json-arg';

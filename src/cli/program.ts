@@ -5,7 +5,7 @@ import { ZodError } from 'zod';
 import { loadSettings } from '../config/settings';
 import { RunMissing } from '../client/run-control';
 import { ScheduleMissing } from '../client/schedule-control';
-import { formatZodIssues } from '../shared/input-errors';
+import { formatZodIssues } from '../workflow-safe/input-errors';
 import { CliFailure, UsageError } from './command';
 import { commands } from './commands';
 import { CliContext, TemporalUnreachable } from './context';

@@ -1,5 +1,5 @@
 import { startQueryWarehouse } from '../client/warehouse-client';
-import type { QueryWarehouseResult } from '../shared/inputs/warehouse-maintenance-input';
+import type { QueryWarehouseResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 import type { CliContext } from './context';
 import { followRun } from './follow-run';
 

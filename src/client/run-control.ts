@@ -1,10 +1,10 @@
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
-import type { ImportProgress } from '../shared/import/import-progress';
+import type { ImportProgress } from '../workflow-safe/import/import-progress';
 import {
   S3BRIDGE_CONNECTION, S3BRIDGE_FAILED_DAYS, S3BRIDGE_KIND, S3BRIDGE_TABLE,
-} from '../shared/observability/search-attributes';
+} from '../workflow-safe/observability/search-attributes';
 import { exportProgressQuery, importProgressQuery } from '../../workflows/definitions';
-import type { ExportProgress } from '../shared/export/export-input';
+import type { ExportProgress } from '../workflow-safe/export/export-input';
 
 /** A run as `status`, `watch` and `runs` show it. */
 export interface RunView {

@@ -4,25 +4,25 @@ import {
 import type { Duration } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import type { Settings } from '../config/settings';
-import { connectionName } from '../shared/connection';
-import { CheckSetupInput, type CheckSetupResult } from '../shared/inputs/check-setup-input';
-import { DiscoverSchemaInput, ApproveTableDriftInput, ScheduleResyncInput } from '../shared/inputs/discover-schema-input';
-import type { DiscoveryReport } from '../shared/discovery/discovery-report';
-import type { TableDrift } from '../shared/catalog/discovered-table';
-import { ValidateConnectionInput } from '../shared/inputs/validate-connection-input';
-import { ScheduleConnectionValidationInput } from '../shared/inputs/schedule-connection-validation-input';
-import type { ValidationReport } from '../shared/validation/validation-report';
+import { connectionName } from '../workflow-safe/connection';
+import { CheckSetupInput, type CheckSetupResult } from '../workflow-safe/inputs/check-setup-input';
+import { DiscoverSchemaInput, ApproveTableDriftInput, ScheduleResyncInput } from '../workflow-safe/inputs/discover-schema-input';
+import type { DiscoveryReport } from '../workflow-safe/discovery/discovery-report';
+import type { TableDrift } from '../workflow-safe/catalog/discovered-table';
+import { ValidateConnectionInput } from '../workflow-safe/inputs/validate-connection-input';
+import { ScheduleConnectionValidationInput } from '../workflow-safe/inputs/schedule-connection-validation-input';
+import type { ValidationReport } from '../workflow-safe/validation/validation-report';
 import { approveTableDrift, checkSetup, discoverSchema, exportTable, importTable, migrateDestination, validateConnection } from '../../workflows';
 import {
   abortMigrationSignal, approveDriftSignal, approveMigrationUpdate, connectionValidationQuery, migrationStateQuery,
   pauseMigrationSignal, resumeMigrationSignal,
 } from '../../workflows/definitions';
-import { ExportInput, type ExportReport } from '../shared/export/export-input';
-import { ScheduleExportInput } from '../shared/export/schedule-export-input';
-import { MigrateDestinationInput, type MigrationApproval, type MigrationApprovalResult, type MigrationReport } from '../shared/export/migration';
-import { ImportInput, type ImportReport } from '../shared/import/import-input';
-import { ScheduleImportInput } from '../shared/import/schedule-import-input';
-import { importWorkflowId } from '../shared/import/unit-workflow-id';
+import { ExportInput, type ExportReport } from '../workflow-safe/export/export-input';
+import { ScheduleExportInput } from '../workflow-safe/export/schedule-export-input';
+import { MigrateDestinationInput, type MigrationApproval, type MigrationApprovalResult, type MigrationReport } from '../workflow-safe/export/migration';
+import { ImportInput, type ImportReport } from '../workflow-safe/import/import-input';
+import { ScheduleImportInput } from '../workflow-safe/import/schedule-import-input';
+import { importWorkflowId } from '../workflow-safe/import/unit-workflow-id';
 
 /**
  * The typed way to start s3bridge workflows from code. Inputs are parsed with the same zod

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
-import { SEARCH_ATTRIBUTE_KEYS } from '../shared/observability/search-attributes';
+import { SEARCH_ATTRIBUTE_KEYS } from '../workflow-safe/observability/search-attributes';
 
 /** The commands that register s3bridge's search attributes on a server, one per type (printed by the worker; in the README). */
 export const REGISTER_COMMAND = [...new Set(SEARCH_ATTRIBUTE_KEYS.map((k) => k.type))]

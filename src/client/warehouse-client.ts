@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import {
   QueryWarehouseInput, RemoveConnectionInput, ResetTableInput,
-} from '../shared/inputs/warehouse-maintenance-input';
+} from '../workflow-safe/inputs/warehouse-maintenance-input';
 import { queryWarehouse, removeConnection, resetTable } from '../../workflows';
 import type { S3BridgeClient } from './s3bridge-client';
 

@@ -3,7 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import { AesGcmCodec } from './aes-gcm-codec';
 
 /** The file `failureConverterPath` points at (the worker bundles it into the workflow code). */
-export const ENCODED_FAILURE_CONVERTER_PATH = path.resolve(__dirname, '../shared/codec/encoded-failure-converter.cjs');
+export const ENCODED_FAILURE_CONVERTER_PATH = path.resolve(__dirname, '../workflow-safe/codec/encoded-failure-converter.cjs');
 
 /**
  * The payload codec from the environment, or undefined when encryption is off (the default).

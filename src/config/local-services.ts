@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { SourceConnection } from '../shared/connection';
+import type { SourceConnection } from '../workflow-safe/connection';
 
 /**
  * Defaults of the local services that scripts/services.sh starts (keep the two in step).

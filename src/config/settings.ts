@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_TASK_QUEUE } from '../shared/task-queue';
+import { DEFAULT_TASK_QUEUE } from '../workflow-safe/task-queue';
 import { temporalProfile } from './temporal-connection';
 import { defaultSecretEnvAllow, parseSecretEnvAllow, type SecretEnvRule } from '../secrets/secret-policy';
 

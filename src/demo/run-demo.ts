@@ -10,7 +10,7 @@ import { queryRows } from '../duckdb/query-rows';
 import { withWarehouse } from '../warehouse/embedded-database';
 import { createWorker } from '../worker/create-worker';
 import { setDestinationStates } from '../catalog/destination-store';
-import type { DestinationConnection } from '../shared/connection';
+import type { DestinationConnection } from '../workflow-safe/connection';
 import { DEMO_BUCKET, DEMO_PREFIX, demoRowsForDay, seedSampleData } from './sample-data';
 
 /** A destination on the demo bucket with MinIO's keys (by reference), SSE-S3 like Segment's default. */

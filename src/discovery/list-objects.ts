@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ListedObject } from '../shared/discovery/listed-object';
+import type { ListedObject } from '../workflow-safe/discovery/listed-object';
 import { toS3Failure } from '../s3/classify-s3-error';
 import { listObjectsPage } from '../s3/list-objects-page';
 

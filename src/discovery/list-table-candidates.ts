@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { SourceConnection } from '../shared/connection';
-import { MAX_NAMED_FILES, nameFew, type DiscoveryProblem } from '../shared/discovery/discovery-problem';
-import { ignoredReason } from '../shared/layout/object-key';
+import type { SourceConnection } from '../workflow-safe/connection';
+import { MAX_NAMED_FILES, nameFew, type DiscoveryProblem } from '../workflow-safe/discovery/discovery-problem';
+import { ignoredReason } from '../workflow-safe/layout/object-key';
 import type { TableCandidate } from '../catalog/discovery-staging-store';
 import { listFolderLevel } from './list-objects';
 

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ColumnSchema, FileFormat } from '../shared/catalog/discovered-table';
+import type { ColumnSchema, FileFormat } from '../workflow-safe/catalog/discovered-table';
 import { queryRows } from '../duckdb/query-rows';
 
 /** DuckDB's reader for each format; partition folders are read separately, never from the path. */

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Settings } from '../config/settings';
-import type { Connection } from '../shared/connection';
+import type { Connection } from '../workflow-safe/connection';
 import { createDuckDB, loadHttpfs, lockDown, type OpenDuckDB } from './create-duckdb';
 import { acquireMemorySlot } from './memory-slots';
 import { withConnection } from './with-connection';

@@ -6,7 +6,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { createGzip, type Gzip } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { Encryption } from '../shared/connection';
+import type { Encryption } from '../workflow-safe/connection';
 import { sseParams } from '../s3/sse-params';
 import { describeS3Error } from '../s3/classify-s3-error';
 import type { ExportedFile } from '../catalog/export-ledger-store';

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { batchOfKey, windowKeyPrefix, type ExportFormat } from '../shared/export/export-layout';
+import { batchOfKey, windowKeyPrefix, type ExportFormat } from '../workflow-safe/export/export-layout';
 import { listKeys } from './s3-multipart';
 
 export interface ReadBackWindow {

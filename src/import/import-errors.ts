@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyDuckDBReadError } from '../duckdb/classify-read-error';
-import { scrubValues } from '../shared/excerpt';
+import { scrubValues } from '../workflow-safe/excerpt';
 
 /** Typed failure names of a day's load; each is non-retryable: retrying the same bytes fails the same way. */
 export const BAD_DATA = 'BadData';

@@ -1,11 +1,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { DiscoveredTable } from '../shared/catalog/discovered-table';
-import type { DataFormat } from '../shared/connection';
-import { ignoredTableFileReason } from '../shared/layout/object-key';
-import { locatePartition, matchesFormat, type FilePartition } from '../shared/import/locate-partition';
+import type { DiscoveredTable } from '../workflow-safe/catalog/discovered-table';
+import type { DataFormat } from '../workflow-safe/connection';
+import { ignoredTableFileReason } from '../workflow-safe/layout/object-key';
+import { locatePartition, matchesFormat, type FilePartition } from '../workflow-safe/import/locate-partition';
 import { toS3Failure } from '../s3/classify-s3-error';
-import { formatDayFolder } from '../shared/layout/day-folder';
-import { WHOLE_TABLE_UNIT } from '../shared/import/unit-workflow-id';
+import { formatDayFolder } from '../workflow-safe/layout/day-folder';
+import { WHOLE_TABLE_UNIT } from '../workflow-safe/import/unit-workflow-id';
 import type { SourceFile } from './source-file';
 import { listObjectsPage } from '../s3/list-objects-page';
 

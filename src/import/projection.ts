@@ -1,6 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import type { ColumnSchema, PartitionKey } from '../shared/catalog/discovered-table';
-import type { EventsMapping, ImportMapping, MetricsMapping, TimestampSpec } from '../shared/import/mapping';
+import type { ColumnSchema, PartitionKey } from '../workflow-safe/catalog/discovered-table';
+import type { EventsMapping, ImportMapping, MetricsMapping, TimestampSpec } from '../workflow-safe/import/mapping';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
 import { checkedType } from './column-types';
 

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ColumnSchema, FileFormat } from '../shared/catalog/discovered-table';
+import type { ColumnSchema, FileFormat } from '../workflow-safe/catalog/discovered-table';
 import { queryRows } from '../duckdb/query-rows';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
 import { checkedType } from './column-types';

@@ -1,6 +1,6 @@
-import type { ColumnSchema } from '../shared/catalog/discovered-table';
+import type { ColumnSchema } from '../workflow-safe/catalog/discovered-table';
 import { fitsType, widenColumnType } from './column-types';
-import { excerptName } from '../shared/excerpt';
+import { excerptName } from '../workflow-safe/excerpt';
 
 /** How a day's files differ from the schema the table's loads follow. */
 export interface SchemaDrift {

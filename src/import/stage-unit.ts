@@ -1,14 +1,14 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { LIST, listValue, VARCHAR, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import type { ColumnSchema, DiscoveredTable } from '../shared/catalog/discovered-table';
-import type { ErrorPolicy } from '../shared/import/import-input';
-import type { ImportMapping } from '../shared/import/mapping';
+import type { ColumnSchema, DiscoveredTable } from '../workflow-safe/catalog/discovered-table';
+import type { ErrorPolicy } from '../workflow-safe/import/import-input';
+import type { ImportMapping } from '../workflow-safe/import/mapping';
 import { queryRows } from '../duckdb/query-rows';
 import { s3ObjectUrl } from '../duckdb/s3-session';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
 import { badData, readFailure } from './import-errors';
-import { excerpt, excerptName, scrubValues } from '../shared/excerpt';
+import { excerpt, excerptName, scrubValues } from '../workflow-safe/excerpt';
 import type { UnitFiles } from './list-table-files';
 import { buildProjection, type RowCheck } from './projection';
 import { csvRejects, describeFile, FILE_COLUMN, isTextFormat, rawValuesJson, scanFilesSql, type CsvReject, type CsvRejectTables } from './read-source-file';

@@ -1,5 +1,5 @@
-import type { ColumnSchema, DiscoveredTable } from '../shared/catalog/discovered-table';
-import type { ImportMapping } from '../shared/import/mapping';
+import type { ColumnSchema, DiscoveredTable } from '../workflow-safe/catalog/discovered-table';
+import type { ImportMapping } from '../workflow-safe/import/mapping';
 import { INVALID_MAPPING } from './import-errors';
 import { ApplicationFailure } from '@temporalio/common';
 

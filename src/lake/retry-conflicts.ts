@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { scrubValues } from '../shared/excerpt';
+import { scrubValues } from '../workflow-safe/excerpt';
 
 /**
  * Write-write races between workers sharing the lake and the Postgres catalog: DuckLake's

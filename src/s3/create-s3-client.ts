@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { Connection } from '../shared/connection';
+import type { Connection } from '../workflow-safe/connection';
 
 /**
  * An S3 client for one connection; path-style by default when an endpoint is set. Given a

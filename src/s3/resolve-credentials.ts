@@ -1,6 +1,6 @@
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import type { Auth, Connection } from '../shared/connection';
+import type { Auth, Connection } from '../workflow-safe/connection';
 import type { Settings } from '../config/settings';
 import { resolveSecret, type SecretPolicy } from '../secrets/resolve-secret';
 import { checkEndpoint } from './endpoint-guard';

@@ -1,5 +1,5 @@
 import type { ServerSideEncryption } from '@aws-sdk/client-s3';
-import type { Encryption } from '../shared/connection';
+import type { Encryption } from '../workflow-safe/connection';
 
 /** The PutObject / CreateMultipartUpload headers for a destination's server-side encryption. */
 export function sseParams(encryption: Encryption): { ServerSideEncryption?: ServerSideEncryption; SSEKMSKeyId?: string } {

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import type { SecretRef } from '../shared/connection';
+import type { SecretRef } from '../workflow-safe/connection';
 import { envReferenceProblem, type SecretEnvRule } from './secret-policy';
 
 /** Error type for a secret reference that cannot be resolved (unset, unreadable); never retried. */

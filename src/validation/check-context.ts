@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Settings } from '../config/settings';
-import type { Connection } from '../shared/connection';
-import type { CheckFacts, CheckRow } from '../shared/validation/validation-report';
+import type { Connection } from '../workflow-safe/connection';
+import type { CheckFacts, CheckRow } from '../workflow-safe/validation/validation-report';
 
 /** What one check gets: the connection, the facts earlier checks found, and lazily made clients. */
 export interface CheckContext {

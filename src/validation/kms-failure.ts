@@ -1,6 +1,6 @@
 import { describeS3Error } from '../s3/classify-s3-error';
-import type { DestinationConnection } from '../shared/connection';
-import { connectionPolicies } from '../shared/policies/connection-policies';
+import type { DestinationConnection } from '../workflow-safe/connection';
+import { connectionPolicies } from '../workflow-safe/policies/connection-policies';
 import type { CheckOutcome } from './check-context';
 
 /** A write refused by KMS (unknown key, disabled key, no kms:GenerateDataKey), or undefined for other errors. */

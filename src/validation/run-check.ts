@@ -1,4 +1,4 @@
-import type { CheckName } from '../shared/validation/validation-report';
+import type { CheckName } from '../workflow-safe/validation/validation-report';
 import type { CheckContext, CheckOutcome } from './check-context';
 import { checkBucket } from './checks/check-bucket';
 import { checkCredentials } from './checks/check-credentials';

@@ -1,6 +1,6 @@
 import { describeS3Error } from '../s3/classify-s3-error';
-import type { Connection } from '../shared/connection';
-import { statementGranting } from '../shared/policies/connection-statements';
+import type { Connection } from '../workflow-safe/connection';
+import { statementGranting } from '../workflow-safe/policies/connection-statements';
 import type { CheckOutcome } from './check-context';
 
 /** The failed row for a missing IAM action: names the action and the statement that grants it. */

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApplicationFailure } from '@temporalio/common';
-import type { QueryWarehouseResult } from '../shared/inputs/warehouse-maintenance-input';
+import type { QueryWarehouseResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 import { queryRows } from '../duckdb/query-rows';
 
 /** Error type for a statement `s3bridge sql` refuses (not a plain SELECT, or one that reads files). */

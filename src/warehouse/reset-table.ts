@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ResetTableResult } from '../shared/inputs/warehouse-maintenance-input';
+import type { ResetTableResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 import { queryRows } from '../duckdb/query-rows';
 import { qualifiedName } from '../duckdb/sql';
 import { ensureBookkeepingTables } from './bookkeeping-tables';

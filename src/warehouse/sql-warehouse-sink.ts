@@ -1,6 +1,6 @@
 import { LIST, listValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { Settings } from '../config/settings';
-import type { ColumnSchema } from '../shared/catalog/discovered-table';
+import type { ColumnSchema } from '../workflow-safe/catalog/discovered-table';
 import { queryRows } from '../duckdb/query-rows';
 import { quoteIdentifier } from '../duckdb/sql';
 import { inTransaction } from '../duckdb/in-transaction';
@@ -9,7 +9,7 @@ import { closeWarehouseWhenIdle, readBucketFromNextOpen, withWarehouse } from '.
 import { ensureBookkeepingTables } from './bookkeeping-tables';
 import { readOnlyQuery } from './read-only-query';
 import { resetTable } from './reset-table';
-import type { QueryWarehouseResult, ResetTableResult } from '../shared/inputs/warehouse-maintenance-input';
+import type { QueryWarehouseResult, ResetTableResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS, targetLabel, targetSql, type TargetTable } from './target-table';
 import { DIRECT_ROWS_REJECTED, DIRECT_UNAVAILABLE, DirectLoadDeclined, type DirectRows, type LedgerEntry, type ReplaceResult, type StagedUnit, type WarehouseSink } from './warehouse-sink';
 import { entryScheme, schemeChangeRefused, schemeDiffers, WHOLE_TABLE_SCHEME } from './unit-scheme';

@@ -1,6 +1,6 @@
-import type { ImportMapping } from '../shared/import/mapping';
+import type { ImportMapping } from '../workflow-safe/import/mapping';
 import { qualifiedName } from '../duckdb/sql';
-import { nameHash } from '../shared/names/name-hash';
+import { nameHash } from '../workflow-safe/names/name-hash';
 
 /** Where a mapping's rows land in the warehouse. */
 export interface TargetTable {

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { DiscoveredTable } from '../shared/catalog/discovered-table';
-import { WHOLE_TABLE_UNIT } from '../shared/import/unit-workflow-id';
+import type { DiscoveredTable } from '../workflow-safe/catalog/discovered-table';
+import { WHOLE_TABLE_UNIT } from '../workflow-safe/import/unit-workflow-id';
 
 /** Failure type of a load refused because the table's unit scheme changed. */
 export const UNIT_SCHEME_CHANGED = 'UnitSchemeChanged';

@@ -1,8 +1,8 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import type { ColumnSchema } from '../shared/catalog/discovered-table';
+import type { ColumnSchema } from '../workflow-safe/catalog/discovered-table';
 import type { SourceFile } from '../import/source-file';
 import type { TargetTable } from './target-table';
-import type { QueryWarehouseResult, ResetTableResult } from '../shared/inputs/warehouse-maintenance-input';
+import type { QueryWarehouseResult, ResetTableResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 
 /** What the ledger knows of one loaded unit (a day, or a whole unpartitioned table). */
 export interface LedgerEntry {

@@ -1,6 +1,6 @@
 import { TemporalFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { scrubValues } from '../shared/excerpt';
+import { scrubValues } from '../workflow-safe/excerpt';
 
 /**
  * An unexpected error leaving an activity (a raw DuckDB or driver error nobody classified) goes

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exportInputFromArgs, formatExportReport } from '../../src/cli/export-args';
-import { ExportInput } from '../../src/shared/export/export-input';
+import { ExportInput } from '../../src/workflow-safe/export/export-input';
 
 describe('export command arguments', () => {
   it('builds the exportTable input from the destination and flags', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatFromKey, magicOf, textKind } from '../../src/shared/discovery/file-format';
-import { chooseTableFormat } from '../../src/shared/discovery/table-format';
+import { formatFromKey, magicOf, textKind } from '../../src/workflow-safe/discovery/file-format';
+import { chooseTableFormat } from '../../src/workflow-safe/discovery/table-format';
 
 describe('file formats', () => {
   it('reads extensions, leaving a bare .gz to sniffing', () => {

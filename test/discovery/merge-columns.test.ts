@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mergeColumns } from '../../src/shared/discovery/merge-columns';
-import { widenType } from '../../src/shared/discovery/widen-type';
-import { partitionType } from '../../src/shared/discovery/partition-type';
+import { mergeColumns } from '../../src/workflow-safe/discovery/merge-columns';
+import { widenType } from '../../src/workflow-safe/discovery/widen-type';
+import { partitionType } from '../../src/workflow-safe/discovery/partition-type';
 
 describe('widenType', () => {
   it('widens where safe: int to bigint to double, dates to timestamp, nested to JSON, the rest to varchar', () => {

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { localSourceConnection } from '../../src/config/local-services';
 import { saveConnection } from '../../src/catalog/connection-store';
-import type { DestinationConnection } from '../../src/shared/connection';
+import type { DestinationConnection } from '../../src/workflow-safe/connection';
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS } from '../../src/warehouse/target-table';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { ensureBookkeepingTables } from '../../src/warehouse/bookkeeping-tables';

@@ -3,7 +3,7 @@ import { createTestEnv, type TestEnv } from '../support/harness';
 import { historyText } from '../support/history-text';
 import { putObject } from '../support/objects';
 import { discover, warehouse } from '../import/fixtures';
-import type { ImportReport } from '../../src/shared/import/import-input';
+import type { ImportReport } from '../../src/workflow-safe/import/import-input';
 
 /**
  * Customer values stay out of workflow history: a failed day names the key, the row or line, the

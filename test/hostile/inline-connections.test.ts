@@ -8,7 +8,7 @@ import { saveConnection } from '../../src/catalog/connection-store';
 import { findConnectionStatus } from '../../src/catalog/connection-status-store';
 import { listDiscoveredTables } from '../../src/catalog/discovered-table-store';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
-import type { SourceConnection } from '../../src/shared/connection';
+import type { SourceConnection } from '../../src/workflow-safe/connection';
 
 /**
  * An inline connection (anyone who can start a workflow can send one) named like a stored

@@ -6,9 +6,9 @@ import { createTestEnv, type TestEnv } from '../support/harness';
 import { historyText } from '../support/history-text';
 import { startRecordingListener, type RecordingListener } from '../support/recording-listener';
 import { putTable } from '../support/objects';
-import type { SourceConnection } from '../../src/shared/connection';
+import type { SourceConnection } from '../../src/workflow-safe/connection';
 import { parseSecretEnvAllow } from '../../src/secrets/secret-policy';
-import type { CheckRow, ValidationReport } from '../../src/shared/validation/validation-report';
+import type { CheckRow, ValidationReport } from '../../src/workflow-safe/validation/validation-report';
 
 /**
  * Secret references from an inline connection (anyone who can start a workflow) reach only the

@@ -1,5 +1,5 @@
-import type { DiscoveredTable } from '../../src/shared/catalog/discovered-table';
-import type { SourceConnection } from '../../src/shared/connection';
+import type { DiscoveredTable } from '../../src/workflow-safe/catalog/discovered-table';
+import type { SourceConnection } from '../../src/workflow-safe/connection';
 import { queryRows } from '../../src/duckdb/query-rows';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { TestEnv } from '../support/harness';

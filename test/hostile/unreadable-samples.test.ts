@@ -3,7 +3,7 @@ import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, putTable } from '../support/objects';
 import { rawTable, warehouse } from '../import/fixtures';
 import { catalogEntry } from './support';
-import { dayWorkflowId } from '../../src/shared/import/unit-workflow-id';
+import { dayWorkflowId } from '../../src/workflow-safe/import/unit-workflow-id';
 
 let env: TestEnv;
 beforeAll(async () => {

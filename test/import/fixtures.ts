@@ -1,4 +1,4 @@
-import type { DiscoveredTable } from '../../src/shared/catalog/discovered-table';
+import type { DiscoveredTable } from '../../src/workflow-safe/catalog/discovered-table';
 import { replaceDiscoveredTables } from '../../src/catalog/discovered-table-store';
 import { queryRows } from '../../src/duckdb/query-rows';
 import type { SqlParams } from '../../src/duckdb/query-rows';

@@ -7,7 +7,7 @@ import { rawTable, warehouse } from '../import/fixtures';
 import { startPrivateMinio, startToxiproxy, type PrivateService, type Toxiproxy } from '../support/private-services';
 import { activityAttempts, until } from '../support/pending-activity';
 import { writeReportRows, type ReportRow } from '../support/reliability-report';
-import type { ImportReport } from '../../src/shared/import/import-input';
+import type { ImportReport } from '../../src/workflow-safe/import/import-input';
 
 /**
  * S3 outages and a bad network, on a private MinIO behind a private toxiproxy (never the shared

@@ -5,7 +5,7 @@ import { rawTable, warehouse } from '../import/fixtures';
 import { startPrivateTemporal, type PrivateService } from '../support/private-services';
 import { until } from '../support/pending-activity';
 import { writeReportRows, type ReportRow } from '../support/reliability-report';
-import type { ImportReport } from '../../src/shared/import/import-input';
+import type { ImportReport } from '../../src/workflow-safe/import/import-input';
 
 /**
  * A private Temporal dev server that keeps its state in a database file (never the shared one),

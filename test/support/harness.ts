@@ -12,7 +12,7 @@ import { localServiceEnv, localSourceConnection } from '../../src/config/local-s
 import { createWorker } from '../../src/worker/create-worker';
 import { closeIdleWarehouses } from '../../src/warehouse/embedded-database';
 import { S3BridgeClient } from '../../src/client/s3bridge-client';
-import type { SourceConnection } from '../../src/shared/connection';
+import type { SourceConnection } from '../../src/workflow-safe/connection';
 import { codecFromEnv, s3bridgeDataConverter } from '../../src/codec/data-converter';
 import { scanTaskQueueForSecrets } from './history-payloads';
 

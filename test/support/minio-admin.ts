@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../src/config/local-services';
-import type { PolicyDocument } from '../../src/shared/policies/policy-document';
+import type { PolicyDocument } from '../../src/workflow-safe/policies/policy-document';
 
 const run = promisify(execFile);
 const MC = path.join(PROJECT_ROOT, '.tools/bin/mc');

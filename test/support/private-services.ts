@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { localServiceEnv, PROJECT_ROOT } from '../../src/config/local-services';
 import { SearchAttributeType } from '@temporalio/common';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../src/shared/observability/search-attributes';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflow-safe/observability/search-attributes';
 
 /**
  * Private copies of the services for fault tests, on free loopback ports with their own data

@@ -5,7 +5,7 @@ import { putTable } from '../support/objects';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { getDiscoveredTable } from '../../src/catalog/discovered-table-store';
 import { listDiscoveryReports } from '../../src/catalog/discovery-run-store';
-import type { SourceConnection } from '../../src/shared/connection';
+import type { SourceConnection } from '../../src/workflow-safe/connection';
 
 let env: TestEnv;
 let connection: SourceConnection;

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { S3BRIDGE_CONNECTION, S3BRIDGE_KIND } from '../../src/shared/observability/search-attributes';
+import { S3BRIDGE_CONNECTION, S3BRIDGE_KIND } from '../../src/workflow-safe/observability/search-attributes';
 import { Worker } from '@temporalio/worker';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, renderFile, type FileFormat } from '../support/objects';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { listDiscoveredTables } from '../../src/catalog/discovered-table-store';
-import type { DiscoveredTable } from '../../src/shared/catalog/discovered-table';
-import type { SourceConnection } from '../../src/shared/connection';
+import type { DiscoveredTable } from '../../src/workflow-safe/catalog/discovered-table';
+import type { SourceConnection } from '../../src/workflow-safe/connection';
 
 let env: TestEnv;
 const sizes = new Map<string, number>();

@@ -1,7 +1,7 @@
 import { HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessStatements } from '../../src/shared/policies/connection-policies';
-import { policyDocument, type PolicyStatement } from '../../src/shared/policies/policy-document';
+import { accessStatements } from '../../src/workflow-safe/policies/connection-policies';
+import { policyDocument, type PolicyStatement } from '../../src/workflow-safe/policies/policy-document';
 import { createMinioUser, type MinioUser } from '../support/minio-admin';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { activeDestination, bucketKeys, destination, readMessages, seedBulkEvents } from '../export/fixtures';

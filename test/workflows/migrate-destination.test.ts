@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { accessStatements } from '../../src/shared/policies/connection-policies';
-import { policyDocument } from '../../src/shared/policies/policy-document';
+import { accessStatements } from '../../src/workflow-safe/policies/connection-policies';
+import { policyDocument } from '../../src/workflow-safe/policies/policy-document';
 import { destinationState, setDestinationStates } from '../../src/catalog/destination-store';
 import { saveConnection } from '../../src/catalog/connection-store';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
-import type { DestinationConnection } from '../../src/shared/connection';
-import type { MigrationReport } from '../../src/shared/export/migration';
+import type { DestinationConnection } from '../../src/workflow-safe/connection';
+import type { MigrationReport } from '../../src/workflow-safe/export/migration';
 import { createMinioUser, type MinioUser } from '../support/minio-admin';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { activeDestination, bucketKeys, destination, hourOfEvents, readMessages, seedEvents } from '../export/fixtures';

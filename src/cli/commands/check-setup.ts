@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CheckSetupResult } from '../../shared/inputs/check-setup-input';
+import type { CheckSetupResult } from '../../workflow-safe/inputs/check-setup-input';
 import { action } from '../action';
 import { UsageError, type RegisterCommand } from '../command';
 import { followRun } from '../follow-run';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { DiscoveryReport } from '../../shared/discovery/discovery-report';
+import type { DiscoveryReport } from '../../workflow-safe/discovery/discovery-report';
 import { discoveryProgressQuery } from '../../../workflows/definitions';
 import { action, wholeNumber } from '../action';
 import { UsageError, type RegisterCommand } from '../command';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { ExportInput, ExportReport } from '../../shared/export/export-input';
+import type { ExportInput, ExportReport } from '../../workflow-safe/export/export-input';
 import { withCatalog } from '../with-catalog';
 import { action, integerIn } from '../action';
 import { CliFailure, UsageError, type RegisterCommand } from '../command';

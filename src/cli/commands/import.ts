@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { ImportInput, ImportReport } from '../../shared/import/import-input';
+import type { ImportInput, ImportReport } from '../../workflow-safe/import/import-input';
 import { action } from '../action';
 import { CliFailure, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { MigrationReport } from '../../shared/export/migration';
+import type { MigrationReport } from '../../workflow-safe/export/migration';
 import { migrationStateQuery } from '../../../workflows/definitions';
 import { action } from '../action';
 import { CliFailure, type RegisterCommand } from '../command';

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { Connection } from '../../shared/connection';
-import { connectionPolicies, type ConnectionPolicies } from '../../shared/policies/connection-policies';
+import { Connection } from '../../workflow-safe/connection';
+import { connectionPolicies, type ConnectionPolicies } from '../../workflow-safe/policies/connection-policies';
 import { withCatalog } from '../with-catalog';
 import { action } from '../action';
 import { UsageError, type RegisterCommand } from '../command';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { cancelRun, describeRun, listRuns, queryImportProgress, runsQuery, runUrl, type RunView } from '../../client/run-control';
-import { importWorkflowId } from '../../shared/import/unit-workflow-id';
-import type { ImportProgress } from '../../shared/import/import-progress';
+import { importWorkflowId } from '../../workflow-safe/import/unit-workflow-id';
+import type { ImportProgress } from '../../workflow-safe/import/import-progress';
 import { action, wholeNumber } from '../action';
 import { CliFailure, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';

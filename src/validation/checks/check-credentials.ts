@@ -3,8 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { describeS3Error } from '../../s3/classify-s3-error';
 import { SECRET_REFUSED, SECRET_UNRESOLVED } from '../../secrets/resolve-secret';
 import { ENDPOINT_REFUSED } from '../../s3/endpoint-guard';
-import { connectionPolicies } from '../../shared/policies/connection-policies';
-import type { Auth } from '../../shared/connection';
+import { connectionPolicies } from '../../workflow-safe/policies/connection-policies';
+import type { Auth } from '../../workflow-safe/connection';
 import type { CheckContext, CheckOutcome } from '../check-context';
 
 function describeAuth(auth: Auth): string {

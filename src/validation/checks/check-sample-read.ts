@@ -3,9 +3,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { s3ObjectUrl, withS3DuckDB } from '../../duckdb/s3-session';
 import { queryRows } from '../../duckdb/query-rows';
 import { classifyDuckDBReadError } from '../../duckdb/classify-read-error';
-import type { DataFormat } from '../../shared/connection';
+import type { DataFormat } from '../../workflow-safe/connection';
 import type { CheckContext, CheckOutcome } from '../check-context';
-import { scrubValues } from '../../shared/excerpt';
+import { scrubValues } from '../../workflow-safe/excerpt';
 import { s3FailureOutcome } from '../s3-failure-row';
 
 const READERS = {

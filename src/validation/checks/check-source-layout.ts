@@ -1,6 +1,6 @@
-import type { DataFormat } from '../../shared/connection';
-import { parseDayFolder } from '../../shared/layout/day-folder';
-import { ignoredReason, parseHiveSegment } from '../../shared/layout/object-key';
+import type { DataFormat } from '../../workflow-safe/connection';
+import { parseDayFolder } from '../../workflow-safe/layout/day-folder';
+import { ignoredReason, parseHiveSegment } from '../../workflow-safe/layout/object-key';
 import { prefixPath, prefixUri, type CheckContext, type CheckOutcome } from '../check-context';
 import { s3FailureOutcome } from '../s3-failure-row';
 import { listObjectsPage } from '../../s3/list-objects-page';

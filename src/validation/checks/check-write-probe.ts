@@ -1,7 +1,7 @@
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { describeS3Error } from '../../s3/classify-s3-error';
 import { sseParams } from '../../s3/sse-params';
-import type { DestinationConnection, Encryption } from '../../shared/connection';
+import type { DestinationConnection, Encryption } from '../../workflow-safe/connection';
 import type { CheckContext, CheckOutcome } from '../check-context';
 import { kmsFailure } from '../kms-failure';
 import { missingPermission, s3FailureOutcome } from '../s3-failure-row';

@@ -1,7 +1,7 @@
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../../../activities';
-import { parseWorkflowInput } from '../../../src/shared/input-errors';
-import { CheckSetupInput, type CheckSetupResult } from '../../../src/shared/inputs/check-setup-input';
+import { parseWorkflowInput } from '../../../src/workflow-safe/input-errors';
+import { CheckSetupInput, type CheckSetupResult } from '../../../src/workflow-safe/inputs/check-setup-input';
 import { shortCall } from '../../../workflows/activity-options';
 
 const { resolveConnection, checkSetup: readSample } = proxyActivities<Activities>(shortCall);

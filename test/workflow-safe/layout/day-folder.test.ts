@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDayFolder, parseDayFolder } from '../../../src/shared/layout/day-folder';
+import { formatDayFolder, parseDayFolder } from '../../../src/workflow-safe/layout/day-folder';
 
 describe('parseDayFolder', () => {
   it.each([

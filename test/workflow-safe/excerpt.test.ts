@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { excerpt, scrubValues } from '../../src/shared/excerpt';
+import { excerpt, scrubValues } from '../../src/workflow-safe/excerpt';
 
 describe('excerpt', () => {
   it('keeps short values, cuts long ones with the count left out', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Connection } from '../../../src/shared/connection';
-import { connectionPolicies } from '../../../src/shared/policies/connection-policies';
+import { Connection } from '../../../src/workflow-safe/connection';
+import { connectionPolicies } from '../../../src/workflow-safe/policies/connection-policies';
 
 const role = 'arn:aws:iam::123456789012:role/s3bridge-reader';
 const source = Connection.parse({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ignoredTableFileReason, parseHiveSegment } from '../../../src/shared/layout/object-key';
+import { ignoredTableFileReason, parseHiveSegment } from '../../../src/workflow-safe/layout/object-key';
 
 describe('ignoredTableFileReason', () => {
   it.each([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { batchOfKey, dayFolder, exportObjectKey, testPrefixOf, windowKeyPrefix, windowsBetween, windowStartOf } from '../../../src/shared/export/export-layout';
-import { ExportInput } from '../../../src/shared/export/export-input';
-import { MigrateDestinationInput } from '../../../src/shared/export/migration';
-import { formatZodIssues } from '../../../src/shared/input-errors';
+import { batchOfKey, dayFolder, exportObjectKey, testPrefixOf, windowKeyPrefix, windowsBetween, windowStartOf } from '../../../src/workflow-safe/export/export-layout';
+import { ExportInput } from '../../../src/workflow-safe/export/export-input';
+import { MigrateDestinationInput } from '../../../src/workflow-safe/export/migration';
+import { formatZodIssues } from '../../../src/workflow-safe/input-errors';
 
 const W = Date.parse('2025-06-01T13:00:00Z');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Connection, ConnectionRef } from '../../src/shared/connection';
-import { formatZodIssues } from '../../src/shared/input-errors';
+import { Connection, ConnectionRef } from '../../src/workflow-safe/connection';
+import { formatZodIssues } from '../../src/workflow-safe/input-errors';
 
 function problems(input: unknown): string {
   const result = Connection.safeParse(input);
