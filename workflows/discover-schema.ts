@@ -9,6 +9,7 @@ import { discoveryProgressQuery } from './definitions';
 import { tagRun } from './run-attributes';
 import { connectionName } from '../src/workflow-safe/connection';
 import { isOwnContinuation } from './continued-run';
+import { NOT_A_SOURCE_CONNECTION } from '../src/workflow-safe/failure-types';
 
 const { resolveConnection } = proxyActivities<Activities>(shortCall);
 const { listSchemaTables, discoverTableBatch, commitDiscovery } = proxyActivities<Activities>(longScan);
@@ -32,7 +33,7 @@ export async function discoverSchema(rawInput: DiscoverSchemaInput | DiscoverSch
   const inline = typeof input.connection !== 'string';
   if (connection.direction !== 'source') {
     throw ApplicationFailure.create({
-      type: 'NotASourceConnection',
+      type: NOT_A_SOURCE_CONNECTION,
       nonRetryable: true,
       message: `connection "${connection.name}" is a destination; discovery reads source connections`,
     });

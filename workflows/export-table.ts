@@ -10,6 +10,7 @@ import { exportSpecOf } from '../src/workflow-safe/export/export-spec';
 import { shortCall, windowExport } from './activity-options';
 import { exportProgressQuery } from './definitions';
 import { isOwnContinuation } from './continued-run';
+import { NOT_A_DESTINATION_CONNECTION } from '../src/workflow-safe/failure-types';
 
 const { requireActiveConnection, planExport } = proxyActivities<Activities>(shortCall);
 const { exportWindow } = proxyActivities<Activities>(windowExport);
@@ -50,7 +51,7 @@ export async function exportTable(rawInput: ExportInput, continued?: ExportConti
     const connection = await requireActiveConnection({ connection: input.destination });
     if (connection.direction !== 'destination') {
       throw ApplicationFailure.create({
-        type: 'NotADestinationConnection', nonRetryable: true,
+        type: NOT_A_DESTINATION_CONNECTION, nonRetryable: true,
         message: `connection "${connection.name}" is a source; exports write to destination connections`,
       });
     }

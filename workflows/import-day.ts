@@ -6,14 +6,12 @@ import { connectionName } from '../src/workflow-safe/connection';
 import { dayLoad, shortCall } from './activity-options';
 import { approveDriftSignal, importDayStateQuery } from './definitions';
 import { tagRun } from './run-attributes';
+import { SCHEMA_DRIFT_PENDING } from '../src/workflow-safe/failure-types';
 
 const { requireActiveConnection } = proxyActivities<Activities>(shortCall);
 const { loadDayPartition } = proxyActivities<Activities>(dayLoad);
 
 export type { ImportDayInput } from '../src/workflow-safe/import/import-input';
-
-// Must match the activity's failure type (src/import/import-errors.ts, not importable in the sandbox).
-const SCHEMA_DRIFT_PENDING = 'SchemaDriftPending';
 
 function isDriftPending(error: unknown): error is ActivityFailure {
   return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === SCHEMA_DRIFT_PENDING;

@@ -9,13 +9,14 @@ import type { Connection } from '../src/workflow-safe/connection';
 import { parseWorkflowInput } from '../src/workflow-safe/input-errors';
 import { ImportInput, type DayReport, type ImportReport } from '../src/workflow-safe/import/import-input';
 import type { ImportProgress } from '../src/workflow-safe/import/import-progress';
-import { dayWorkflowId, importWorkflowId } from '../src/workflow-safe/import/unit-workflow-id';
+import { dayWorkflowId, importIdPrefix } from '../src/workflow-safe/workflow-ids';
 import { connectionName } from '../src/workflow-safe/connection';
 import { longScan, shortCall } from './activity-options';
 import { importDay } from './import-day';
 import { importProgressQuery } from './definitions';
 import { tagFailedDays, tagRun } from './run-attributes';
 import { isOwnContinuation } from './continued-run';
+import { IMPORT_DAYS_FAILED } from '../src/workflow-safe/failure-types';
 
 const { requireActiveConnection } = proxyActivities<Activities>(shortCall);
 const { planImport } = proxyActivities<Activities>(longScan);
@@ -37,9 +38,7 @@ function failureReason(error: unknown): string {
  * two runs of one table share day IDs and never load the same day at once.
  */
 function dayIdPrefix(connection: string, table: string): string {
-  const { workflowId } = workflowInfo();
-  const at = workflowId.indexOf(importWorkflowId(connection, table));
-  return at > 0 ? workflowId.slice(0, at) : '';
+  return importIdPrefix(workflowInfo().workflowId, connection, table);
 }
 
 /**
@@ -124,7 +123,7 @@ export async function importTable(rawInput: ImportInput, continued?: ImportConti
       progress.running.push(unit.unit);
       try {
         done(await executeChild(importDay, {
-          workflowId: `${idPrefix}${dayWorkflowId(connection.name, input.table, unit.unit)}`,
+          workflowId: dayWorkflowId(connection.name, input.table, unit.unit, idPrefix),
           args: [{
             // The reference, not the resolved connection: the day re-checks it is Active itself.
             connection: input.connection, table: input.table, unit: unit.unit, mapping: input.mapping,
@@ -173,7 +172,7 @@ export async function importTable(rawInput: ImportInput, continued?: ImportConti
   ].join('\n'));
   if (failed.length > 0 && input.failOnFailedDays) {
     throw ApplicationFailure.create({
-      type: 'ImportDaysFailed',
+      type: IMPORT_DAYS_FAILED,
       nonRetryable: true,
       message: `${failed.length} of ${reports.length} days of ${report.connection}/${report.table} failed: ${failed.map((r) => r.unit).join(', ')} (the report is in the failure's details)`,
       details: [report],

@@ -19,6 +19,7 @@ import {
 } from './definitions';
 import { exportTable } from './export-table';
 import { validateConnection } from './validate-connection';
+import { NOT_A_DESTINATION_CONNECTION } from '../src/workflow-safe/failure-types';
 
 const { resolveConnection, setDestinationStates, removeExportPrefix } = proxyActivities<Activities>(shortCall);
 const { verifyExport } = proxyActivities<Activities>(windowExport);
@@ -77,7 +78,7 @@ export async function migrateDestination(rawInput: MigrateDestinationInput): Pro
   const [from, to] = await Promise.all([resolveConnection({ connection: input.from }), resolveConnection({ connection: input.to })]);
   for (const c of [from, to]) {
     if (c.direction !== 'destination') {
-      throw ApplicationFailure.create({ type: 'NotADestinationConnection', nonRetryable: true, message: `connection "${c.name}" is a source; migrations move destinations` });
+      throw ApplicationFailure.create({ type: NOT_A_DESTINATION_CONNECTION, nonRetryable: true, message: `connection "${c.name}" is a source; migrations move destinations` });
     }
   }
   const oldDestination = from as DestinationConnection;

@@ -1,9 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Connection, connectionName, type ConnectionRef } from '../../src/workflow-safe/connection';
 import type { ActivityDeps } from '../deps';
-
-/** Error type for a connection that is not Active (never validated, validating, failed or changed since). */
-export const CONNECTION_NOT_ACTIVE = 'ConnectionNotActive';
+import { CONNECTION_NOT_ACTIVE } from '../../src/workflow-safe/failure-types';
 
 export interface RequireActiveConnectionInput {
   connection: ConnectionRef;

@@ -19,10 +19,10 @@ import { describeUnit, stageUnit, type StageContext, type StagedFiles } from '..
 import { loadDirect } from '../../src/import/load-direct';
 import type { DirectRows, ReplaceResult } from '../../src/warehouse/warehouse-sink';
 import { describeDrift, driftExcerpt, evolvedColumns, hasDrift, type SchemaDrift } from '../../src/import/schema-drift';
-import { SCHEMA_DRIFT, SCHEMA_DRIFT_PENDING } from '../../src/import/import-errors';
 import type { CatalogStore } from '../../src/catalog/catalog-store';
 import type { ActivityDeps } from '../deps';
 import { recordTableVolume } from '../../src/observability/metrics';
+import { SCHEMA_DRIFT, SCHEMA_DRIFT_PENDING } from '../../src/workflow-safe/failure-types';
 
 export type LoadDayPartitionInput = DayLoadInput;
 

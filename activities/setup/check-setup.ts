@@ -8,6 +8,7 @@ import { s3ObjectUrl, withS3DuckDB } from '../../src/duckdb/s3-session';
 import { queryRows } from '../../src/duckdb/query-rows';
 import type { ActivityDeps } from '../deps';
 import { listObjectsPage } from '../../src/s3/list-objects-page';
+import { NO_SAMPLE_FILE } from '../../src/workflow-safe/failure-types';
 
 export interface CheckSetupActivityInput {
   connection: Connection;
@@ -32,7 +33,7 @@ export function createCheckSetup({ settings }: ActivityDeps) {
     const key = sampleKey ?? keys.find((k) => k.endsWith('.parquet'));
     if (!key) {
       throw ApplicationFailure.create({
-        type: 'NoSampleFile',
+        type: NO_SAMPLE_FILE,
         nonRetryable: true,
         message: `no .parquet object under s3://${connection.bucket}/${prefix} (listed ${keys.length} objects)`,
       });

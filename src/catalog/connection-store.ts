@@ -3,9 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Connection } from '../workflow-safe/connection';
 import { queryRows } from '../duckdb/query-rows';
 import { catalogTables } from './catalog-tables';
-
-/** Error type for a connection name that is not in the catalog. */
-export const CONNECTION_NOT_FOUND = 'ConnectionNotFound';
+import { CONNECTION_NOT_FOUND, INLINE_CONNECTION_SHADOWS_STORED } from '../workflow-safe/failure-types';
 
 /** Creates the catalog's connection tables if missing (cheap; once per DuckDB connection). */
 export const ensureConnectionTables = catalogTables(
@@ -49,9 +47,6 @@ export async function listConnections(db: DuckDBConnection): Promise<Connection[
   const rows = await queryRows<{ config: string }>(db, 'SELECT config FROM s3bridge.connections ORDER BY name');
   return rows.map((row) => Connection.parse(JSON.parse(row.config)));
 }
-
-/** Error type for an inline connection that carries a stored connection's name. */
-export const INLINE_CONNECTION_SHADOWS_STORED = 'InlineConnectionShadowsStored';
 
 /**
  * Refuses an inline connection named like a stored one: it would read and overwrite the stored

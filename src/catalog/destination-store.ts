@@ -4,9 +4,7 @@ import { destinationLocation } from '../workflow-safe/export/destination-locatio
 import { queryRows } from '../duckdb/query-rows';
 import { catalogTables } from './catalog-tables';
 import { listConnections } from './connection-store';
-
-/** Error type: enabling a destination that would write where another enabled destination writes. */
-export const DESTINATION_LOCATION_IN_USE = 'DestinationLocationInUse';
+import { DESTINATION_LOCATION_IN_USE } from '../workflow-safe/failure-types';
 
 const ensureDestinationTable = catalogTables(
   `CREATE TABLE IF NOT EXISTS s3bridge.destinations (

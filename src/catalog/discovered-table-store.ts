@@ -5,9 +5,7 @@ import { queryRows } from '../duckdb/query-rows';
 import { inTransaction } from '../duckdb/in-transaction';
 import { getTableDrift, listTableDrift } from './table-drift-store';
 import { catalogTables } from './catalog-tables';
-
-/** Error type for a table that discovery has not recorded for a connection. */
-export const TABLE_NOT_DISCOVERED = 'TableNotDiscovered';
+import { TABLE_NOT_DISCOVERED } from '../workflow-safe/failure-types';
 
 export const ensureDiscoveredTableTables = catalogTables(
   `CREATE TABLE IF NOT EXISTS s3bridge.discovered_tables (

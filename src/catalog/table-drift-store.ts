@@ -4,9 +4,7 @@ import type { DiscoveredTable, TableDrift } from '../workflow-safe/catalog/disco
 import { diffTable, isSchemaChange } from '../workflow-safe/discovery/schema-diff';
 import { queryRows } from '../duckdb/query-rows';
 import { catalogTables } from './catalog-tables';
-
-/** Error type for an approval of a table that has no schema change waiting. */
-export const NO_PENDING_DRIFT = 'NoPendingDrift';
+import { NO_PENDING_DRIFT } from '../workflow-safe/failure-types';
 
 // baseline: the table as imports last followed it; a pending diff is always against it.
 export const ensureTableDriftTable = catalogTables(

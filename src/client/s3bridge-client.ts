@@ -22,7 +22,10 @@ import { ScheduleExportInput } from '../workflow-safe/export/schedule-export-inp
 import { MigrateDestinationInput, type MigrationApproval, type MigrationApprovalResult, type MigrationReport } from '../workflow-safe/export/migration';
 import { ImportInput, type ImportReport } from '../workflow-safe/import/import-input';
 import { ScheduleImportInput } from '../workflow-safe/import/schedule-import-input';
-import { importWorkflowId } from '../workflow-safe/import/unit-workflow-id';
+import {
+  approveDriftWorkflowId, checkSetupWorkflowId, discoveryWorkflowId, exportWorkflowId, importWorkflowId, migrationWorkflowId,
+  resyncScheduleId, validationWorkflowId,
+} from '../workflow-safe/workflow-ids';
 
 /**
  * The typed way to start s3bridge workflows from code. Inputs are parsed with the same zod
@@ -61,7 +64,7 @@ export class S3BridgeClient {
     const parsed = CheckSetupInput.parse(input);
     return this.temporal.workflow.start(checkSetup, {
       taskQueue: this.settings.taskQueue,
-      workflowId: `${this.workflowIdPrefix}check-setup-${connectionName(parsed.connection)}-${randomUUID().slice(0, 8)}`,
+      workflowId: checkSetupWorkflowId(connectionName(parsed.connection), randomUUID().slice(0, 8), this.workflowIdPrefix),
       args: [input],
     });
   }
@@ -72,7 +75,7 @@ export class S3BridgeClient {
 
   /** The ID of a connection's validation workflow: one validation per connection at a time. */
   validationWorkflowId(connection: string): string {
-    return `${this.workflowIdPrefix}validate-connection-${connection}`;
+    return validationWorkflowId(connection, this.workflowIdPrefix);
   }
 
   /** Starts validating a connection (or joins the validation already running) and returns its handle. */
@@ -102,7 +105,7 @@ export class S3BridgeClient {
     const parsed = ScheduleConnectionValidationInput.parse(input);
     const name = connectionName(parsed.connection);
     return this.replaceSchedule({
-      scheduleId: `${this.workflowIdPrefix}validate-connection-${name}`,
+      scheduleId: this.validationWorkflowId(name),
       spec: { intervals: [{ every: parsed.every as Duration }] },
       action: {
         type: 'startWorkflow',
@@ -120,7 +123,7 @@ export class S3BridgeClient {
 
   /** The ID of a connection's discovery workflow: one discovery (or resync) per connection at a time. */
   discoveryWorkflowId(connection: string): string {
-    return `${this.workflowIdPrefix}discover-schema-${connection}`;
+    return discoveryWorkflowId(connection, this.workflowIdPrefix);
   }
 
   /** Starts discovering a source connection's tables (or joins the discovery already running). */
@@ -144,7 +147,7 @@ export class S3BridgeClient {
   async scheduleResync(input: ScheduleResyncInput): Promise<string> {
     const parsed = ScheduleResyncInput.parse(input);
     return this.replaceSchedule({
-      scheduleId: `${this.workflowIdPrefix}resync-${parsed.connection}`,
+      scheduleId: resyncScheduleId(parsed.connection, this.workflowIdPrefix),
       spec: { intervals: [{ every: parsed.every as Duration }] },
       action: {
         type: 'startWorkflow',
@@ -169,7 +172,7 @@ export class S3BridgeClient {
     const parsed = ApproveTableDriftInput.parse(input);
     const drift = await this.temporal.workflow.execute(approveTableDrift, {
       taskQueue: this.settings.taskQueue,
-      workflowId: `${this.workflowIdPrefix}approve-drift-${parsed.connection}-${parsed.table}-${randomUUID().slice(0, 8)}`,
+      workflowId: approveDriftWorkflowId(parsed.connection, parsed.table, randomUUID().slice(0, 8), this.workflowIdPrefix),
       args: [parsed],
     });
     const prefix = this.importWorkflowId(parsed.connection, parsed.table);
@@ -188,7 +191,7 @@ export class S3BridgeClient {
 
   /** The ID of a table's import: one import per table at a time; its days run as `<id>-<day>`. */
   importWorkflowId(connection: string, table: string): string {
-    return `${this.workflowIdPrefix}${importWorkflowId(connection, table)}`;
+    return importWorkflowId(connection, table, this.workflowIdPrefix);
   }
 
   /** Starts importing a discovered table and returns the handle (its result is the per-day report). */
@@ -244,7 +247,7 @@ export class S3BridgeClient {
 
   /** The ID of an export stream's runs: one run per destination and source at a time (a Schedule's too). */
   exportWorkflowId(destination: string, sourceId: string): string {
-    return `${this.workflowIdPrefix}export-${destination}-${sourceId}`;
+    return exportWorkflowId(destination, sourceId, this.workflowIdPrefix);
   }
 
   private exportIdOf(input: ExportInput): string {
@@ -300,7 +303,7 @@ export class S3BridgeClient {
 
   /** The ID of a migration: one per pair of destinations at a time. */
   migrationWorkflowId(from: string, to: string): string {
-    return `${this.workflowIdPrefix}migrate-destination-${from}-${to}`;
+    return migrationWorkflowId(from, to, this.workflowIdPrefix);
   }
 
   async startMigrateDestination(input: MigrateDestinationInput): Promise<WorkflowHandle<typeof migrateDestination>> {

@@ -5,6 +5,7 @@ import {
 } from '../workflow-safe/inputs/warehouse-maintenance-input';
 import { queryWarehouse, removeConnection, resetTable } from '../../workflows';
 import type { S3BridgeClient } from './s3bridge-client';
+import { queryWorkflowId, removeConnectionWorkflowId, resetTableWorkflowId } from '../workflow-safe/workflow-ids';
 
 /**
  * Reads and maintenance of the warehouse go through the worker, the one process that opens the
@@ -14,7 +15,7 @@ export async function startQueryWarehouse(client: S3BridgeClient, input: QueryWa
   const parsed = QueryWarehouseInput.parse(input);
   return client.temporal.workflow.start(queryWarehouse, {
     taskQueue: client.settings.taskQueue,
-    workflowId: `${client.workflowIdPrefix}sql-${randomUUID().slice(0, 8)}`,
+    workflowId: queryWorkflowId(randomUUID().slice(0, 8), client.workflowIdPrefix),
     args: [parsed],
     staticSummary: 'read-only warehouse query (s3bridge sql)',
   });
@@ -24,7 +25,7 @@ export async function startResetTable(client: S3BridgeClient, input: ResetTableI
   const parsed = ResetTableInput.parse(input);
   return client.temporal.workflow.start(resetTable, {
     taskQueue: client.settings.taskQueue,
-    workflowId: `${client.workflowIdPrefix}reset-table-${parsed.connection}-${parsed.table}-${randomUUID().slice(0, 8)}`,
+    workflowId: resetTableWorkflowId(parsed.connection, parsed.table, randomUUID().slice(0, 8), client.workflowIdPrefix),
     args: [parsed],
     staticSummary: `forget the imports of ${parsed.connection}/${parsed.table}`,
   });
@@ -34,7 +35,7 @@ export async function startRemoveConnection(client: S3BridgeClient, input: Remov
   const parsed = RemoveConnectionInput.parse(input);
   return client.temporal.workflow.start(removeConnection, {
     taskQueue: client.settings.taskQueue,
-    workflowId: `${client.workflowIdPrefix}remove-connection-${parsed.connection}-${randomUUID().slice(0, 8)}`,
+    workflowId: removeConnectionWorkflowId(parsed.connection, randomUUID().slice(0, 8), client.workflowIdPrefix),
     args: [parsed],
     staticSummary: `remove connection ${parsed.connection}`,
   });

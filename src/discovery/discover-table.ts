@@ -16,6 +16,7 @@ import { scrubValues } from '../workflow-safe/excerpt';
 import { sniffFile } from './sniff-file';
 import { s3ObjectUrl } from '../duckdb/s3-session';
 import { ApplicationFailure } from '@temporalio/common';
+import { S3_NO_SUCH_KEY } from '../workflow-safe/failure-types';
 
 export interface DiscoverTableInput {
   s3: S3Client;
@@ -67,7 +68,7 @@ export async function discoverTable(input: DiscoverTableInput): Promise<StagedRe
         sniffed = await sniffFile(s3, connection.bucket, candidate.prefix + file.key);
       } catch (error) {
         // A file gone since the listing is this file's problem; a missing permission stays the run's.
-        if (!(error instanceof ApplicationFailure) || error.type !== 'S3NoSuchKey') throw error;
+        if (!(error instanceof ApplicationFailure) || error.type !== S3_NO_SUCH_KEY) throw error;
         unreadable.push({ key: file.key, error: 'the object is gone (deleted or renamed since it was listed)' });
         continue;
       }

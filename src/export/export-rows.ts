@@ -2,9 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApplicationFailure } from '@temporalio/common';
 import { queryRows } from '../duckdb/query-rows';
 import { qualifiedName, quoteIdentifier, quoteLiteral } from '../duckdb/sql';
-
-/** Error type: the table or its time column cannot be exported (missing, or not a time). */
-export const EXPORT_SOURCE_INVALID = 'ExportSourceInvalid';
+import { EXPORT_SOURCE_INVALID } from '../workflow-safe/failure-types';
 
 /**
  * The SQL that selects one export's rows from the warehouse, bound to `$from` and `$to` (unix

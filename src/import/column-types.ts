@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { INVALID_COLUMN_TYPE } from '../workflow-safe/failure-types';
 
 const INTEGERS = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT'];
 const NUMERIC = [...INTEGERS, 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'FLOAT', 'DOUBLE'];
@@ -41,7 +42,7 @@ export function widenColumnType(a: string, b: string): string {
 export function checkedType(type: string, where: string): string {
   if (/^[A-Za-z0-9_ ,()[\]"]+$/.test(type) && !type.includes('--')) return type;
   throw ApplicationFailure.create({
-    type: 'InvalidColumnType',
+    type: INVALID_COLUMN_TYPE,
     nonRetryable: true,
     message: `${where}: the catalog holds an unexpected column type ${JSON.stringify(type)}; re-run discovery`,
   });

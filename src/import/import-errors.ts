@@ -1,14 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyDuckDBReadError } from '../duckdb/classify-read-error';
 import { scrubValues } from '../workflow-safe/excerpt';
-
-/** Typed failure names of a day's load; each is non-retryable: retrying the same bytes fails the same way. */
-export const BAD_DATA = 'BadData';
-export const CORRUPT_FILE = 'CorruptFile';
-export const SCHEMA_DRIFT = 'SchemaDrift';
-export const SCHEMA_DRIFT_PENDING = 'SchemaDriftPending';
-export const INVALID_MAPPING = 'InvalidMapping';
-export const OUT_OF_RESOURCES = 'OutOfResources';
+import { BAD_DATA, CORRUPT_FILE, OUT_OF_RESOURCES, S3_ACCESS_DENIED, S3_NO_SUCH_KEY } from '../workflow-safe/failure-types';
 
 /**
  * Classifies a DuckDB error raised while reading one S3 file: network trouble and 5xx are
@@ -18,11 +11,11 @@ export function readFailure(error: unknown, url: string, format: string): Error 
   const message = error instanceof Error ? error.message : String(error);
   const kind = classifyDuckDBReadError(message);
   if (kind === 'access-denied') {
-    return ApplicationFailure.create({ type: 'S3AccessDenied', nonRetryable: true,
+    return ApplicationFailure.create({ type: S3_ACCESS_DENIED, nonRetryable: true,
       message: `reading ${url}: access denied; the connection needs s3:GetObject on this prefix (see \`s3bridge policy\`)` });
   }
   if (kind === 'not-found') {
-    return ApplicationFailure.create({ type: 'S3NoSuchKey', nonRetryable: true,
+    return ApplicationFailure.create({ type: S3_NO_SUCH_KEY, nonRetryable: true,
       message: `reading ${url}: the object is gone (deleted or renamed since it was listed); re-run the import` });
   }
   if (kind === 'transient') return error instanceof Error ? error : new Error(message);

@@ -5,7 +5,7 @@ import { ignoredTableFileReason } from '../workflow-safe/layout/object-key';
 import { locatePartition, matchesFormat, type FilePartition } from '../workflow-safe/import/locate-partition';
 import { toS3Failure } from '../s3/classify-s3-error';
 import { formatDayFolder } from '../workflow-safe/layout/day-folder';
-import { WHOLE_TABLE_UNIT } from '../workflow-safe/import/unit-workflow-id';
+import { WHOLE_TABLE_UNIT } from '../workflow-safe/workflow-ids';
 import type { SourceFile } from './source-file';
 import { listObjectsPage } from '../s3/list-objects-page';
 

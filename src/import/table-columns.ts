@@ -1,7 +1,7 @@
 import type { ColumnSchema, DiscoveredTable } from '../workflow-safe/catalog/discovered-table';
 import type { ImportMapping } from '../workflow-safe/import/mapping';
-import { INVALID_MAPPING } from './import-errors';
 import { ApplicationFailure } from '@temporalio/common';
+import { INVALID_MAPPING } from '../workflow-safe/failure-types';
 
 /** The table's data columns: discovery lists data columns then partition columns. */
 export function dataColumns(table: DiscoveredTable): ColumnSchema[] {

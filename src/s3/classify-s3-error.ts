@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { s3FailureType } from '../workflow-safe/failure-types';
 
 export type S3ErrorKind =
   | 'access-denied'
@@ -80,7 +81,7 @@ export function toS3Failure(error: unknown, what: string): Error {
     other: 'unexpected S3 error',
   };
   return ApplicationFailure.create({
-    type: `S3${info.code}`,
+    type: s3FailureType(info.code),
     nonRetryable: true,
     message: `${what}: ${info.code}${info.status ? ` (HTTP ${info.status})` : ''}: ${hint[info.kind]}`,
   });

@@ -1,9 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import net from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
-
-/** Error type for an endpoint the worker refuses to send requests (and signed credentials) to. */
-export const ENDPOINT_REFUSED = 'EndpointRefused';
+import { ENDPOINT_REFUSED } from '../workflow-safe/failure-types';
 
 /**
  * Link-local and cloud metadata addresses: a request there can read the worker's own instance

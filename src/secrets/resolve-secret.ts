@@ -4,11 +4,7 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SecretRef } from '../workflow-safe/connection';
 import { envReferenceProblem, type SecretEnvRule } from './secret-policy';
-
-/** Error type for a secret reference that cannot be resolved (unset, unreadable); never retried. */
-export const SECRET_UNRESOLVED = 'SecretUnresolved';
-/** Error type for a reference the worker's settings do not allow; never retried. */
-export const SECRET_REFUSED = 'SecretRefused';
+import { SECRET_REFUSED, SECRET_UNRESOLVED } from '../workflow-safe/failure-types';
 
 /** A secret file holds one key, secret or session token; anything bigger is not one. */
 export const SECRET_FILE_MAX_BYTES = 64 * 1024;

@@ -2,9 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApplicationFailure } from '@temporalio/common';
 import type { QueryWarehouseResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 import { queryRows } from '../duckdb/query-rows';
-
-/** Error type for a statement `s3bridge sql` refuses (not a plain SELECT, or one that reads files). */
-export const QUERY_REFUSED = 'QueryRefused';
+import { QUERY_REFUSED } from '../workflow-safe/failure-types';
 
 /** Table functions that read only the database itself; file and URL readers are refused. */
 const ALLOWED_TABLE_FUNCTIONS = new Set([

@@ -1,9 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { DiscoveredTable } from '../workflow-safe/catalog/discovered-table';
-import { WHOLE_TABLE_UNIT } from '../workflow-safe/import/unit-workflow-id';
-
-/** Failure type of a load refused because the table's unit scheme changed. */
-export const UNIT_SCHEME_CHANGED = 'UnitSchemeChanged';
+import { WHOLE_TABLE_UNIT } from '../workflow-safe/workflow-ids';
+import { UNIT_SCHEME_CHANGED } from '../workflow-safe/failure-types';
 
 export const WHOLE_TABLE_SCHEME = 'whole-table';
 

@@ -1,8 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
-
-/** Error type name for a rejected workflow or activity input; never retried. */
-export const INVALID_INPUT = 'InvalidInput';
+import { INVALID_INPUT } from './failure-types';
 
 type Issue = z.core.$ZodIssue;
 

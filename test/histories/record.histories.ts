@@ -15,6 +15,7 @@ import { importDayStateQuery } from '../../workflows/definitions';
 import { saveConnection } from '../../src/catalog/connection-store';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { activeDestination, destination, hourOfEvents, seedEvents } from '../export/fixtures';
+import { dayWorkflowId } from '../../src/workflow-safe/workflow-ids';
 
 const HISTORIES_DIR = __dirname;
 let env: TestEnv;
@@ -76,13 +77,13 @@ it('records a history of every workflow type', async () => {
   const first = await env.s3bridge.importTable({ connection: source, table: 'events', days: 'all' });
   expect(first.totals.loaded).toBe(2);
   await save('import-table', env.s3bridge.importWorkflowId(source.name, 'events'));
-  await save('import-day-loaded', `${env.s3bridge.importWorkflowId(source.name, 'events')}-2025-01-01`);
+  await save('import-day-loaded', dayWorkflowId(source.name, 'events', '2025-01-01', env.workflowIdPrefix));
 
   // A drifted day waits on the approveDrift signal (driftPolicy "wait"); a corrupt day fails; both in one import.
   await putTable(env.s3, env.bucket, 'events/date=2025-01-03/part-0.parquet', "SELECT 'x' || i AS id, 'v' AS label FROM range(2) t(i)");
   await putObject(env.s3, env.bucket, 'events/date=2025-01-04/part-0.parquet', 'PAR1 not a parquet file PAR1');
   const waiting = await env.s3bridge.startImport({ connection: source, table: 'events', driftPolicy: 'wait' }, '-drift');
-  const day = env.temporal.workflow.getHandle(`${env.s3bridge.importWorkflowId(source.name, 'events')}-2025-01-03`);
+  const day = env.temporal.workflow.getHandle(dayWorkflowId(source.name, 'events', '2025-01-03', env.workflowIdPrefix));
   for (let state = await day.query(importDayStateQuery).catch(() => undefined); state?.state !== 'waiting-for-drift-approval';) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     state = await day.query(importDayStateQuery).catch(() => undefined);
@@ -93,7 +94,7 @@ it('records a history of every workflow type', async () => {
   expect(second.days.map((d) => [d.day, d.status])).toEqual([['2025-01-03', 'loaded'], ['2025-01-04', 'failed']]);
   await save('import-table-drift-wait-and-failed-day', waiting.workflowId);
   await save('import-day-drift-wait-signal', day.workflowId);
-  await save('import-day-failed', `${env.s3bridge.importWorkflowId(source.name, 'events')}-2025-01-04`);
+  await save('import-day-failed', dayWorkflowId(source.name, 'events', '2025-01-04', env.workflowIdPrefix));
   let approveId: string | undefined;
   for await (const execution of env.temporal.workflow.list({ query: `WorkflowType = "approveTableDrift" AND TaskQueue = ${JSON.stringify(env.taskQueue)}` })) approveId = execution.workflowId;
   await save('approve-table-drift', approveId!);

@@ -9,6 +9,7 @@ import { findConnectionStatus } from '../../src/catalog/connection-status-store'
 import { listDiscoveredTables } from '../../src/catalog/discovered-table-store';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { SourceConnection } from '../../src/workflow-safe/connection';
+import { INLINE_CONNECTION_SHADOWS_STORED } from '../../src/workflow-safe/failure-types';
 
 /**
  * An inline connection (anyone who can start a workflow can send one) named like a stored
@@ -48,7 +49,7 @@ describe('an inline connection with a stored connection\'s name', () => {
     const failure = await innermostFailure(env.temporal.workflow.execute('validateConnection', {
       taskQueue: env.taskQueue, workflowId: `${env.workflowIdPrefix}hijack-validate`, args: [{ connection: impostor() }],
     }));
-    expect(failure.type).toBe('InlineConnectionShadowsStored');
+    expect(failure.type).toBe(INLINE_CONNECTION_SHADOWS_STORED);
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toBe(refusal(stored.name));
     expect(await statusOf()).toEqual(before);

@@ -4,7 +4,7 @@ import { putTable } from '../support/objects';
 import { warehouse } from '../import/fixtures';
 import { validateAndDiscover } from './support';
 import { rawTableName } from '../../src/warehouse/target-table';
-import { dayWorkflowId, importWorkflowId } from '../../src/workflow-safe/import/unit-workflow-id';
+import { dayWorkflowId, importWorkflowId } from '../../src/workflow-safe/workflow-ids';
 import { localSourceConnection } from '../../src/config/local-services';
 
 describe('names that differ only by _/- placement or case never collide', () => {

@@ -3,7 +3,7 @@ import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, putTable } from '../support/objects';
 import { rawTable, warehouse } from '../import/fixtures';
 import { catalogEntry } from './support';
-import { dayWorkflowId } from '../../src/workflow-safe/import/unit-workflow-id';
+import { dayWorkflowId } from '../../src/workflow-safe/workflow-ids';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -48,7 +48,7 @@ describe('one unreadable file never fails a whole connection', () => {
     expect(report.days[1]!.reason).toContain(`s3://${env.bucket}/zzz/date=2025-07-02/part-0.parquet cannot be read as parquet`);
     expect(await warehouse(env, `SELECT _day::VARCHAR AS day, count(*) AS n FROM ${rawTable(env, 'zzz')} GROUP BY 1 ORDER BY 1`))
       .toEqual([{ day: '2025-07-01', n: 6 }, { day: '2025-07-03', n: 8 }]);
-    const history = await env.temporal.workflow.getHandle(`${env.workflowIdPrefix}${dayWorkflowId(env.source().name, 'zzz', '2025-07-02')}`).fetchHistory();
+    const history = await env.temporal.workflow.getHandle(dayWorkflowId(env.source().name, 'zzz', '2025-07-02', env.workflowIdPrefix)).fetchHistory();
     const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
     // One attempt each: the day's Active check, then the load (not retried).
     expect(attempts).toEqual([1, 1]);

@@ -8,6 +8,7 @@ import { saveConnection } from '../../src/catalog/connection-store';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { findDiscoveryReport } from '../../src/catalog/discovery-run-store';
 import { destination } from '../export/fixtures';
+import { CONNECTION_NOT_ACTIVE, INVALID_INPUT } from '../../src/workflow-safe/failure-types';
 
 /**
  * Every workflow can be started by anyone with any JSON (the Temporal UI): each parses its input
@@ -46,7 +47,7 @@ describe('a bad input fails at once, non-retryably, naming the field', () => {
     ['importDay', { connection: 'some-connection', ...day, errorPolicy: undefined, extra: 1 }, 'errorPolicy: Invalid option: expected one of "fail-day"|"skip-to-rejects"\n(input): Unrecognized key: "extra"'],
   ])('%s', async (workflow, input, message) => {
     const { failure, events } = await run(workflow, input);
-    expect(failure.type).toBe('InvalidInput');
+    expect(failure.type).toBe(INVALID_INPUT);
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toBe(`Invalid input for ${workflow}:\n${message}`);
     // Failed in the first workflow task: nothing was scheduled, nothing retried.
@@ -73,7 +74,7 @@ describe('internal state and the Active check', () => {
     const connection = env.source({ name: `never-validated-${env.id}` });
     await withWarehouse(env.settings, (db) => saveConnection(db, connection));
     const { failure } = await run('importDay', { connection: connection.name, ...day });
-    expect(failure.type).toBe('ConnectionNotActive');
+    expect(failure.type).toBe(CONNECTION_NOT_ACTIVE);
     expect(failure.message).toBe(`connection "${connection.name}" has not been validated: run \`s3bridge connections validate ${connection.name}\``);
     expect(await warehouse(env, "SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_schema = 'raw'")).toEqual([{ n: 0 }]);
   });
@@ -90,7 +91,7 @@ describe('internal state and the Active check', () => {
     const failure = await innermostFailure(env.temporal.workflow.execute('importTable', {
       taskQueue: env.taskQueue, workflowId, args: [{ connection: connection.name, table: 'events' }, injected],
     }));
-    expect(failure.type).toBe('ConnectionNotActive');
+    expect(failure.type).toBe(CONNECTION_NOT_ACTIVE);
     expect(await warehouse(env, "SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_schema = 'raw'")).toEqual([{ n: 0 }]);
   });
 
@@ -106,7 +107,7 @@ describe('internal state and the Active check', () => {
     const failure = await innermostFailure(env.temporal.workflow.execute('exportTable', {
       taskQueue: env.taskQueue, workflowId, args: [{ destination: injectedDestination.name, windows: { from: '2025-06-01T00', to: '2025-06-01T01' } }, injected],
     }));
-    expect(failure.type).toBe('ConnectionNotActive');
+    expect(failure.type).toBe(CONNECTION_NOT_ACTIVE);
     expect(await env.s3.send(new ListObjectsV2Command({ Bucket: env.bucket, Prefix: 'carried/' })).then((page) => page.KeyCount ?? 0)).toBe(0);
   });
 
@@ -114,7 +115,7 @@ describe('internal state and the Active check', () => {
     const connection = env.source({ name: `changed-${env.id}` });
     expect((await env.s3bridge.validateConnection({ connection })).status).toBe('active');
     const { failure } = await run('importDay', { connection: { ...connection, prefix: 'elsewhere' }, ...day });
-    expect(failure.type).toBe('ConnectionNotActive');
+    expect(failure.type).toBe(CONNECTION_NOT_ACTIVE);
     expect(failure.message).toMatch(new RegExp(`^connection "${connection.name}" changed since its validation at .+: run \`s3bridge connections validate ${connection.name}\` again$`));
   });
 });

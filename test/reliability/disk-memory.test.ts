@@ -4,6 +4,7 @@ import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, renderFile } from '../support/objects';
 import { rawTable, warehouse } from '../import/fixtures';
 import { writeReportRows, type ReportRow } from '../support/reliability-report';
+import { dayWorkflowId } from '../../src/workflow-safe/workflow-ids';
 
 /**
  * A day bigger than DuckDB's memory limit: with a tiny limit and a spill folder capped small, a
@@ -60,7 +61,7 @@ describe(`a ${BIG_ROWS.toLocaleString('en')}-row day (about 52 MB of Parquet) on
     expect(failed!.reason).toMatch(/^reading s3:\/\/.+\/wide\/date=2025-08-02\/part-0\.parquet: DuckDB ran out of memory and spill space \(.+\); raise S3BRIDGE_DUCKDB_MEMORY_LIMIT or S3BRIDGE_DUCKDB_MAX_TEMP_SIZE/);
     expect(found).toEqual([{ day: '2025-08-01', n: 10, loads: 1 }, { day: '2025-08-03', n: 10, loads: 1 }]);
     // Failed at once (non-retryable), not after ten attempts.
-    const day = env.temporal.workflow.getHandle(`${env.s3bridge.importWorkflowId(env.source().name, 'wide')}-2025-08-02`);
+    const day = env.temporal.workflow.getHandle(dayWorkflowId(env.source().name, 'wide', '2025-08-02', env.workflowIdPrefix));
     const attempts = await activityAttempts(day, 'loadDayPartition');
     expect(attempts).toEqual([1]);
   });

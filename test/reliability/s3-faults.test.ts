@@ -8,6 +8,7 @@ import { startPrivateMinio, startToxiproxy, type PrivateService, type Toxiproxy 
 import { activityAttempts, until } from '../support/pending-activity';
 import { writeReportRows, type ReportRow } from '../support/reliability-report';
 import type { ImportReport } from '../../src/workflow-safe/import/import-input';
+import { dayWorkflowId } from '../../src/workflow-safe/workflow-ids';
 
 /**
  * S3 outages and a bad network, on a private MinIO behind a private toxiproxy (never the shared
@@ -58,7 +59,7 @@ async function dayCounts(table: string) {
 async function loadAttempts(table: string, report: ImportReport): Promise<string> {
   const parts: string[] = [];
   for (const day of report.days) {
-    const attempts = await activityAttempts(env.temporal.workflow.getHandle(`${env.s3bridge.importWorkflowId(env.source().name, table)}-${day.day}`), 'loadDayPartition');
+    const attempts = await activityAttempts(env.temporal.workflow.getHandle(dayWorkflowId(env.source().name, table, day.unit, env.workflowIdPrefix)), 'loadDayPartition');
     parts.push(`${day.day?.slice(5)}: attempt ${attempts.join(',')}`);
   }
   return parts.join('; ');
@@ -87,7 +88,7 @@ async function record(fault: string, where: string, table: string, expected: { d
 async function faultWhileDaysLoad(table: string, toxics: Parameters<Toxiproxy['addToxic']>[0][]) {
   const started = Date.now();
   const handle = await env.s3bridge.startImport({ connection: proxied(), table, days: 'all', concurrency: 3 });
-  const days = ['2025-06-01', '2025-06-02', '2025-06-03'].map((day) => env.temporal.workflow.getHandle(`${env.s3bridge.importWorkflowId(env.source().name, table)}-${day}`));
+  const days = ['2025-06-01', '2025-06-02', '2025-06-03'].map((day) => env.temporal.workflow.getHandle(dayWorkflowId(env.source().name, table, day, env.workflowIdPrefix)));
   await until(async () => {
     const loading = await Promise.all(days.map(async (d) => (await d.describe().catch(() => undefined))?.raw.pendingActivities?.length === 1));
     return loading.every(Boolean);
@@ -105,7 +106,7 @@ describe('S3 outage and a bad network between the worker and S3', () => {
   it('MinIO stopped mid-import and started again: the day load retries with backoff and the import completes', async () => {
     const started = Date.now();
     const handle = await env.s3bridge.startImport({ connection: proxied(), table: 'outage', days: 'all', concurrency: 1 });
-    const bigDay = env.temporal.workflow.getHandle(`${env.s3bridge.importWorkflowId(env.source().name, 'outage')}-2025-06-02`);
+    const bigDay = env.temporal.workflow.getHandle(dayWorkflowId(env.source().name, 'outage', '2025-06-02', env.workflowIdPrefix));
     // The 41-file day has started loading: stop MinIO under it, keep it down 4 s, start it again.
     await until(async () => (await bigDay.describe().catch(() => undefined))?.raw.pendingActivities?.some((a) => a.activityType?.name === 'loadDayPartition'));
     await minio.stop('SIGKILL');

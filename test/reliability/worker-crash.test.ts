@@ -8,6 +8,7 @@ import { activityAttempts, seeded } from '../support/pending-activity';
 import { writeReportRows, type ReportRow } from '../support/reliability-report';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { listDiscoveredTables } from '../../src/catalog/discovered-table-store';
+import { dayWorkflowId } from '../../src/workflow-safe/workflow-ids';
 
 /**
  * SIGKILL of the worker process at several points of discovery and of a day load (positions from
@@ -77,7 +78,7 @@ async function dayLoadCase(name: string, where: string, killedDay: string, optio
   const found = await warehouse<{ day: string; n: number; loads: number }>(env,
     `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${rawTable(env, 'logs')} GROUP BY 1 ORDER BY 1`);
   const total = found.reduce((n, d) => n + d.n, 0);
-  const killed = env.temporal.workflow.getHandle(`${env.s3bridge.importWorkflowId(env.source().name, 'logs')}-${killedDay}`);
+  const killed = env.temporal.workflow.getHandle(dayWorkflowId(env.source().name, 'logs', killedDay, env.workflowIdPrefix));
   const attempts = await activityAttempts(killed, 'loadDayPartition');
   const statuses = report.days.map((d) => `${d.day} ${d.status}${d.reason === 'unchanged' ? ' (unchanged: committed before the kill)' : ''}`);
   rows.set(name, {

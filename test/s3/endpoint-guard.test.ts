@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkEndpoint, isBlockedAddress, type Lookup } from '../../src/s3/endpoint-guard';
+import { ENDPOINT_REFUSED } from '../../src/workflow-safe/failure-types';
 
 /** Pure logic: a resolver stands in for DNS (tests cannot make a real name resolve to a metadata address). */
 const resolvesTo = (...addresses: string[]): Lookup => () => Promise.resolve(addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
@@ -7,12 +8,12 @@ const resolvesTo = (...addresses: string[]): Lookup => () => Promise.resolve(add
 describe('checkEndpoint', () => {
   it('refuses a hostname that resolves to a link-local or metadata address, naming it and the setting', async () => {
     await expect(checkEndpoint('https://s3.attacker.test', [], resolvesTo('203.0.113.9', '169.254.169.254'))).rejects.toMatchObject({
-      type: 'EndpointRefused',
+      type: ENDPOINT_REFUSED,
       nonRetryable: true,
       message: 'endpoint https://s3.attacker.test is refused: s3.attacker.test resolves to 169.254.169.254, a link-local or metadata address, '
         + 'where a request can read the worker\'s own cloud credentials; if this really is your S3 endpoint, add "s3.attacker.test" to S3BRIDGE_ENDPOINT_ALLOW on the worker',
     });
-    await expect(checkEndpoint('https://v6.attacker.test', [], resolvesTo('fd00:ec2::254'))).rejects.toMatchObject({ type: 'EndpointRefused' });
+    await expect(checkEndpoint('https://v6.attacker.test', [], resolvesTo('fd00:ec2::254'))).rejects.toMatchObject({ type: ENDPOINT_REFUSED });
   });
 
   it('lets ordinary hosts through, and a refused host when S3BRIDGE_ENDPOINT_ALLOW names it', async () => {

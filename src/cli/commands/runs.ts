@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { cancelRun, describeRun, listRuns, queryImportProgress, runsQuery, runUrl, type RunView } from '../../client/run-control';
-import { importWorkflowId } from '../../workflow-safe/import/unit-workflow-id';
+import { importWorkflowId } from '../../workflow-safe/workflow-ids';
 import type { ImportProgress } from '../../workflow-safe/import/import-progress';
 import { action, wholeNumber } from '../action';
 import { CliFailure, type RegisterCommand } from '../command';

@@ -1,11 +1,10 @@
 import { GetBucketLocationCommand } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { describeS3Error } from '../../s3/classify-s3-error';
-import { SECRET_REFUSED, SECRET_UNRESOLVED } from '../../secrets/resolve-secret';
-import { ENDPOINT_REFUSED } from '../../s3/endpoint-guard';
 import { connectionPolicies } from '../../workflow-safe/policies/connection-policies';
 import type { Auth } from '../../workflow-safe/connection';
 import type { CheckContext, CheckOutcome } from '../check-context';
+import { ENDPOINT_REFUSED, SECRET_REFUSED, SECRET_UNRESOLVED } from '../../workflow-safe/failure-types';
 
 function describeAuth(auth: Auth): string {
   switch (auth.type) {

@@ -3,7 +3,7 @@ import type { DataFormat } from '../connection';
 import { parseDayFolder } from '../layout/day-folder';
 import { parseHiveSegment } from '../layout/object-key';
 import { formatFromKey } from '../discovery/file-format';
-import { WHOLE_TABLE_UNIT } from './unit-workflow-id';
+import { WHOLE_TABLE_UNIT } from '../workflow-ids';
 
 /** Where a data file sits in its table: its unit (ISO day, or "all") and partition values by key. */
 export interface FilePartition {

@@ -7,6 +7,7 @@ import { buildDeps } from '../../../src/worker/build-deps';
 import { saveConnection } from '../../../src/catalog/connection-store';
 import { saveConnectionStatus } from '../../../src/catalog/connection-status-store';
 import { withWarehouse } from '../../../src/warehouse/embedded-database';
+import { CONNECTION_NOT_ACTIVE } from '../../../src/workflow-safe/failure-types';
 
 let env: TestEnv;
 let requireActiveConnection: ReturnType<typeof createActivities>['requireActiveConnection'];
@@ -40,7 +41,7 @@ describe('requireActiveConnection', () => {
     const report = await env.s3bridge.validateConnection({ connection: connection.name });
     const refused = await refusal(requireActiveConnection({ connection: connection.name }));
     expect(refused).toEqual({
-      type: 'ConnectionNotActive',
+      type: CONNECTION_NOT_ACTIVE,
       nonRetryable: true,
       message: `connection "${connection.name}" is Failed since ${report.finishedAt}: bucket: the bucket is in us-east-1, the connection says eu-west-1; ` +
         `fix it and run \`s3bridge connections validate ${connection.name}\``,

@@ -1,0 +1,49 @@
+/**
+ * Every failure type s3bridge raises (`ApplicationFailure.type`), defined once: activities
+ * raise them, workflows and the CLI branch on them, tests assert them. Workflow-safe, so a
+ * workflow compares against the same constant the activity threw.
+ */
+
+// Inputs and references
+/** A workflow or activity input that does not parse; never retried. */
+export const INVALID_INPUT = 'InvalidInput';
+export const CONNECTION_NOT_FOUND = 'ConnectionNotFound';
+export const INLINE_CONNECTION_SHADOWS_STORED = 'InlineConnectionShadowsStored';
+export const CONNECTION_NOT_ACTIVE = 'ConnectionNotActive';
+export const NOT_A_SOURCE_CONNECTION = 'NotASourceConnection';
+export const NOT_A_DESTINATION_CONNECTION = 'NotADestinationConnection';
+export const TABLE_NOT_DISCOVERED = 'TableNotDiscovered';
+export const NO_PENDING_DRIFT = 'NoPendingDrift';
+export const DESTINATION_LOCATION_IN_USE = 'DestinationLocationInUse';
+
+// Secrets, endpoints, the warehouse's query gate
+export const SECRET_UNRESOLVED = 'SecretUnresolved';
+export const SECRET_REFUSED = 'SecretRefused';
+export const ENDPOINT_REFUSED = 'EndpointRefused';
+export const QUERY_REFUSED = 'QueryRefused';
+
+// A day's load: each non-retryable, since retrying the same bytes fails the same way
+export const BAD_DATA = 'BadData';
+export const CORRUPT_FILE = 'CorruptFile';
+export const SCHEMA_DRIFT = 'SchemaDrift';
+export const SCHEMA_DRIFT_PENDING = 'SchemaDriftPending';
+export const INVALID_MAPPING = 'InvalidMapping';
+export const INVALID_COLUMN_TYPE = 'InvalidColumnType';
+export const OUT_OF_RESOURCES = 'OutOfResources';
+export const UNIT_SCHEME_CHANGED = 'UnitSchemeChanged';
+/** An import finished with failed days (`failOnFailedDays`). */
+export const IMPORT_DAYS_FAILED = 'ImportDaysFailed';
+export const NO_SAMPLE_FILE = 'NoSampleFile';
+
+// Export
+export const EXPORT_SOURCE_INVALID = 'ExportSourceInvalid';
+
+/**
+ * S3 failures carry the service's own error code after `S3` (`S3AccessDenied`,
+ * `S3NoSuchBucket`...): the code set is S3's, so it is built here, never by hand.
+ */
+export function s3FailureType(code: string): string {
+  return `S3${code}`;
+}
+export const S3_ACCESS_DENIED = s3FailureType('AccessDenied');
+export const S3_NO_SUCH_KEY = s3FailureType('NoSuchKey');
