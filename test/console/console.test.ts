@@ -127,7 +127,7 @@ describe('the console in a browser', () => {
     expect([run.status.name, run.typedSearchAttributes.get(S3BRIDGE_FAILED_DAYS)]).toEqual(['COMPLETED', 1]);
   });
 
-  it('opens the failed day from the calendar and shows its error, the one Temporal recorded', async () => {
+  it('opens the failed day from the calendar, shows its error (the one Temporal recorded) and re-imports it once fixed', async () => {
     await cell('2025-03-04').locator('a').click();
     expect(page.url()).toContain(`/tables/${name}/events/days/2025-03-04`);
     const error = await page.textContent('pre.error');
@@ -137,6 +137,13 @@ describe('the console in a browser', () => {
     expect(await page.getAttribute('a.temporal', 'href')).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(`${env.s3bridge.importWorkflowId(name, 'events')}-2025-03-04`)}`);
     await keep();
     await shot('console-day.png');
+    // The file is fixed; "Re-import this day" loads it with the settings the day last ran with.
+    await putTable(env.s3, env.bucket, 'events/date=2025-03-04/part-0.parquet', "SELECT 300 + r AS id, 'view' AS event FROM range(7) t(r)");
+    await page.click('button:has-text("Re-import this day")');
+    expect(await page.textContent('.notice')).toContain(`re-import of 2025-03-04: started ${env.s3bridge.importWorkflowId(name, 'events')}-reimport-2025-03-04`);
+    await reloadUntil(page, async () => (await page.textContent('dl.facts .badge')) === 'loaded', 'the re-imported day to load');
+    expect(await page.locator('pre.error').count()).toBe(0);
+    expect(await warehouse(env, `SELECT count(*) AS n FROM ${rawTable(env, 'events')} WHERE _day = '2025-03-04'`)).toEqual([{ n: 7 }]);
     // A loaded day opens its files, its load ID and its rows.
     await open(`/tables/${name}/events/days/2025-03-02`);
     const [ledger] = await warehouse<{ load_id: string }>(env, "SELECT load_id FROM s3bridge.load_ledger WHERE connection = $name AND unit = '2025-03-02'", { name });
@@ -211,10 +218,10 @@ describe('the console in a browser', () => {
     await page.fill('input[name=confirm]', 'nope');
     await page.click('button:has-text("Reset table")');
     expect(await page.textContent('.notice.bad')).toBe(`type the table's name, events, to confirm: a reset deletes every imported row of ${name}/events`);
-    expect(await warehouse(env, 'SELECT count(*) AS n FROM s3bridge.load_ledger WHERE connection = $name AND table_name = \'events\'', { name })).toEqual([{ n: 3 }]);
+    expect(await warehouse(env, 'SELECT count(*) AS n FROM s3bridge.load_ledger WHERE connection = $name AND table_name = \'events\'', { name })).toEqual([{ n: 4 }]);
     await page.fill('input[name=confirm]', 'events');
     await page.click('button:has-text("Reset table")');
-    expect(await page.textContent('.notice')).toBe(`reset ${name}/events: 15 rows, 3 ledger entries and 0 rejects deleted; the next import loads every day again`);
+    expect(await page.textContent('.notice')).toBe(`reset ${name}/events: 22 rows, 4 ledger entries and 0 rejects deleted; the next import loads every day again`);
     expect(await warehouse(env, 'SELECT count(*) AS n FROM s3bridge.load_ledger WHERE connection = $name AND table_name = \'events\'', { name })).toEqual([{ n: 0 }]);
   });
 
@@ -253,6 +260,17 @@ describe('who may use the console', () => {
       expect(await page.content()).not.toContain(token);
     } finally {
       await guarded.close();
+    }
+  });
+
+  it('behind an authenticating proxy, refuses every request without its header', async () => {
+    const proxied = await startConsole({ client: env.s3bridge, settings: env.settings, console: consoleSettings({}, { port: 0, trustedHeader: 'X-Forwarded-User' }) });
+    try {
+      const bare = await fetch(`${proxied.url}/runs`);
+      expect([bare.status, await bare.text()]).toEqual([401, 'refused: no x-forwarded-user header; sign in through the reverse proxy']);
+      expect((await fetch(`${proxied.url}/runs`, { headers: { 'x-forwarded-user': 'alice' } })).status).toBe(200);
+    } finally {
+      await proxied.close();
     }
   });
 
