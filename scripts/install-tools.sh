@@ -91,6 +91,23 @@ duckdb_extensions() {
   duckdb_extension postgres_scanner duckdb-ext-postgres "$DUCKDB_POSTGRES_WHEEL_VERSION"
 }
 
+# The console's browser tests drive Debian's Chromium through playwright-core, which never
+# downloads a browser of its own. apt-get needs root (the test command runs as root here);
+# without it, say what to run and go on: only test/console needs the browser.
+chromium_browser() {
+  if [[ -x /usr/bin/chromium ]]; then
+    return 0
+  fi
+  if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null; then
+    log "chromium is missing: the console tests need it (as root: apt-get install -y chromium)"
+    return 0
+  fi
+  log "installing Debian's chromium for the console's browser tests (apt-get, first run only)"
+  # A failed install costs the console tests only, not the services.
+  { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+    || log "apt-get install chromium failed: the console's browser tests will say so"
+}
+
 what="${1:-all}"
 case "$what" in
   npm) npm_deps ;;
@@ -99,14 +116,17 @@ case "$what" in
     go_tool minio github.com/minio/minio "$MINIO_VERSION"
     go_tool mc github.com/minio/mc "$MC_VERSION"
     toxiproxy
+    chromium_browser
     duckdb_extensions ;;
   toxiproxy) toxiproxy ;;
+  browser) chromium_browser ;;
   all)
     npm_deps
     go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION"
     go_tool minio github.com/minio/minio "$MINIO_VERSION"
     go_tool mc github.com/minio/mc "$MC_VERSION"
     toxiproxy
+    chromium_browser
     duckdb_extensions ;;
-  *) log "usage: install-tools.sh [all|npm|services|toxiproxy]"; exit 2 ;;
+  *) log "usage: install-tools.sh [all|npm|services|toxiproxy|browser]"; exit 2 ;;
 esac

@@ -13,7 +13,8 @@ export interface StartedRun {
   url: string;
 }
 
-function bytes(n: number): string {
+/** A byte count for people: `48.2 MB`. */
+export function bytes(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = n;
   let unit = 0;

@@ -1,43 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
-import { WorkflowFailedError, ServiceError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { ZodError } from 'zod';
 import { loadSettings } from '../config/settings';
-import { RunMissing } from '../client/run-control';
-import { ScheduleMissing } from '../client/schedule-control';
-import { formatZodIssues } from '../workflow-safe/input-errors';
-import { CliFailure, UsageError } from './command';
 import { commands } from './commands';
-import { CliContext, TemporalUnreachable } from './context';
+import { CliContext } from './context';
+import { describeError, EXIT } from './describe-error';
 
 import packageJson from '../../package.json';
 
 const { version } = packageJson;
 
-/** Exit codes scripts can trust. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
-
-/** The innermost cause: "Activity task failed" wraps the message that says what to fix. */
-function rootCause(error: Error): Error {
-  return error.cause instanceof Error ? rootCause(error.cause) : error;
-}
-
-/** One clear line for an error, and its exit code; only `--debug` adds the stack. */
-export function describeError(error: unknown): { message: string; code: number } {
-  if (error instanceof UsageError) return { message: `error: ${error.message}`, code: EXIT.usage };
-  if (error instanceof ZodError) return { message: `error: invalid input: ${formatZodIssues(error).split('\n').join('; ')}`, code: EXIT.usage };
-  if (error instanceof CliFailure || error instanceof TemporalUnreachable || error instanceof RunMissing || error instanceof ScheduleMissing) {
-    return { message: `error: ${error.message}`, code: EXIT.failure };
-  }
-  if (error instanceof WorkflowFailedError) {
-    return { message: `error: workflow failed: ${rootCause(error).message.split('\n').join('; ')}`, code: EXIT.failure };
-  }
-  // A catalog miss (no such connection or table) read directly by the CLI.
-  if (error instanceof ApplicationFailure) return { message: `error: ${error.message}`, code: EXIT.failure };
-  if (error instanceof ServiceError) return { message: `error: Temporal refused the request: ${rootCause(error).message}`, code: EXIT.failure };
-  const message = error instanceof Error ? error.message : String(error);
-  return { message: `error: ${message.split('\n')[0]} (--debug shows the stack trace)`, code: EXIT.failure };
-}
+export { describeError, EXIT } from './describe-error';
 
 /** The `s3bridge` program: global options, every command, usage errors as exit code 2. */
 export function buildProgram(context: CliContext): Command {

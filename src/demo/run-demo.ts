@@ -12,6 +12,18 @@ import { createWorker } from '../worker/create-worker';
 import { setDestinationStates } from '../catalog/destination-store';
 import type { DestinationConnection } from '../workflow-safe/connection';
 import { DEMO_BUCKET, DEMO_PREFIX, demoRowsForDay, seedSampleData } from './sample-data';
+import { consoleSettings } from '../console/console-settings';
+import { startConsole, type RunningConsole } from '../console/start-console';
+import type { Settings } from '../config/settings';
+
+/** The console on its usual port (S3BRIDGE_CONSOLE_PORT, 8234), or on any free one when that is taken. */
+async function demoConsole(client: S3BridgeClient, settings: Settings): Promise<RunningConsole> {
+  const options = consoleSettings(process.env);
+  return startConsole({ client, settings, console: options }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return startConsole({ client, settings, console: { ...options, port: 0 } });
+  });
+}
 
 /** A destination on the demo bucket with MinIO's keys (by reference), SSE-S3 like Segment's default. */
 function demoDestination(name: string, prefix: string): DestinationConnection {
@@ -26,6 +38,8 @@ function demoDestination(name: string, prefix: string): DestinationConnection {
  * S3 layout, and migrates that export to a new destination, each step a Temporal workflow.
  */
 async function main(): Promise<void> {
+  // Unless --no-console: the console stays up (with the worker) until Ctrl-C.
+  const serveConsole = !process.argv.includes('--no-console');
   const services = localServiceEnv();
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const settings = loadSettings();
@@ -93,26 +107,35 @@ async function main(): Promise<void> {
     console.log(`7. migrateDestination demo-export -> demo-export-v2: ${migration.status}${migration.reason ? ` (${migration.reason})` : ''}`);
     for (const finding of migration.findings) console.log(`   ${finding}`);
     if (migration.status !== 'completed') throw new Error('the migration rolled back');
+
+    const counts = await withWarehouse(settings, (db) =>
+      queryRows<{ day: string; n: bigint }>(
+        db,
+        `SELECT strftime(_day, '%Y-%m-%d') AS day, count(*) AS n FROM canonical.events
+         WHERE _connection = 'demo' AND _table = 'page_views' GROUP BY ALL ORDER BY day`,
+      ),
+    );
+    console.log('8. warehouse canonical.events, rows per day (expected in brackets):');
+    let exact = true;
+    for (const { day, n } of counts) {
+      const expected = demoRowsForDay(day);
+      exact &&= Number(n) === expected;
+      console.log(`   ${day}  ${n} [${expected}]`);
+    }
+    console.log(exact ? '   every day holds exactly its source rows' : '   MISMATCH between the warehouse and the source');
+    console.log(`\nTemporal UI: ${services.temporalUi}/namespaces/${settings.temporalNamespace}/workflows`);
+    if (!exact) process.exitCode = 1;
+    if (serveConsole) {
+      // The console reads the warehouse through this worker, so the worker keeps running beside it.
+      const running = await demoConsole(client, settings);
+      console.log(`Console:     ${running.url}  (connections, tables and their days, runs, the migration; Ctrl-C stops it and the worker)`);
+      await new Promise<void>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+      });
+      await running.close();
+    }
   });
   await nativeConnection.close();
-
-  const counts = await withWarehouse(settings, (db) =>
-    queryRows<{ day: string; n: bigint }>(
-      db,
-      `SELECT strftime(_day, '%Y-%m-%d') AS day, count(*) AS n FROM canonical.events
-       WHERE _connection = 'demo' AND _table = 'page_views' GROUP BY ALL ORDER BY day`,
-    ),
-  );
-  console.log('8. warehouse canonical.events, rows per day (expected in brackets):');
-  let exact = true;
-  for (const { day, n } of counts) {
-    const expected = demoRowsForDay(day);
-    exact &&= Number(n) === expected;
-    console.log(`   ${day}  ${n} [${expected}]`);
-  }
-  console.log(exact ? '   every day holds exactly its source rows' : '   MISMATCH between the warehouse and the source');
-  console.log(`\nTemporal UI: ${services.temporalUi}/namespaces/${settings.temporalNamespace}/workflows`);
-  if (!exact) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

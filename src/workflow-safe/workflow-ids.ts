@@ -36,6 +36,15 @@ export function dayWorkflowId(connection: string, table: string, unit: string, p
   return `${importWorkflowId(connection, table, prefix)}-${unit}`;
 }
 
+/** The unit (day, or "all") of a day's workflow ID, whatever prefix it carries; undefined for another table's or a table's own import. */
+export function unitOfDayWorkflowId(workflowId: string, connection: string, table: string): string | undefined {
+  const marker = `${importWorkflowId(connection, table)}-`;
+  const at = workflowId.lastIndexOf(marker);
+  if (at < 0) return undefined;
+  const unit = workflowId.slice(at + marker.length);
+  return /^\d{4}-\d{2}-\d{2}$/.test(unit) || unit === WHOLE_TABLE_UNIT ? unit : undefined;
+}
+
 /**
  * The prefix of an import run's own ID: whatever precedes `import-<connection>-<table>` (a
  * deployment's or a test's prefix). What follows it (a Schedule's timestamp) is not part of it.

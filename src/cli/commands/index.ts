@@ -13,9 +13,10 @@ import { registerRejects } from './rejects';
 import { registerSql } from './sql';
 import { registerExport } from './export';
 import { registerMigrate } from './migrate';
+import { registerConsole } from './console';
 
 /** Every CLI command, in the order `s3bridge --help` lists them; add a new one here. */
 export const commands: RegisterCommand[] = [
   registerConnections, registerPolicy, registerCheckSetup, registerDiscover, registerTables, registerImport, registerBackfill,
-  registerSchedule, registerExport, registerMigrate, registerSchedules, registerRuns, registerRejects, registerSql,
+  registerSchedule, registerExport, registerMigrate, registerSchedules, registerRuns, registerRejects, registerSql, registerConsole,
 ];
