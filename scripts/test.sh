@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh machine: installs what is missing, starts the real
-# services (Temporal dev server, MinIO), type-checks, lints, runs vitest, then stops the
+# The whole test suite, from a fresh machine: installs what is missing, builds dist/, starts the
+# real services (Temporal dev server, MinIO), type-checks, lints, runs vitest, then stops the
 # services this run started. Ends with a plain "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
 
 bash scripts/install-tools.sh npm
+# The CLI and worker tests run the compiled code (vitest's global setup would build too).
+log "building dist/ (npm run build)"
+bash scripts/build.sh
 
 # Remember which services were already ours-and-running so only the ones started here are stopped.
 already_running() { [[ -f "$RUN_DIR/$1.pid" ]] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }

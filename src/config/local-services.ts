@@ -5,7 +5,12 @@ import type { SourceConnection } from '../workflow-safe/connection';
  * Defaults of the local services that scripts/services.sh starts (keep the two in step).
  * Used by the demo and the tests; a real deployment configures its own connections.
  */
-export const PROJECT_ROOT = path.resolve(__dirname, '../..');
+export const PROJECT_ROOT = path.resolve(__dirname, compiled() ? '../../..' : '../..');
+
+/** True when this module runs from dist/ (`npm run build`), one folder deeper than its source. */
+function compiled(): boolean {
+  return path.extname(__filename) === '.js';
+}
 
 export function localServiceEnv(env: NodeJS.ProcessEnv = process.env) {
   env.MINIO_ROOT_USER ??= 's3bridge';
