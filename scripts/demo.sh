@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
+use_node supported
+log "Node $(node --version)"
 bash scripts/install-tools.sh npm
 bash scripts/build.sh
 bash scripts/services.sh start

@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
+# Node 24 LTS, as CI: the machine's when its major is 24, otherwise the pinned one in .tools/.
+use_node test
+log "Node $(node --version), npm $(npm --version)"
 
 bash scripts/install-tools.sh npm
 # The CLI and worker tests run the compiled code (vitest's global setup would build too).
