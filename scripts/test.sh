@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
+# Arguments go to vitest (`npm test -- test/cli`); npm drops the "--", and so does this script
+# when run directly (`bash scripts/test.sh -- test/cli`), since vitest would take none of them as a filter.
+if [[ "${1:-}" == "--" ]]; then shift; fi
 # Node 24 LTS, as CI: the machine's when its major is 24, otherwise the pinned one in .tools/.
 use_node test
 log "Node $(node --version), npm $(npm --version)"
