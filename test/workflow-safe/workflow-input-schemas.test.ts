@@ -14,7 +14,7 @@ describe('workflow input JSON Schemas', () => {
     expect(Object.keys(WORKFLOW_INPUTS).sort()).toEqual(Object.keys(workflows).filter((w) => !INTERNAL.has(w)).sort());
   });
 
-  it('schemas/ holds the current schema of every input (run `npm run schemas` after changing one)', () => {
+  it('schemas/ holds the current schema of every input (run `npm run docs` after changing one)', () => {
     const expected = workflowInputSchemas();
     const onDisk = readdirSync(path.join(root, 'schemas')).filter((f) => f.endsWith('.input.json')).sort();
     expect(onDisk).toEqual(Object.keys(expected).sort());
