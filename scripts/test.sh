@@ -31,8 +31,9 @@ S3BRIDGE_WITH_POSTGRES=1 bash scripts/services.sh start
 
 log "type-checking (tsc --noEmit)"
 npx tsc --noEmit
-log "linting (eslint)"
+log "linting (eslint, knip: npm run lint)"
 npx eslint .
+npx knip
 
 results="$S3BRIDGE_ROOT/.vitest-results.json"
 rm -f "$results"

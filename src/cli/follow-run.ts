@@ -33,7 +33,7 @@ export function formatImportProgress(p: ImportProgress): string {
 }
 
 /** The live line: `export: 120/8760 windows (0 failed), 1,200,000 rows, 52.1 MB; exporting 2025-06-05T13`. */
-export function formatExportProgress(p: ExportProgress): string {
+function formatExportProgress(p: ExportProgress): string {
   if (p.phase === 'planning') return 'export: planning';
   return `export: ${p.windowsDone}/${p.windowsPlanned} windows${p.failed ? ` (${p.failed} failed)` : ''}, ${p.rows.toLocaleString('en-US')} rows, ${bytes(p.bytes)}`
     + `${p.current ? `; exporting ${p.current}` : ''}`;

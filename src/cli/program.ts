@@ -15,7 +15,7 @@ import packageJson from '../../package.json';
 const { version } = packageJson;
 
 /** Exit codes scripts can trust. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 /** The innermost cause: "Activity task failed" wraps the message that says what to fix. */
 function rootCause(error: Error): Error {
@@ -23,7 +23,7 @@ function rootCause(error: Error): Error {
 }
 
 /** One clear line for an error, and its exit code; only `--debug` adds the stack. */
-export function describeError(error: unknown): { message: string; code: number } {
+function describeError(error: unknown): { message: string; code: number } {
   if (error instanceof UsageError) return { message: `error: ${error.message}`, code: EXIT.usage };
   if (error instanceof ZodError) return { message: `error: invalid input: ${formatZodIssues(error).split('\n').join('; ')}`, code: EXIT.usage };
   if (error instanceof CliFailure || error instanceof TemporalUnreachable || error instanceof RunMissing || error instanceof ScheduleMissing) {

@@ -95,7 +95,7 @@ const GLOB_CHARACTERS = /[*?[\]{}\\]/;
  * Parses S3BRIDGE_POSTGRES_URL (postgres://user[:password]@host[:port]/database). A password in
  * the URL is moved to S3BRIDGE_POSTGRES_PASSWORD of this process, so settings never hold it.
  */
-export function parsePostgresUrl(url: string, env: NodeJS.ProcessEnv): PostgresSettings {
+function parsePostgresUrl(url: string, env: NodeJS.ProcessEnv): PostgresSettings {
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/local-services';
 
-export const S3BRIDGE_BIN = path.join(PROJECT_ROOT, 'bin/s3bridge.js');
+const S3BRIDGE_BIN = path.join(PROJECT_ROOT, 'bin/s3bridge.js');
 
 export interface CliRun {
   code: number | null;

@@ -13,7 +13,7 @@ export const IsoHour = z.string().transform((value, ctx) => {
 });
 
 /** Which hourly windows to export: a range [from, to), or "scheduled" (the window that just closed, missed ones, late rows). */
-export const WindowSelection = z.union([
+const WindowSelection = z.union([
   // The object first: a wrong range reports its own field, not "expected scheduled".
   z.object({ from: IsoHour, to: IsoHour }).strict().refine((r) => r.from < r.to, 'the range\'s "from" must come before its "to" ("to" is exclusive)'),
   z.literal('scheduled'),

@@ -17,8 +17,8 @@ export const ErrorPolicy = z.enum(['fail-day', 'skip-to-rejects']);
 export type ErrorPolicy = z.infer<typeof ErrorPolicy>;
 
 /** evolve: add/widen warehouse columns; fail: fail the day with the diff; wait: hold the day until the drift is approved. */
-export const DriftPolicy = z.enum(['evolve', 'fail', 'wait']);
-export type DriftPolicy = z.infer<typeof DriftPolicy>;
+const DriftPolicy = z.enum(['evolve', 'fail', 'wait']);
+type DriftPolicy = z.infer<typeof DriftPolicy>;
 
 /** The importTable workflow's input: small JSON, startable from the Temporal UI. */
 export const ImportInput = z.object({
@@ -37,7 +37,6 @@ export const ImportInput = z.object({
   ),
 }).strict();
 export type ImportInput = z.input<typeof ImportInput>;
-export type ParsedImportInput = z.output<typeof ImportInput>;
 
 /** One day partition (or the whole table, unit "all") as planned and as reported. */
 export interface DayReport {
