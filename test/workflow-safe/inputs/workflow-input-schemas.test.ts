@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import * as workflows from '../../workflows';
-import { workflowInputSchemas } from '../../src/workflow-safe/inputs/workflow-input-schemas';
-import { WORKFLOW_INPUTS } from '../../src/workflow-safe/inputs/workflow-inputs';
+import * as workflows from '../../../workflows';
+import { workflowInputSchemas } from '../../../src/workflow-safe/inputs/workflow-input-schemas';
+import { WORKFLOW_INPUTS } from '../../../src/workflow-safe/inputs/workflow-inputs';
 
-const root = path.resolve(__dirname, '../..');
+const root = path.resolve(__dirname, '../../..');
 /** Workflows only other workflows start, with inputs built by their parent. */
 const INTERNAL = new Set(['importDay']);
 
