@@ -1,29 +1,39 @@
 # The s3bridge image: the worker by default, the `s3bridge` CLI with `docker compose run --rm cli ...`.
 # Not exercised in this project's CI (no Docker engine there); see README, "Docker".
-FROM node:20-bookworm-slim
+# Two stages: `build` installs every dependency, compiles dist/ (`npm run build`) and bundles the
+# workflows; the image holds only the runtime dependencies and dist/ (no TypeScript, no tsx).
+FROM node:24-bookworm-slim AS build
 
 WORKDIR /app
-ENV AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
-
 # The project's own install path (scripts/install-tools.sh npm: `npm install` with the locked
 # versions; see README, "Known limitations" on why not `npm ci`), in a layer of its own.
 COPY package.json package-lock.json ./
 COPY scripts/env.sh scripts/install-tools.sh ./scripts/
-RUN bash scripts/install-tools.sh npm && npm cache clean --force
+RUN bash scripts/install-tools.sh npm
 
-COPY tsconfig.json ./
-COPY bin ./bin
+COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
 COPY scripts ./scripts
-COPY schemas ./schemas
+# Workflows are bundled at build time, from the compiled dist/workflows: the worker starts without
+# webpack and runs exactly this code. Two bundles: the second encodes failures, for workers with
+# payload encryption on (S3BRIDGE_CODEC_KEY).
+RUN bash scripts/build.sh \
+ && node dist/scripts/bundle-workflows.js /app/dist/workflow-bundle.js \
+ && node dist/scripts/bundle-workflows.js --encoded-failures /app/dist/workflow-bundle-encoded.js
 
-# Workflows are bundled at build time: the worker starts without webpack and runs exactly this code.
-# Two bundles: the second encodes failures, for workers with payload encryption on (S3BRIDGE_CODEC_KEY).
-RUN node --require tsx/cjs scripts/bundle-workflows.ts /app/dist/workflow-bundle.js \
- && node --require tsx/cjs scripts/bundle-workflows.ts --encoded-failures /app/dist/workflow-bundle-encoded.js \
- && ln -s /app/bin/s3bridge.js /usr/local/bin/s3bridge \
+FROM node:24-bookworm-slim
+
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts/env.sh scripts/install-tools.sh ./scripts/
+# Runtime dependencies only (npm reads NPM_CONFIG_OMIT): the dev tools stay in the build stage.
+RUN NPM_CONFIG_OMIT=dev bash scripts/install-tools.sh npm && npm cache clean --force
+
+COPY bin ./bin
+COPY --from=build /app/dist ./dist
+RUN ln -s /app/bin/s3bridge.js /usr/local/bin/s3bridge \
  && mkdir -p /data && chown node:node /data
 
 # DuckDB installs httpfs from its extension site at first use (into the node user's home); set
@@ -36,4 +46,4 @@ VOLUME /data
 EXPOSE 9464
 
 USER node
-CMD ["node", "--require", "tsx/cjs", "src/worker/main.ts"]
+CMD ["node", "dist/src/worker/main.js"]

@@ -59,7 +59,7 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.mjs'], ...tseslint.configs.disableTypeChecked },
-  // The executable is plain CommonJS: it registers tsx, then requires the TypeScript CLI.
+  // The executable is plain CommonJS: it requires the compiled CLI (dist/src/cli/main.js).
   { files: ['bin/*.js'], ...tseslint.configs.disableTypeChecked },
   { files: ['bin/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   // Loaded by path with `require` by Temporal (worker, client) and webpack (workflow bundle): plain CommonJS.

@@ -5,7 +5,7 @@ import { writeWorkflowBundle } from '../src/worker/workflow-bundle';
  * Bundles `workflows/` once (the Docker image does it at build time); the worker loads it with
  * S3BRIDGE_WORKFLOW_BUNDLE=<file> (or, with payload encryption on, S3BRIDGE_WORKFLOW_BUNDLE_ENCODED=<file>
  * made with --encoded-failures) instead of bundling at every start.
- * Usage: npx tsx scripts/bundle-workflows.ts [--encoded-failures] [out-file]   (default dist/workflow-bundle.js)
+ * Usage: node dist/scripts/bundle-workflows.js [--encoded-failures] [out-file]   (after `npm run build`; default dist/workflow-bundle.js)
  */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
+use_node supported
+log "Node $(node --version)"
 bash scripts/install-tools.sh npm
+bash scripts/build.sh
 bash scripts/services.sh start
-exec npx tsx src/demo/run-demo.ts "$@"
+exec node dist/src/demo/run-demo.js "$@"

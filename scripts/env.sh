@@ -38,6 +38,23 @@ export S3BRIDGE_DUCKDB_EXTENSION_DIR="${S3BRIDGE_DUCKDB_EXTENSION_DIR:-$TOOLS_DI
 
 log() { printf '[s3bridge] %s\n' "$*" >&2; }
 
-# The stack is pinned to Node 20; AWS SDK releases after January 2027 need Node 22 (see README,
-# "Noticed"). The warning says so on every start, so the scripts print it once in the README instead.
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}"
+# Node: s3bridge runs on Node 22 and 24 (package.json "engines"); the test command runs on Node 24
+# LTS, as CI does. Where the machine's Node does not fit, `install-tools.sh node` installs the npm
+# registry's `node` package (its install fetches the platform's binary package) into .tools/.
+NODE_VERSION="${S3BRIDGE_NODE_VERSION:-24.21.0}"
+NODE_DIR="$TOOLS_DIR/node-v$NODE_VERSION"
+
+# use_node test|supported: puts Node 24 first on PATH unless the machine's `node` already fits
+# (`test`: major 24; `supported`: 22 or newer). Everything started afterwards runs on it: npm,
+# npx, tsc, eslint, vitest, and the CLIs and workers they spawn (process.execPath, `env node`).
+use_node() {
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  case "$1" in
+    test) [[ "$major" == 24 ]] && return 0 ;;
+    supported) (( major >= 22 )) && return 0 ;;
+    *) log "use_node: expected test or supported, got '$1'"; return 2 ;;
+  esac
+  bash "$S3BRIDGE_ROOT/scripts/install-tools.sh" node
+  export PATH="$NODE_DIR/bin:$PATH"
+}

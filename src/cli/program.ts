@@ -8,7 +8,6 @@ import packageJson from '../../package.json';
 
 const { version } = packageJson;
 
-export { describeError, EXIT } from './describe-error';
 
 /** The `s3bridge` program: global options, every command, usage errors as exit code 2. */
 export function buildProgram(context: CliContext): Command {

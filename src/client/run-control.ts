@@ -27,7 +27,7 @@ export function runUrl(uiUrl: string, namespace: string, workflowId: string): st
   return `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
-export function runView(info: Omit<WorkflowExecutionInfo, 'raw'>): RunView {
+function runView(info: Omit<WorkflowExecutionInfo, 'raw'>): RunView {
   const attributes = info.typedSearchAttributes;
   const connection = attributes.get(S3BRIDGE_CONNECTION);
   const table = attributes.get(S3BRIDGE_TABLE);

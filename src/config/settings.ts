@@ -1,10 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_TASK_QUEUE } from '../workflow-safe/task-queue';
 import { temporalProfile } from './temporal-connection';
+import { DEFAULTS } from './environment-variables';
 import { defaultSecretEnvAllow, parseSecretEnvAllow, type SecretEnvRule } from '../secrets/secret-policy';
 
-/** Process-wide settings, read once from the environment (see README, "Configuration"). */
+/**
+ * Process-wide settings, read once from the environment. Every variable, its default and its
+ * meaning is a row of src/config/environment-variables.ts (docs/reference/settings.md).
+ */
 export interface Settings {
   temporalAddress: string;
   temporalNamespace: string;
@@ -92,7 +95,7 @@ const GLOB_CHARACTERS = /[*?[\]{}\\]/;
  * Parses S3BRIDGE_POSTGRES_URL (postgres://user[:password]@host[:port]/database). A password in
  * the URL is moved to S3BRIDGE_POSTGRES_PASSWORD of this process, so settings never hold it.
  */
-export function parsePostgresUrl(url: string, env: NodeJS.ProcessEnv): PostgresSettings {
+function parsePostgresUrl(url: string, env: NodeJS.ProcessEnv): PostgresSettings {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -132,13 +135,13 @@ function sharedStore(env: NodeJS.ProcessEnv): Pick<Settings, 'postgres' | 'lake'
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const dataDir = path.resolve(env.S3BRIDGE_DATA_DIR ?? '.s3bridge');
+  const dataDir = path.resolve(env.S3BRIDGE_DATA_DIR ?? DEFAULTS.S3BRIDGE_DATA_DIR);
   if (GLOB_CHARACTERS.test(dataDir)) {
     throw new Error(`S3BRIDGE_DATA_DIR ${JSON.stringify(dataDir)} contains one of * ? [ ] { } \\, which DuckDB would read as a pattern; choose another folder`);
   }
-  const memoryLimit = env.S3BRIDGE_DUCKDB_MEMORY_LIMIT ?? '2GB';
+  const memoryLimit = env.S3BRIDGE_DUCKDB_MEMORY_LIMIT ?? DEFAULTS.S3BRIDGE_DUCKDB_MEMORY_LIMIT;
   parseByteSize(memoryLimit, 'S3BRIDGE_DUCKDB_MEMORY_LIMIT');
-  const store = env.S3BRIDGE_STORE ?? 'embedded';
+  const store = env.S3BRIDGE_STORE ?? DEFAULTS.S3BRIDGE_STORE;
   if (store !== 'embedded' && store !== 'shared') throw new Error(`S3BRIDGE_STORE: expected "embedded" or "shared", got ${JSON.stringify(store)}`);
   const temporal = temporalProfile(env);
   return {
@@ -147,7 +150,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     workerIdentity: env.S3BRIDGE_WORKER_IDENTITY || undefined,
     temporalAddress: temporal.connectionOptions.address,
     temporalNamespace: temporal.namespace,
-    taskQueue: env.S3BRIDGE_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
+    taskQueue: env.S3BRIDGE_TASK_QUEUE ?? DEFAULTS.S3BRIDGE_TASK_QUEUE,
     dataDir,
     warehousePath: path.resolve(env.S3BRIDGE_WAREHOUSE ?? path.join(dataDir, 'warehouse.duckdb')),
     duckdbExtensionDir: env.S3BRIDGE_DUCKDB_EXTENSION_DIR || undefined,
@@ -156,15 +159,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     secretEnvAllow: parseSecretEnvAllow(env.S3BRIDGE_SECRET_ENV_ALLOW ?? defaultSecretEnvAllow(env)),
     secretsDir: env.S3BRIDGE_SECRETS_DIR ? path.resolve(env.S3BRIDGE_SECRETS_DIR) : undefined,
     endpointAllow: (env.S3BRIDGE_ENDPOINT_ALLOW ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
-    duckdbMaxTempSize: env.S3BRIDGE_DUCKDB_MAX_TEMP_SIZE ?? '20GB',
+    duckdbMaxTempSize: env.S3BRIDGE_DUCKDB_MAX_TEMP_SIZE ?? DEFAULTS.S3BRIDGE_DUCKDB_MAX_TEMP_SIZE,
     directLoadMinFileBytes: env.S3BRIDGE_DIRECT_LOAD_MIN_FILE_SIZE === 'off'
       ? undefined
-      : parseByteSize(env.S3BRIDGE_DIRECT_LOAD_MIN_FILE_SIZE ?? '256KiB', 'S3BRIDGE_DIRECT_LOAD_MIN_FILE_SIZE'),
+      : parseByteSize(env.S3BRIDGE_DIRECT_LOAD_MIN_FILE_SIZE ?? DEFAULTS.S3BRIDGE_DIRECT_LOAD_MIN_FILE_SIZE, 'S3BRIDGE_DIRECT_LOAD_MIN_FILE_SIZE'),
     // Half the machine's memory unless told: the rest is Node, Temporal's core and the OS page cache.
     workerMemoryBudget: env.S3BRIDGE_WORKER_MEMORY_BUDGET
       ? parseByteSize(env.S3BRIDGE_WORKER_MEMORY_BUDGET, 'S3BRIDGE_WORKER_MEMORY_BUDGET')
       : Math.floor(os.totalmem() / 2),
-    temporalUiUrl: (env.S3BRIDGE_TEMPORAL_UI ?? 'http://127.0.0.1:8233').replace(/\/$/, ''),
+    temporalUiUrl: (env.S3BRIDGE_TEMPORAL_UI ?? DEFAULTS.S3BRIDGE_TEMPORAL_UI).replace(/\/$/, ''),
     metricsAddress: env.S3BRIDGE_METRICS_ADDRESS ?? (env.S3BRIDGE_METRICS_PORT ? `127.0.0.1:${env.S3BRIDGE_METRICS_PORT}` : undefined),
   };
 }

@@ -13,7 +13,7 @@ export interface ConsoleSettings {
   allowedHosts: string[];
 }
 
-export const DEFAULT_CONSOLE_PORT = 8234;
+const DEFAULT_CONSOLE_PORT = 8234;
 
 /** Whether an address is the machine's own (127.0.0.0/8, ::1, localhost). */
 export function isLoopback(host: string): boolean {

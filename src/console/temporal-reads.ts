@@ -69,7 +69,7 @@ export async function importReports(client: S3BridgeClient, connection: string, 
 }
 
 /** What a running day is doing: loading, or waiting for a drift approval (with the diff). */
-export async function dayState(temporal: Client, workflowId: string): Promise<{ state: 'loading' | 'waiting-for-drift-approval'; drift?: string } | undefined> {
+async function dayState(temporal: Client, workflowId: string): Promise<{ state: 'loading' | 'waiting-for-drift-approval'; drift?: string } | undefined> {
   return quickQuery(() => temporal.workflow.getHandle(workflowId).query(importDayStateQuery));
 }
 
@@ -84,7 +84,7 @@ export async function runFailure(temporal: Client, run: Pick<RunView, 'workflowI
 }
 
 /** The input a run was started with (decoded like every payload, so an encrypted history reads too). */
-export async function runInput<T>(temporal: Client, run: Pick<RunView, 'workflowId' | 'runId'>): Promise<T | undefined> {
+async function runInput<T>(temporal: Client, run: Pick<RunView, 'workflowId' | 'runId'>): Promise<T | undefined> {
   const history = await temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
   const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
   return payloads ? decodeFromPayloadsAtIndex<T>(temporal.options.loadedDataConverter, 0, payloads) : undefined;

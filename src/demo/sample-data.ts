@@ -3,7 +3,7 @@ import { renderFile } from './render-file';
 
 export const DEMO_BUCKET = 's3bridge-demo';
 export const DEMO_PREFIX = 'analytics';
-export const DEMO_DAYS = ['2025-01-01', '2025-01-02', '2025-01-03', '2025-01-04', '2025-01-05', '2025-01-06', '2025-01-07'];
+const DEMO_DAYS = ['2025-01-01', '2025-01-02', '2025-01-03', '2025-01-04', '2025-01-05', '2025-01-06', '2025-01-07'];
 
 /** Rows per day in the sample `page_views` table: 1000 + 10 × day-of-month. */
 export function demoRowsForDay(day: string): number {

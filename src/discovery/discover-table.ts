@@ -30,7 +30,7 @@ export interface DiscoverTableInput {
 }
 
 /** The N most recent files (ties broken by key, newest name first), the ones schema inference reads. */
-export function mostRecent(files: ListedObject[], n: number): ListedObject[] {
+function mostRecent(files: ListedObject[], n: number): ListedObject[] {
   return [...files].sort((a, b) => b.lastModified - a.lastModified || b.key.localeCompare(a.key)).slice(0, n);
 }
 

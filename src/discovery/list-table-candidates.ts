@@ -6,9 +6,9 @@ import type { TableCandidate } from '../catalog/discovery-staging-store';
 import { listFolderLevel } from './list-objects';
 
 /** Segment's export folder: each `<source-id>/` below it is a table of received-day folders. */
-export const SEGMENT_LOGS = 'segment-logs';
+const SEGMENT_LOGS = 'segment-logs';
 
-export function schemaPrefix(connection: SourceConnection): string {
+function schemaPrefix(connection: SourceConnection): string {
   return connection.prefix ? `${connection.prefix}/` : '';
 }
 

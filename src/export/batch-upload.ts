@@ -12,7 +12,7 @@ import { describeS3Error } from '../s3/classify-s3-error';
 import type { ExportedFile } from '../catalog/export-ledger-store';
 
 /** Multipart part size and parts in flight: the most an upload holds in memory is about their product. */
-export const PART_SIZE = 5 * 1024 * 1024;
+const PART_SIZE = 5 * 1024 * 1024;
 const QUEUE_SIZE = 2;
 const MAX_SINGLE_PUT = 5 * 1024 ** 3;
 

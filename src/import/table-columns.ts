@@ -10,7 +10,7 @@ export function dataColumns(table: DiscoveredTable): ColumnSchema[] {
 }
 
 /** The source columns a mapping reads. */
-export function mappedColumns(mapping: ImportMapping): string[] {
+function mappedColumns(mapping: ImportMapping): string[] {
   if (mapping.mode === 'raw') return [];
   if (mapping.mode === 'events') {
     const m = mapping.events;

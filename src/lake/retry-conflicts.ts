@@ -8,7 +8,7 @@ import { scrubValues } from '../workflow-safe/excerpt';
  */
 const CONFLICT = /Failed to commit DuckLake transaction|Transaction conflict|conflict on|could not serialize|deadlock detected|duplicate key value violates unique constraint "pg_|already exists/i;
 
-export function isWriteConflict(error: unknown): boolean {
+function isWriteConflict(error: unknown): boolean {
   return CONFLICT.test(error instanceof Error ? error.message : String(error));
 }
 

@@ -8,7 +8,7 @@ import { withConnection } from '../duckdb/with-connection';
 export const CATALOG_DB = 's3bridge_catalog';
 export const LAKE_DB = 's3bridge_lake';
 /** The Postgres schema that holds DuckLake's own metadata tables (s3bridge's catalog is schema "s3bridge"). */
-export const LAKE_METADATA_SCHEMA = 'ducklake';
+const LAKE_METADATA_SCHEMA = 'ducklake';
 
 function requiredEnv(name: string, what: string): string {
   const value = process.env[name];

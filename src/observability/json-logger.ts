@@ -10,7 +10,7 @@ function jsonSafe(value: unknown): unknown {
 }
 
 /** One JSON object per line on stdout: time, level, message and the SDK's metadata (workflow, activity, connection, table, day). */
-export function formatLogLine(entry: LogEntry): string {
+function formatLogLine(entry: LogEntry): string {
   const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
   return JSON.stringify({ time, level: entry.level.toLowerCase(), message: entry.message, ...(jsonSafe(entry.meta ?? {}) as object) });
 }

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { s3FailureType } from '../workflow-safe/failure-types';
 
-export type S3ErrorKind =
+type S3ErrorKind =
   | 'access-denied'
   | 'invalid-credentials'
   | 'no-such-bucket'

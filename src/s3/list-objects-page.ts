@@ -5,7 +5,7 @@ import { ListObjectsV2Command, type ListObjectsV2CommandInput, type ListObjectsV
  * `+` comes as `%2B`). Asking for it is what lets keys holding control characters, which
  * XML 1.0 cannot carry, be listed at all.
  */
-export function decodeListedName(name: string): string {
+function decodeListedName(name: string): string {
   return decodeURIComponent(name.replaceAll('+', ' '));
 }
 

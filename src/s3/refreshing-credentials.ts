@@ -1,9 +1,9 @@
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 
 /** Credentials this close to expiry are replaced before the next request (assume-role sessions last an hour). */
-export const REFRESH_MARGIN_MS = 10 * 60_000;
+const REFRESH_MARGIN_MS = 10 * 60_000;
 
-export function expiresSoon(credentials: AwsCredentialIdentity, now = Date.now(), marginMs = REFRESH_MARGIN_MS): boolean {
+function expiresSoon(credentials: AwsCredentialIdentity, now = Date.now(), marginMs = REFRESH_MARGIN_MS): boolean {
   return credentials.expiration !== undefined && credentials.expiration.getTime() - now < marginMs;
 }
 

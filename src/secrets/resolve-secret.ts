@@ -7,7 +7,7 @@ import { envReferenceProblem, type SecretEnvRule } from './secret-policy';
 import { SECRET_REFUSED, SECRET_UNRESOLVED } from '../workflow-safe/failure-types';
 
 /** A secret file holds one key, secret or session token; anything bigger is not one. */
-export const SECRET_FILE_MAX_BYTES = 64 * 1024;
+const SECRET_FILE_MAX_BYTES = 64 * 1024;
 
 /** What a worker lets references reach (from Settings). */
 export interface SecretPolicy {

@@ -12,13 +12,13 @@ export interface SecretEnvRule {
 }
 
 /** Variables named like this are meant for connections and allowed by default. */
-export const SECRET_ENV_PREFIX = 'S3BRIDGE_SECRET_';
+const SECRET_ENV_PREFIX = 'S3BRIDGE_SECRET_';
 
 /** The local services' credentials (scripts/env.sh, docker-compose.yml): the local MinIO's root user. */
 export const LOCAL_SERVICE_SECRETS = ['MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD'];
 
 /** The origin of an endpoint URL, or the text itself when it is not one. */
-export function endpointOrigin(endpoint: string): string {
+function endpointOrigin(endpoint: string): string {
   try {
     return new URL(endpoint).origin;
   } catch {
@@ -45,7 +45,7 @@ export function parseSecretEnvAllow(text: string): SecretEnvRule[] {
   });
 }
 
-export function describeSecretEnvAllow(rules: SecretEnvRule[]): string {
+function describeSecretEnvAllow(rules: SecretEnvRule[]): string {
   return rules.map((r) => (r.endpoint ? `${r.pattern}@${r.endpoint}` : r.pattern)).join(',');
 }
 

@@ -31,7 +31,12 @@ async function main(): Promise<void> {
   const logger = createJsonLogger((process.env.S3BRIDGE_LOG_LEVEL?.toUpperCase() ?? 'INFO') as 'INFO');
   Runtime.install({
     logger,
-    telemetryOptions: settings.metricsAddress ? { metrics: { prometheus: { bindAddress: settings.metricsAddress } } } : {},
+    telemetryOptions: {
+      // Temporal core's own warnings go through the JSON logger too; without `forward` core prints
+      // them to stdout as coloured text, between the JSON lines.
+      logging: { forward: {} },
+      ...(settings.metricsAddress ? { metrics: { prometheus: { bindAddress: settings.metricsAddress } } } : {}),
+    },
   });
   const stale = removeStaleWorkFolders(settings);
   if (stale.length > 0) logger.info('removed staging and spill folders a stopped worker left', { count: stale.length, dataDir: settings.dataDir });

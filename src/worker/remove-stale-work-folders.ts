@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Settings } from '../config/settings';
 
 /** Older than any load may run (a day load's start-to-close timeout is 2 hours). */
-export const STALE_AFTER_MS = 24 * 60 * 60_000;
+const STALE_AFTER_MS = 24 * 60 * 60_000;
 
 /**
  * Removes what a killed process left in the data dir: load staging folders (`staging/<load id>/`)

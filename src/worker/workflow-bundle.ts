@@ -30,7 +30,7 @@ export function prebuiltWorkflowBundle(env: NodeJS.ProcessEnv = process.env): st
   if (env.S3BRIDGE_WORKFLOW_BUNDLE_ENCODED) return env.S3BRIDGE_WORKFLOW_BUNDLE_ENCODED;
   if (env.S3BRIDGE_WORKFLOW_BUNDLE) {
     throw new Error('S3BRIDGE_CODEC_KEY is set but S3BRIDGE_WORKFLOW_BUNDLE was bundled without the encoding failure converter: '
-      + 'set S3BRIDGE_WORKFLOW_BUNDLE_ENCODED to a bundle made with `scripts/bundle-workflows.ts --encoded-failures` '
+      + 'set S3BRIDGE_WORKFLOW_BUNDLE_ENCODED to a bundle made with `node dist/scripts/bundle-workflows.js --encoded-failures` '
       + '(the Docker image has one), or unset S3BRIDGE_WORKFLOW_BUNDLE to bundle at start');
   }
   return undefined;

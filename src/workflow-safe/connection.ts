@@ -15,7 +15,7 @@ const BUCKET_RULES =
   'bucket names are 3-63 characters of lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit';
 
 /** Explains the commonest mistakes (a URI, an ARN or a path pasted as the bucket name). */
-export function bucketNameProblem(value: string): string | undefined {
+function bucketNameProblem(value: string): string | undefined {
   const uri = /^s3a?:\/\/([^/]+)\/?(.*)$/i.exec(value);
   if (uri) {
     const [, bucket, rest] = uri;
@@ -48,16 +48,16 @@ export function bucketNameProblem(value: string): string | undefined {
   return undefined;
 }
 
-export const BucketName = z.string({ error: required('the bucket name, e.g. "my-bucket" (without s3:// or a path)') }).superRefine((value, ctx) => {
+const BucketName = z.string({ error: required('the bucket name, e.g. "my-bucket" (without s3:// or a path)') }).superRefine((value, ctx) => {
   const problem = bucketNameProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-export const Region = z
+const Region = z
   .string({ error: required('the AWS region the bucket is in, e.g. "us-east-1" (S3 console, bucket overview)') })
   .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region code such as "us-east-1" or "eu-west-1"');
 
-export const Prefix = z
+const Prefix = z
   .string()
   .default('')
   .refine((p) => !p.startsWith('/'), 'the prefix has no leading slash: write "events/2025", not "/events/2025"')
@@ -81,7 +81,7 @@ export const SecretRef = z
   });
 export type SecretRef = z.infer<typeof SecretRef>;
 
-export const RoleArn = z
+const RoleArn = z
   .string()
   .regex(
     /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
@@ -177,7 +177,6 @@ export const Connection = z.discriminatedUnion('direction', [SourceConnection, D
   error: (issue) => (issue.code === 'invalid_union' ? 'direction must be "source" (import) or "destination" (export)' : undefined),
 });
 export type Connection = z.infer<typeof Connection>;
-export type ConnectionInput = z.input<typeof Connection>;
 
 /** A workflow names a stored connection, or carries one inline (runs started from the Temporal UI). */
 export const ConnectionRef = z.union([

@@ -4,7 +4,7 @@
  */
 
 /** Characters of a value kept in an excerpt; enough to recognise a value, too few to leak one. */
-export const EXCERPT_CHARS = 20;
+const EXCERPT_CHARS = 20;
 
 /**
  * A short, escaped excerpt of a value: control and non-ASCII characters escaped (so a value cannot

@@ -10,8 +10,15 @@ import type { TestProject } from 'vitest/node';
 
 const root = path.resolve(__dirname, '../..');
 
-/** Starts the real services once per run and bundles the workflows once for every test file. */
+/**
+ * Builds dist/ when a source changed since the last build (the CLI tests spawn bin/s3bridge.js and
+ * the worker tests dist/src/worker/main.js, so no test runs stale compiled code), starts the real
+ * services once per run, and bundles the workflows once for every test file.
+ */
 export default async function setup(project: TestProject): Promise<void> {
+  build();
+  // Watch mode reruns tests after a change without running this setup again: build again first.
+  project.onTestsRerun(build);
   // Postgres too: the shared-setup tests (test/lake/) use it.
   const started = spawnSync('bash', [path.join(root, 'scripts/services.sh'), 'start'], { stdio: 'inherit', env: { ...process.env, S3BRIDGE_WITH_POSTGRES: '1' } });
   if (started.status !== 0) throw new Error('scripts/services.sh start failed; see the output above');
@@ -34,6 +41,12 @@ export default async function setup(project: TestProject): Promise<void> {
   const bundlePath = path.join(runDir, `workflow-bundle-${process.pid}.js`);
   writeFileSync(bundlePath, code);
   project.provide('workflowBundlePath', bundlePath);
+}
+
+/** scripts/build.sh (`npm run build`): returns at once when dist/ is current. */
+function build(): void {
+  const built = spawnSync('bash', [path.join(root, 'scripts/build.sh')], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('scripts/build.sh (npm run build) failed; see the output above');
 }
 
 declare module 'vitest' {

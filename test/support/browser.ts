@@ -4,7 +4,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's chromium package (scripts/install-tools.sh installs it); Playwright never downloads a browser here. */
-export const CHROMIUM = process.env.S3BRIDGE_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.S3BRIDGE_CHROMIUM ?? '/usr/bin/chromium';
 
 /**
  * Flags for a closed network: no first-run, sync, component or background requests that would

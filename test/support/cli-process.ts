@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/local-services';
 
-export const S3BRIDGE_BIN = path.join(PROJECT_ROOT, 'bin/s3bridge.js');
+const S3BRIDGE_BIN = path.join(PROJECT_ROOT, 'bin/s3bridge.js');
 
 export interface CliRun {
   code: number | null;
@@ -11,7 +11,7 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the real `s3bridge` executable (bin/s3bridge.js) with the given environment. */
+/** Runs the real `s3bridge` executable (bin/s3bridge.js, the compiled CLI: the global setup builds dist/) with the given environment. */
 export function s3bridgeCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 150_000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [S3BRIDGE_BIN, ...args], { env, cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -45,9 +45,9 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the real worker (`src/worker/main.ts`, as `npm run worker` does) and waits until it polls. */
+/** Starts the real worker (compiled `dist/src/worker/main.js`, as `npm run worker` does) and waits until it polls. */
 export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(PROJECT_ROOT, 'src/worker/main.ts')], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/worker/main.js')], {
     env, cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

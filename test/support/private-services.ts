@@ -14,7 +14,7 @@ import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflow-safe/observability/sea
  */
 const BIN = path.join(PROJECT_ROOT, '.tools/bin');
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

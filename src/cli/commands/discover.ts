@@ -7,7 +7,7 @@ import { followRun, type ProgressLine } from '../follow-run';
 import { readConnectionArg } from '../read-connection-arg';
 
 /** A human summary of a discovery: counts, skipped tables, problems, the diff. */
-export function formatDiscoveryReport(report: DiscoveryReport): string {
+function formatDiscoveryReport(report: DiscoveryReport): string {
   const { diff } = report;
   const lines = [
     `discovered ${report.tablesDiscovered} tables of "${report.connection}" (${report.objectsListed} objects, ${report.bytesListed} bytes) in ${(Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000}s`,

@@ -5,7 +5,7 @@ import { runStatus } from '../status-words';
 import { Badge, Layout, TemporalLink, when, type Notice } from './page-parts';
 
 /** The live line of a run, from its own query (the CLI's `watch` line). */
-export function progressLine(live: LiveRun): string {
+function progressLine(live: LiveRun): string {
   if (live.importProgress) return formatImportProgress(live.importProgress);
   if (live.exportProgress) return formatExportProgress(live.exportProgress);
   if (live.migration) return `${live.migration.from} -> ${live.migration.to}: ${live.migration.status} (step ${live.migration.step})`;

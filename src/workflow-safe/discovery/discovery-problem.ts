@@ -2,7 +2,7 @@
  * Something discovery noticed without failing the run: a table is still discovered (or skipped
  * with the reason), and the problem names the files concerned (a few, with a count of the rest).
  */
-export type DiscoveryProblemKind =
+type DiscoveryProblemKind =
   | 'ignored-files'
   | 'unknown-files'
   | 'mixed-format'

@@ -2,7 +2,7 @@ import type { DiscoveryProblem } from './discovery-problem';
 import type { CatalogDiff } from './schema-diff';
 
 /** A folder under the schema prefix that is not in the catalog, and why. */
-export interface SkippedTable {
+interface SkippedTable {
   name: string;
   reason: string;
 }

@@ -1,6 +1,6 @@
 import type { ColumnSchema, DiscoveredTable } from '../catalog/discovered-table';
 
-export interface TypeChange {
+interface TypeChange {
   column: string;
   from: string;
   to: string;

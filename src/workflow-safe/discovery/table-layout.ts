@@ -7,7 +7,7 @@ import type { ListedObject } from './listed-object';
 import { hiveDaySpelling, partitionType } from './partition-type';
 
 /** The column a day folder becomes (Statsig day folders, Segment received-day folders). */
-export const DAY_FOLDER_KEY = 'date';
+const DAY_FOLDER_KEY = 'date';
 
 export interface TableLayoutInput {
   objects: ListedObject[];

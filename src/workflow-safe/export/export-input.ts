@@ -13,7 +13,7 @@ export const IsoHour = z.string().transform((value, ctx) => {
 });
 
 /** Which hourly windows to export: a range [from, to), or "scheduled" (the window that just closed, missed ones, late rows). */
-export const WindowSelection = z.union([
+const WindowSelection = z.union([
   // The object first: a wrong range reports its own field, not "expected scheduled".
   z.object({ from: IsoHour, to: IsoHour }).strict().refine((r) => r.from < r.to, 'the range\'s "from" must come before its "to" ("to" is exclusive)'),
   z.literal('scheduled'),
@@ -24,31 +24,19 @@ const TableName = z.string().regex(/^[A-Za-z0-9_]+\.[^."]+$/, 'expected "schema.
 
 /** The exportTable workflow's input: small JSON, startable from the Temporal UI. */
 export const ExportInput = z.object({
-  /** A destination connection, by name or inline. */
-  destination: ConnectionRef,
-  /** The warehouse table; canonical.events becomes Segment spec messages, any other table one JSON object per row. */
-  table: TableName.default('canonical.events'),
-  /** The column that places a row in its hourly window; "timestamp" for canonical.events. */
-  timeColumn: z.string().min(1).optional(),
-  /** segment: gzipped NDJSON in Segment's segment-logs layout; parquet: Statsig-style dataset/day folders. */
-  format: z.enum(['segment', 'parquet'], { error: 'format must be "segment" (gzipped NDJSON, segment-logs layout) or "parquet"' }).default('segment'),
-  /** Segment's source-id folder, or the Parquet dataset folder; the table's name when absent. */
-  sourceId: SourceId.optional(),
-  windows: WindowSelection.default('scheduled'),
-  /** A file closes when it reaches this size (compressed bytes). */
-  maxFileBytes: z.number().int().min(1024).default(100 * 1024 * 1024),
-  /** Scheduled runs re-export windows up to this many hours back whose rows changed since (late rows). */
-  lookbackHours: z.number().int().min(0).max(24 * 90).default(168),
-  /** Scheduled runs export at most this many missed windows (the newest ones). */
-  maxCatchupWindows: z.number().int().min(1).max(24 * 90).default(168),
-  /** Skip the run when the destination is disabled in the catalog; scheduled runs always check. */
-  requireEnabled: z.boolean().optional(),
-  /** Write under this prefix instead of the connection's (the migration's test prefix). */
-  prefixOverride: z.string().regex(/^[^/].*[^/]$|^$/, 'no leading or trailing slash').optional(),
-  /** The run's "now" for scheduled planning (tests, replays); the workflow clock when absent. */
-  asOf: IsoHour.optional(),
-  /** Windows one workflow run exports before it continues as new (keeps each run's history small on long backfills). */
-  windowsPerRun: z.number().int().min(1).max(1000).default(250),
+  destination: ConnectionRef.describe('a destination connection, by name or inline'),
+  table: TableName.default('canonical.events').describe('the warehouse table; canonical.events becomes Segment spec messages, any other table one JSON object per row'),
+  timeColumn: z.string().min(1).optional().describe('the column that places a row in its hourly window; "timestamp" for canonical.events'),
+  format: z.enum(['segment', 'parquet'], { error: 'format must be "segment" (gzipped NDJSON, segment-logs layout) or "parquet"' }).default('segment').describe('segment: gzipped NDJSON in Segment\'s segment-logs layout; parquet: Statsig-style dataset/day folders'),
+  sourceId: SourceId.optional().describe('Segment\'s source-id folder, or the Parquet dataset folder; the table\'s name when absent'),
+  windows: WindowSelection.default('scheduled').describe('the hourly windows: {"from", "to"} (ISO hours, [from, to)), or "scheduled" (the windows a Schedule takes: missed ones and late rows)'),
+  maxFileBytes: z.number().int().min(1024).default(100 * 1024 * 1024).describe('a file closes when it reaches this size (compressed bytes)'),
+  lookbackHours: z.number().int().min(0).max(24 * 90).default(168).describe('scheduled runs re-export windows up to this many hours back whose rows changed since (late rows)'),
+  maxCatchupWindows: z.number().int().min(1).max(24 * 90).default(168).describe('scheduled runs export at most this many missed windows (the newest ones)'),
+  requireEnabled: z.boolean().optional().describe('skip the run when the destination is disabled in the catalog; scheduled runs always check'),
+  prefixOverride: z.string().regex(/^[^/].*[^/]$|^$/, 'no leading or trailing slash').optional().describe('write under this prefix instead of the connection\'s (the migration\'s test prefix)'),
+  asOf: IsoHour.optional().describe('the run\'s "now" for scheduled planning (tests, replays); the workflow clock when absent'),
+  windowsPerRun: z.number().int().min(1).max(1000).default(250).describe('windows one workflow run exports before it continues as new (keeps each run\'s history small on long backfills)'),
 }).strict();
 export type ExportInput = z.input<typeof ExportInput>;
 export type ParsedExportInput = z.output<typeof ExportInput>;

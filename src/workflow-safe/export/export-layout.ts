@@ -37,7 +37,7 @@ export function dayFolder(format: ExportFormat, windowStart: number): string {
 }
 
 /** The folder a source's (or dataset's) files go under. */
-export function sourceFolder(prefix: string, format: ExportFormat, sourceId: string): string {
+function sourceFolder(prefix: string, format: ExportFormat, sourceId: string): string {
   return format === 'segment' ? joinKey(prefix, 'segment-logs', sourceId) : joinKey(prefix, sourceId);
 }
 

@@ -6,18 +6,14 @@ const Duration = z.string().regex(/^\d+\s*(ms|s|m|h|d|seconds?|minutes?|hours?|d
 
 /** The migrateDestination workflow's input: move exports from one stored destination to another. */
 export const MigrateDestinationInput = z.object({
-  from: Name,
-  to: Name,
-  /** What is exported (as for exportTable); the test export and the verification use it. */
+  from: Name.describe('the destination exports move away from'),
+  to: Name.describe('the destination they move to'),
   export: ExportInput.pick({ table: true, timeColumn: true, sourceId: true, maxFileBytes: true }).strict().default({
     table: 'canonical.events', maxFileBytes: 100 * 1024 * 1024,
-  }),
-  /** The windows exported to the test prefix and verified at the new location: [from, to); the last closed hour when absent. */
-  windows: z.object({ from: IsoHour, to: IsoHour }).strict().refine((r) => r.from < r.to, 'the range\'s "from" must come before its "to"').optional(),
-  /** How long both destinations stay enabled before the old one is disabled (a durable timer). */
-  overlap: Duration.default('1 hour'),
-  /** Wait for an approval (the approveMigration update) before switching the new destination to its real prefix. */
-  requireApproval: z.boolean().default(false),
+  }).describe('what is exported (as for exportTable); the test export and the verification use it'),
+  windows: z.object({ from: IsoHour, to: IsoHour }).strict().refine((r) => r.from < r.to, 'the range\'s "from" must come before its "to"').optional().describe('the windows exported to the test prefix and verified at the new location: [from, to); the last closed hour when absent'),
+  overlap: Duration.default('1 hour').describe('how long both destinations stay enabled before the old one is disabled (a durable timer)'),
+  requireApproval: z.boolean().default(false).describe('wait for an approval (the approveMigration update) before switching the new destination to its real prefix'),
 }).strict().refine((i) => i.from !== i.to, { message: '"from" and "to" must be different destinations', path: ['to'] });
 export type MigrateDestinationInput = z.input<typeof MigrateDestinationInput>;
 

@@ -17,31 +17,26 @@ export const ErrorPolicy = z.enum(['fail-day', 'skip-to-rejects']);
 export type ErrorPolicy = z.infer<typeof ErrorPolicy>;
 
 /** evolve: add/widen warehouse columns; fail: fail the day with the diff; wait: hold the day until the drift is approved. */
-export const DriftPolicy = z.enum(['evolve', 'fail', 'wait']);
-export type DriftPolicy = z.infer<typeof DriftPolicy>;
+const DriftPolicy = z.enum(['evolve', 'fail', 'wait']);
+type DriftPolicy = z.infer<typeof DriftPolicy>;
 
 /** The importTable workflow's input: small JSON, startable from the Temporal UI. */
 export const ImportInput = z.object({
-  connection: ConnectionRef,
-  table: z.string().min(1, 'name a discovered table'),
-  days: DaySelection.default('new-and-changed'),
-  /** The first day a "new-and-changed" or "all" run considers, so a first run does not pull years of history. */
-  earliest: IsoDay.optional(),
-  mapping: ImportMapping.default({ mode: 'raw' }),
-  errorPolicy: ErrorPolicy.default('fail-day'),
-  driftPolicy: DriftPolicy.default('fail'),
-  /** Days loaded at once (child workflows in flight). */
-  concurrency: z.number().int().min(1).max(64).default(4),
-  /** Reload the selected days even when their files are unchanged. */
-  reload: z.boolean().default(false),
-  /**
-   * Fail the workflow itself when any day failed (the report is in the failure's details), so
-   * a Schedule's failed run alerts; by default the run completes and reports the failed days.
-   */
-  failOnFailedDays: z.boolean().default(false),
+  connection: ConnectionRef.describe('a stored source connection\'s name, or an inline one'),
+  table: z.string().min(1, 'name a discovered table').describe('a discovered table (`s3bridge tables list <connection>`)'),
+  days: DaySelection.default('new-and-changed').describe('which day partitions: "all", "new-and-changed" (new days and days whose files changed), or {"from", "to"} (inclusive ISO days)'),
+  earliest: IsoDay.optional().describe('the first day a "new-and-changed" or "all" run considers, so a first run does not pull years of history'),
+  mapping: ImportMapping.default({ mode: 'raw' }).describe('how rows land: {"mode": "raw"} (the table as it is), "events" or "metrics" (canonical tables)'),
+  errorPolicy: ErrorPolicy.default('fail-day').describe('fail-day: the first bad row fails its day; skip-to-rejects: bad rows go to s3bridge.rejects'),
+  driftPolicy: DriftPolicy.default('fail').describe('evolve: add or widen warehouse columns; fail: fail the day with the diff; wait: hold the day until the drift is approved'),
+  concurrency: z.number().int().min(1).max(64).default(4).describe('days loaded at once (child workflows in flight)'),
+  reload: z.boolean().default(false).describe('reload the selected days even when their files are unchanged'),
+  failOnFailedDays: z.boolean().default(false).describe(
+    'fail the workflow itself when any day failed (the report is in the failure\'s details), so a Schedule\'s failed run alerts; '
+    + 'by default the run completes and reports the failed days',
+  ),
 }).strict();
 export type ImportInput = z.input<typeof ImportInput>;
-export type ParsedImportInput = z.output<typeof ImportInput>;
 
 /** One day partition (or the whole table, unit "all") as planned and as reported. */
 export interface DayReport {

@@ -12,7 +12,7 @@ const ColumnOrConstant = z.union([
   z.object({ column: Column }).strict(),
   z.object({ constant: z.string().min(1) }).strict(),
 ], { error: 'expected {"column": "<source column>"} or {"constant": "<value>"}' });
-export type ColumnOrConstant = z.infer<typeof ColumnOrConstant>;
+type ColumnOrConstant = z.infer<typeof ColumnOrConstant>;
 
 /**
  * How a timestamp column is spelled: iso (any ISO 8601 / SQL timestamp, with or without an

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { ConnectionRef } from '../connection';
 
 export const CheckSetupInput = z.object({
-  connection: ConnectionRef,
-  /** A Parquet object to read; the first `.parquet` under the prefix when absent. */
-  sampleKey: z.string().min(1).optional(),
+  connection: ConnectionRef.describe('a stored connection\'s name, or an inline connection'),
+  sampleKey: z.string().min(1).optional().describe('a Parquet object to read; the first `.parquet` under the prefix when absent'),
 });
 export type CheckSetupInput = z.input<typeof CheckSetupInput>;
 

@@ -5,21 +5,14 @@ const Problem = z.object({ kind: z.string(), message: z.string(), files: z.array
 
 /** The discoverSchema workflow's input, as anyone may start it (the Temporal UI, a Schedule, the client). */
 export const DiscoverSchemaInput = z.object({
-  connection: ConnectionRef,
-  /** Files per table whose schema DuckDB reads: the N most recent (LastModified). */
-  sampleFiles: z.number().int().min(1).max(100).default(5),
-  /** Tables one activity discovers; it heartbeats after each. */
-  batchSize: z.number().int().min(1).max(1000).default(25),
-  /** Batch activities in flight at once. */
-  concurrentBatches: z.number().int().min(1).max(32).default(4),
-  /** Tables one batch discovers at once. */
-  concurrentTables: z.number().int().min(1).max(64).default(8),
-  /** Continue as new once history has this many events (Temporal's limit is 50k; tests lower it to exercise the path). */
-  continueAsNewAfterEvents: z.number().int().min(10).max(40_000).default(10_000),
-  /** Hold schema changes for review: a changed table is marked drifted until approved. */
-  holdDrift: z.boolean().default(true),
-  /** Refused from outside: only a run that discovery continued as new carries where it stopped. */
-  resume: z.never({ error: 'set only by discovery itself when it continues as new; start a discovery without it' }).optional(),
+  connection: ConnectionRef.describe('a stored source connection\'s name, or an inline one'),
+  sampleFiles: z.number().int().min(1).max(100).default(5).describe('files per table whose schema DuckDB reads: the N most recent (LastModified)'),
+  batchSize: z.number().int().min(1).max(1000).default(25).describe('tables one activity discovers; it heartbeats after each'),
+  concurrentBatches: z.number().int().min(1).max(32).default(4).describe('batch activities in flight at once'),
+  concurrentTables: z.number().int().min(1).max(64).default(8).describe('tables one batch discovers at once'),
+  continueAsNewAfterEvents: z.number().int().min(10).max(40_000).default(10_000).describe('continue as new once history has this many events (Temporal\'s limit is 50k; tests lower it to exercise the path)'),
+  holdDrift: z.boolean().default(true).describe('hold schema changes for review: a changed table is marked drifted until approved'),
+  resume: z.never({ error: 'set only by discovery itself when it continues as new; start a discovery without it' }).optional().describe('refused from outside: only a run that discovery continued as new carries where it stopped'),
 });
 export type DiscoverSchemaInput = z.input<typeof DiscoverSchemaInput>;
 
@@ -35,8 +28,8 @@ export type DiscoverSchemaContinuation = z.input<typeof DiscoverSchemaContinuati
 export type DiscoverSchemaOptions = Omit<z.output<typeof DiscoverSchemaInput>, 'resume'> & { resume?: z.output<typeof DiscoverSchemaContinuation>['resume'] };
 
 export const ApproveTableDriftInput = z.object({
-  connection: z.string().min(1),
-  table: z.string().min(1),
+  connection: z.string().min(1).describe('the stored connection\'s name'),
+  table: z.string().min(1).describe('the table whose held schema change is accepted'),
 });
 export type ApproveTableDriftInput = z.input<typeof ApproveTableDriftInput>;
 

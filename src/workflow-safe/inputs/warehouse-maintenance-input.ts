@@ -2,10 +2,8 @@ import { z } from 'zod';
 
 /** A read-only query of the warehouse, run by the worker (which owns the DuckDB file). */
 export const QueryWarehouseInput = z.object({
-  /** One SELECT statement (with CTEs, joins, subqueries); anything else is refused. */
-  sql: z.string().min(1, 'give a SELECT statement'),
-  /** Rows returned at most; the result travels through workflow history, so keep it small. */
-  limit: z.number().int().min(1).max(10_000).default(100),
+  sql: z.string().min(1, 'give a SELECT statement').describe('one SELECT statement (with CTEs, joins, subqueries); anything else is refused'),
+  limit: z.number().int().min(1).max(10_000).default(100).describe('rows returned at most; the result travels through workflow history, so keep it small'),
 }).strict();
 export type QueryWarehouseInput = z.input<typeof QueryWarehouseInput>;
 
@@ -19,8 +17,8 @@ export interface QueryWarehouseResult {
 
 /** Forgets a table's imports: its warehouse rows, ledger, rejects and accepted schema; the next import loads every day again. */
 export const ResetTableInput = z.object({
-  connection: z.string().min(1, 'name the connection'),
-  table: z.string().min(1, 'name the table'),
+  connection: z.string().min(1, 'name the connection').describe('the stored connection\'s name'),
+  table: z.string().min(1, 'name the table').describe('the table whose imports are forgotten'),
 }).strict();
 export type ResetTableInput = z.input<typeof ResetTableInput>;
 
@@ -35,7 +33,7 @@ export interface ResetTableResult {
 
 /** Removes a stored connection from the catalog: its settings, status, discovered tables and held drift (warehouse data stays). */
 export const RemoveConnectionInput = z.object({
-  connection: z.string().min(1, 'name the connection'),
+  connection: z.string().min(1, 'name the connection').describe('the stored connection\'s name'),
 }).strict();
 export type RemoveConnectionInput = z.input<typeof RemoveConnectionInput>;
 

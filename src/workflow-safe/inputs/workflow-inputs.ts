@@ -9,7 +9,7 @@ import { QueryWarehouseInput, RemoveConnectionInput, ResetTableInput } from './w
 
 /**
  * Every workflow a user may start (Temporal UI, `temporal workflow start`, code) with the zod
- * schema of its input; `npm run schemas` writes their JSON Schemas to schemas/.
+ * schema of its input; `npm run docs` writes their JSON Schemas to schemas/.
  */
 export const WORKFLOW_INPUTS: Record<string, z.ZodType> = {
   checkSetup: CheckSetupInput,

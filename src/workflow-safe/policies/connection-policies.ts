@@ -11,8 +11,8 @@ import {
 import { policyDocument, type PolicyDocument, type PolicyStatement } from './policy-document';
 
 /** Stands in for an ARN only the user knows; the CLI says which option fills it. */
-export const PRINCIPAL_PLACEHOLDER = 'arn:aws:iam::<ACCOUNT_ID>:role/<ROLE_NAME>';
-export const WORKER_PRINCIPAL_PLACEHOLDER = 'arn:aws:iam::<S3BRIDGE_ACCOUNT_ID>:role/<S3BRIDGE_WORKER_ROLE>';
+const PRINCIPAL_PLACEHOLDER = 'arn:aws:iam::<ACCOUNT_ID>:role/<ROLE_NAME>';
+const WORKER_PRINCIPAL_PLACEHOLDER = 'arn:aws:iam::<S3BRIDGE_ACCOUNT_ID>:role/<S3BRIDGE_WORKER_ROLE>';
 
 export interface PolicyOptions {
   /** Who reads or writes the bucket (the role or user); the connection's role ARN when it assumes one. */

@@ -12,7 +12,7 @@ type Scope = Pick<Connection, 'region' | 'bucket' | 'prefix'>;
 /** The KMS actions a writer needs: a data key per object, and Decrypt to complete multipart uploads. */
 export const KMS_WRITE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
-export const DESTINATION_OBJECT_ACTIONS = [
+const DESTINATION_OBJECT_ACTIONS = [
   's3:PutObject',
   // A migration reads its test export back to verify it.
   's3:GetObject',

@@ -1,5 +1,5 @@
 /** The AWS partition of a region: China and GovCloud ARNs differ from the commercial one. */
-export function awsPartition(region: string): string {
+function awsPartition(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   return 'aws';

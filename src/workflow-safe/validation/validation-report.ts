@@ -13,7 +13,7 @@ export type CheckName =
   | 'multipart-upload'
   | 'encryption';
 
-export type CheckStatus = 'pending' | 'ok' | 'failed' | 'skipped';
+type CheckStatus = 'pending' | 'ok' | 'failed' | 'skipped';
 
 /** One row of the validation report. */
 export interface CheckRow {

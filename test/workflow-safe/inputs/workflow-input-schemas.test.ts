@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import * as workflows from '../../workflows';
-import { workflowInputSchemas } from '../../src/workflow-safe/inputs/workflow-input-schemas';
-import { WORKFLOW_INPUTS } from '../../src/workflow-safe/inputs/workflow-inputs';
+import * as workflows from '../../../workflows';
+import { workflowInputSchemas } from '../../../src/workflow-safe/inputs/workflow-input-schemas';
+import { WORKFLOW_INPUTS } from '../../../src/workflow-safe/inputs/workflow-inputs';
 
-const root = path.resolve(__dirname, '../..');
+const root = path.resolve(__dirname, '../../..');
 /** Workflows only other workflows start, with inputs built by their parent. */
 const INTERNAL = new Set(['importDay']);
 
@@ -14,7 +14,7 @@ describe('workflow input JSON Schemas', () => {
     expect(Object.keys(WORKFLOW_INPUTS).sort()).toEqual(Object.keys(workflows).filter((w) => !INTERNAL.has(w)).sort());
   });
 
-  it('schemas/ holds the current schema of every input (run `npm run schemas` after changing one)', () => {
+  it('schemas/ holds the current schema of every input (run `npm run docs` after changing one)', () => {
     const expected = workflowInputSchemas();
     const onDisk = readdirSync(path.join(root, 'schemas')).filter((f) => f.endsWith('.input.json')).sort();
     expect(onDisk).toEqual(Object.keys(expected).sort());

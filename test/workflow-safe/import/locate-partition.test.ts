@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DiscoveredTable } from '../../src/workflow-safe/catalog/discovered-table';
-import { daySelected, locatePartition, matchesFormat } from '../../src/workflow-safe/import/locate-partition';
+import type { DiscoveredTable } from '../../../src/workflow-safe/catalog/discovered-table';
+import { daySelected, locatePartition, matchesFormat } from '../../../src/workflow-safe/import/locate-partition';
 
 const table = (t: Partial<DiscoveredTable>): DiscoveredTable => ({
   connection: 'c', name: 't', prefix: 'data/t/', layout: 'hive', format: 'parquet', partitionKeys: [], columns: [],

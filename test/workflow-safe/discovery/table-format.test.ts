@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatFromKey, magicOf, textKind } from '../../src/workflow-safe/discovery/file-format';
-import { chooseTableFormat } from '../../src/workflow-safe/discovery/table-format';
+import { chooseTableFormat } from '../../../src/workflow-safe/discovery/table-format';
 
-describe('file formats', () => {
-  it('reads extensions, leaving a bare .gz to sniffing', () => {
-    expect(['a.parquet', 'a.csv', 'a.csv.gz', 'a.json', 'a.ndjson.gz', 'a.jsonl', 'a.gz', 'a.txt'].map(formatFromKey))
-      .toEqual(['parquet', 'csv', 'csv.gz', 'ndjson', 'ndjson.gz', 'ndjson', 'gz', undefined]);
-  });
-
-  it('reads magic bytes and text kinds', () => {
-    expect(magicOf(Buffer.from('PAR1xxxx'))).toBe('parquet');
-    expect(magicOf(Buffer.from([0x1f, 0x8b, 8, 0]))).toBe('gzip');
-    expect(magicOf(Buffer.from('id,name\n'))).toBe('text');
-    expect(textKind('  {"a":1}\n')).toBe('ndjson');
-    expect(textKind('a,b\n1,2\n')).toBe('csv');
-  });
-
+describe('a table\'s format', () => {
   it('chooses the format most files have and names the odd ones', () => {
     const file = (key: string) => ({ key, size: 1, lastModified: 0 });
     const result = chooseTableFormat({ dataFiles: [file('a.parquet'), file('b.parquet'), file('c.csv'), file('notes')], connectionFormat: 'auto', segmentSource: false });

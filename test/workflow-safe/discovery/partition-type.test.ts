@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hiveDaySpelling, partitionType } from '../../src/workflow-safe/discovery/partition-type';
+import { hiveDaySpelling, partitionType } from '../../../src/workflow-safe/discovery/partition-type';
 
 describe('Hive day keys in every spelling', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffCatalog, isSchemaChange } from '../../src/workflow-safe/discovery/schema-diff';
-import type { DiscoveredTable } from '../../src/workflow-safe/catalog/discovered-table';
+import { diffCatalog, isSchemaChange } from '../../../src/workflow-safe/discovery/schema-diff';
+import type { DiscoveredTable } from '../../../src/workflow-safe/catalog/discovered-table';
 
 const table = (name: string, overrides: Partial<DiscoveredTable> = {}): DiscoveredTable => ({
   connection: 'c', name, prefix: `${name}/`, layout: 'hive', format: 'parquet',

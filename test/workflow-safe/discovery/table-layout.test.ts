@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeTableLayout } from '../../src/workflow-safe/discovery/table-layout';
-import type { ListedObject } from '../../src/workflow-safe/discovery/listed-object';
+import { analyzeTableLayout } from '../../../src/workflow-safe/discovery/table-layout';
+import type { ListedObject } from '../../../src/workflow-safe/discovery/listed-object';
 
 const files = (...keys: string[]): ListedObject[] => keys.map((key, i) => ({ key, size: 10, lastModified: i }));
 
