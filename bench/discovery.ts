@@ -3,9 +3,11 @@
  *
  *   npx tsx bench/discovery.ts            # creates the data once (bucket s3bridge-bench-discovery), then measures
  *   BENCH_RUNS=5 npx tsx bench/discovery.ts   # more runs per row (default 3; the median is reported)
+ *   npx tsx bench/discovery.ts --tables 8 --files 20   # a smaller data set (a smoke run)
  *
- * Tables: 100 Hive (`date=YYYY-MM-DD/`, 50 days x 10 files), 50 Statsig day folders (50 x 10),
- * 50 flat (500 files); every object a small Parquet file. Measured through the real worker and
+ * Tables: half Hive (`date=YYYY-MM-DD/`, 10 files a day), a quarter Statsig day folders, a quarter
+ * flat; by default 200 tables of 500 objects: 100 Hive (50 days x 10 files), 50 day-folder
+ * tables (50 x 10), 50 flat (500 files); every object a small Parquet file. Measured through the real worker and
  * Temporal server (discoverSchema workflow), against two baselines in the same run: the bare
  * paginated listing of every key (no worker, no schema reads: the floor), and discovery one
  * table at a time (no concurrency). Every discovery after the first is a resync (a diff against
@@ -15,6 +17,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Client, Connection } from '@temporalio/client';
@@ -27,11 +30,18 @@ import { S3BridgeClient } from '../src/client/s3bridge-client';
 import { quoteLiteral } from '../src/duckdb/sql';
 import { mapBounded } from '../src/discovery/map-bounded';
 import type { DiscoverSchemaInput } from '../src/workflow-safe/inputs/discover-schema-input';
+import { writeBenchResults } from './support/results-file';
 
 const BUCKET = 's3bridge-bench-discovery';
-const DATA_VERSION = 'v1-200x500';
-const TABLES = 200;
-const FILES_PER_TABLE = 500;
+const { values: flags } = parseArgs({ options: { tables: { type: 'string', default: '200' }, files: { type: 'string', default: '500' } } });
+const TABLES = Number(flags.tables);
+const FILES_PER_TABLE = Number(flags.files);
+for (const [name, n] of Object.entries({ tables: TABLES, files: FILES_PER_TABLE })) {
+  if (!Number.isInteger(n) || n < 4) throw new Error(`--${name} must be an integer of at least 4`);
+}
+const DATA_VERSION = `v1-${TABLES}x${FILES_PER_TABLE}`;
+/** Each size has its own prefix (the default one the bench has always used). */
+const ROOT = DATA_VERSION === 'v1-200x500' ? 'bench' : `bench-${TABLES}x${FILES_PER_TABLE}`;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 function day(i: number): string {
@@ -44,9 +54,9 @@ function tableKeys(t: number): string[] {
   return Array.from({ length: FILES_PER_TABLE }, (_, i) => {
     const d = day(Math.floor(i / 10));
     const file = `part-${i % 10}.parquet`;
-    if (t < 100) return `bench/${name}/date=${d}/${file}`;
-    if (t < 150) return `bench/${name}/${d}/${file}`;
-    return `bench/${name}/part-${String(i).padStart(4, '0')}.parquet`;
+    if (t < TABLES / 2) return `${ROOT}/${name}/date=${d}/${file}`;
+    if (t < (TABLES * 3) / 4) return `${ROOT}/${name}/${d}/${file}`;
+    return `${ROOT}/${name}/part-${String(i).padStart(4, '0')}.parquet`;
   });
 }
 
@@ -89,7 +99,7 @@ async function listEverything(s3: S3Client): Promise<number> {
   let token: string | undefined;
   let n = 0;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'bench/', ContinuationToken: token }));
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${ROOT}/`, ContinuationToken: token }));
     n += page.KeyCount ?? 0;
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
@@ -111,7 +121,7 @@ async function main(): Promise<void> {
     region: 'us-east-1', endpoint: services.s3Endpoint, forcePathStyle: true,
     credentials: { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! },
   });
-  console.log(`data: ${TABLES} tables x ${FILES_PER_TABLE} objects in s3://${BUCKET}/bench/`);
+  console.log(`data: ${TABLES} tables x ${FILES_PER_TABLE} objects in s3://${BUCKET}/${ROOT}/`);
   const uploadSeconds = await ensureData(s3);
   console.log(uploadSeconds ? `  created in ${uploadSeconds.toFixed(1)} s` : '  already present (reused)');
 
@@ -121,10 +131,10 @@ async function main(): Promise<void> {
   const temporalConnection = await Connection.connect({ address: services.temporalAddress });
   const client = new S3BridgeClient(new Client({ connection: temporalConnection }), settings, `bench-${randomBytes(3).toString('hex')}-`);
   await registerSearchAttributes(client.temporal, settings.temporalNamespace);
-  const connection = localSourceConnection({ name: 'bench', bucket: BUCKET, prefix: 'bench' });
+  const connection = localSourceConnection({ name: 'bench', bucket: BUCKET, prefix: ROOT });
 
-  const rows: { what: string; seconds: number[]; note: string }[] = [];
-  const measure = async (what: string, fn: () => Promise<string>) => {
+  const rows: { key: string; what: string; seconds: number[]; note: string }[] = [];
+  const measure = async (key: string, what: string, fn: () => Promise<string>) => {
     const seconds: number[] = [];
     let note = '';
     for (let i = 0; i < RUNS; i++) {
@@ -133,7 +143,7 @@ async function main(): Promise<void> {
       note = run.result;
       console.log(`  ${what}: ${run.seconds.toFixed(2)} s (${note})`);
     }
-    rows.push({ what, seconds, note });
+    rows.push({ key, what, seconds, note });
   };
   const discover = (input: Omit<DiscoverSchemaInput, 'connection'>) => async () => {
     const report = await client.discoverSchema({ connection, ...input });
@@ -145,10 +155,10 @@ async function main(): Promise<void> {
   try {
     // Untimed warm-up: the worker's first tasks and DuckDB's first httpfs load.
     await discover({})();
-    await measure('baseline: list every key, sequential pages (no schema reads)', async () => `${await listEverything(s3)} keys`);
-    await measure('baseline: discoverSchema one table at a time', discover({ concurrentBatches: 1, concurrentTables: 1, batchSize: 50 }));
-    await measure('discoverSchema, defaults (4 batches x 8 tables, 5 sample files)', discover({}));
-    await measure('discoverSchema, defaults, 1 sample file per table', discover({ sampleFiles: 1 }));
+    await measure('listing', 'baseline: list every key, sequential pages (no schema reads)', async () => `${await listEverything(s3)} keys`);
+    await measure('one_table_at_a_time', 'baseline: discoverSchema one table at a time', discover({ concurrentBatches: 1, concurrentTables: 1, batchSize: 50 }));
+    await measure('defaults', 'discoverSchema, defaults (4 batches x 8 tables, 5 sample files)', discover({}));
+    await measure('one_sample_file', 'discoverSchema, defaults, 1 sample file per table', discover({ sampleFiles: 1 }));
   } finally {
     worker.shutdown();
     await running;
@@ -167,6 +177,14 @@ async function main(): Promise<void> {
     console.log(`| ${row.what} | ${m.toFixed(2)} | ${Math.round((TABLES * FILES_PER_TABLE) / m).toLocaleString('en-US')} | ${(m / base).toFixed(2)}x | ${(m / sequential).toFixed(2)}x |`);
   }
   console.log(`\nmachine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, node ${process.version}; target: under 60 s`);
+  writeBenchResults('discovery', {
+    parameters: { tables: TABLES, filesPerTable: FILES_PER_TABLE, runs: RUNS },
+    // The baseline is the listing floor; discovery is also compared with one table at a time.
+    rows: Object.fromEntries(rows.map((row) => [row.key, { seconds: median(row.seconds), runs: row.seconds.length }])),
+    baseline: 'listing',
+    ratios: Object.fromEntries(rows.slice(2).map((row) => [`${row.key}.wall_vs_one_table_at_a_time`, median(row.seconds) / sequential])),
+    metrics: Object.fromEntries(rows.map((row) => [`${row.key}.objects_per_second`, (TABLES * FILES_PER_TABLE) / median(row.seconds)])),
+  });
 }
 
 main().catch((error: unknown) => {

@@ -28,6 +28,7 @@ import { CANONICAL_COLUMNS, LINEAGE_COLUMNS } from '../src/warehouse/target-tabl
 import { exportRows } from '../src/export/export-rows';
 import { quoteIdentifier, quoteLiteral } from '../src/duckdb/sql';
 import type { DestinationConnection } from '../src/workflow-safe/connection';
+import { writeBenchResults } from './support/results-file';
 
 const { values: flags } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, hours: { type: 'string', default: '4' }, 'max-file-mb': { type: 'string', default: '100' } } });
 const ROWS = Number(flags.rows);
@@ -98,6 +99,12 @@ async function main(): Promise<void> {
     for (const [label, run] of [['**exportTable**, first run', first], ['exportTable again (same keys overwritten)', again]] as const) {
       console.log(`| ${label} (${run.result.totals.windows} windows, ${run.result.totals.files} files) | ${run.seconds.toFixed(2)} | ${Math.round(run.result.totals.rows / run.seconds).toLocaleString()} | ${run.cpu.toFixed(1)} | ${(run.result.totals.bytes / 1e6).toFixed(1)} MB | ${rss(run.peakRss)} |`);
     }
+    writeBenchResults('export', {
+      parameters: { rows: ROWS, hours: HOURS, maxFileMb: Number(flags['max-file-mb']) },
+      rows: Object.fromEntries(([['baseline', baseline, ROWS], ['first', first, first.result.totals.rows], ['again', again, again.result.totals.rows]] as const)
+        .map(([name, run, rows]) => [name, { seconds: run.seconds, cpuSeconds: run.cpu, peakRssBytes: run.peakRss, rowsPerSecond: rows / run.seconds, runs: 1 }])),
+      baseline: 'baseline',
+    });
   });
   await nativeConnection.close();
   await temporal.connection.close();

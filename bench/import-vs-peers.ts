@@ -35,6 +35,7 @@ import { localServiceEnv, localSourceConnection } from '../src/config/local-serv
 import { createWorker } from '../src/worker/create-worker';
 import { withBaselineDuckDB } from './support/baseline-duckdb';
 import { bundleWorkflowsToFile } from './support/workflow-bundle';
+import { writeBenchResults, type BenchRow } from './support/results-file';
 import { S3BridgeClient } from '../src/client/s3bridge-client';
 import { quoteLiteral } from '../src/duckdb/sql';
 import type { ImportInput, ImportReport } from '../src/workflow-safe/import/import-input';
@@ -380,6 +381,33 @@ async function main(): Promise<void> {
   const versions = `node ${process.version}, DuckDB ${duckdbVersion}, dlt ${python ? DLT_VERSION : '(not run)'}`;
   console.log(`\n${new Date().toISOString()}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? ''}), ${mb(os.totalmem())} RAM; ${versions}; ` +
     `DuckDB memory_limit ${loadSettings().duckdbMemoryLimit}; load average (1 min) at each round's start: ${loads.join(', ')}, at the end ${os.loadavg()[0]!.toFixed(1)}`);
+  const jsonRows: Record<string, BenchRow> = {};
+  for (const [row, xs] of samples) {
+    const set = row.split(':')[0]!;
+    const s = set === 'large1' ? { ...setNamed('large'), days: 1, files: 1 } : set.startsWith('growth') ? { ...setNamed('growth'), days: Number(set.slice(6)) } : setNamed(set);
+    jsonRows[row.replace(':', '.')] = {
+      seconds: med(row), cpuSeconds: median(xs.map((x) => x.cpuSeconds)), peakRssBytes: Math.max(...xs.map((x) => x.peakRss)),
+      rowsPerSecond: total(s) / med(row), runs: xs.length,
+    };
+  }
+  const ratios: Record<string, number> = {};
+  for (const row of samples.keys()) {
+    const [set, run] = row.split(':') as [string, string];
+    if ((run === 'raw' || run === 'events') && samples.has(`${set}:dlt-fastest`)) ratios[`${set}.${run}.faster_than_dlt_fastest`] = med(`${set}:dlt-fastest`) / med(row);
+  }
+  const metrics: Record<string, number> = {};
+  if (samples.has('growth365:raw')) {
+    for (const days of [1, 30, 365]) {
+      metrics[`growth.overhead_ms_per_day.${days}`] = ((med(`growth${days}:raw`) - med(`growth${days}:baseline`)) / days) * 1000;
+      metrics[`growth.worker_peak_rss_bytes.${days}`] = Math.max(...samples.get(`growth${days}:raw`)!.map((x) => x.peakRss));
+    }
+    ratios['growth.worker_peak_rss_365_vs_1'] = metrics['growth.worker_peak_rss_bytes.365']! / metrics['growth.worker_peak_rss_bytes.1']!;
+  }
+  writeBenchResults('import-vs-peers', {
+    parameters: { runs: RUNS, sets: flags.sets, dlt: !flags['no-dlt'], growth: !flags['no-growth'], duckdbMemoryLimit: loadSettings().duckdbMemoryLimit },
+    rows: jsonRows, baseline: (row) => (row.endsWith('.baseline') ? undefined : row.replace(/\.[^.]*$/, '.baseline')), ratios, metrics,
+    versions: { dlt: python ? DLT_VERSION : 'not run', duckdbPython: python ? DUCKDB_PY_VERSION : 'not run' },
+  });
 }
 
 main().catch((error: unknown) => {

@@ -34,6 +34,7 @@ import { createWorker } from '../src/worker/create-worker';
 import { registerSearchAttributes } from '../src/client/search-attribute-registration';
 import { withBaselineDuckDB } from './support/baseline-duckdb';
 import { bundleWorkflowsToFile } from './support/workflow-bundle';
+import { writeBenchResults } from './support/results-file';
 import { S3BridgeClient } from '../src/client/s3bridge-client';
 import { quoteLiteral } from '../src/duckdb/sql';
 import type { ImportInput, ImportReport } from '../src/workflow-safe/import/import-input';
@@ -280,6 +281,17 @@ async function main(): Promise<void> {
   const [load1, load5] = os.loadavg();
   console.log(`\n${TOTAL_ROWS.toLocaleString('en-US')} rows (${DAYS} days x ${FILES} files x ${ROWS_PER_FILE.toLocaleString('en-US')}); DuckDB memory_limit ${memoryLimit} (S3BRIDGE_DUCKDB_MEMORY_LIMIT); ` +
     `machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, ${mb(os.totalmem())} RAM, node ${process.version}; load average at the end ${load1?.toFixed(1)} (1 min), ${load5?.toFixed(1)} (5 min)`);
+  writeBenchResults('import', {
+    parameters: { days: DAYS, files: FILES, rowsPerFile: ROWS_PER_FILE, runs: RUNS, duckdbMemoryLimit: memoryLimit },
+    rows: Object.fromEntries((Object.keys(names) as Row[]).map((row) => {
+      const m = median(samples[row].map((s) => s.seconds));
+      return [row, {
+        seconds: m, cpuSeconds: median(samples[row].map((s) => s.cpuSeconds)), peakRssBytes: Math.max(...samples[row].map((s) => s.peakRss)),
+        ...(row === 'rerun' ? {} : { rowsPerSecond: TOTAL_ROWS / m }), runs: samples[row].length,
+      }];
+    })),
+    baseline: 'baseline',
+  });
 }
 
 main().catch((error: unknown) => {

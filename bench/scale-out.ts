@@ -24,6 +24,7 @@ import { S3BridgeClient } from '../src/client/s3bridge-client';
 import { putTable } from '../test/support/objects';
 import { sharedSettings } from '../test/support/shared-store';
 import { spawnWorkerProcess } from '../test/support/spawn-worker';
+import { writeBenchResults } from './support/results-file';
 
 const BUCKET = 's3bridge-bench-scale-out';
 const { values: flags } = parseArgs({
@@ -144,6 +145,15 @@ async function main(): Promise<void> {
   }
   console.log(`\nthroughput ratio (2 workers / 1 worker, medians of ${flags.rounds}): ${(median(samples[1].map((x) => x.seconds)) / median(samples[2].map((x) => x.seconds))).toFixed(2)}`);
   console.log(`uptime: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const side = (workers: 1 | 2) => ({ seconds: median(samples[workers].map((x) => x.seconds)), cpuSeconds: median(samples[workers].map((x) => x.workerCpu)) });
+  writeBenchResults('scale-out', {
+    parameters: { days: DAYS, files: FILES, rowsPerFile: ROWS, rounds: Number(flags.rounds), concurrency: 4, pinnedCores: [0, 1] },
+    // CPU seconds: the worker processes' (from /proc), not the bench's.
+    rows: Object.fromEntries(([1, 2] as const).map((w) => [`workers${w}`, { ...side(w), rowsPerSecond: TOTAL / side(w).seconds, runs: samples[w].length }])),
+    ratios: { throughput_2_vs_1_workers: side(1).seconds / side(2).seconds, worker_cpu_2_vs_1_workers: side(2).cpuSeconds / side(1).cpuSeconds },
+    metrics: Object.fromEntries(([1, 2] as const).flatMap((w) => ['temporal', 'minio', 'postgres'].map((name) =>
+      [`workers${w}.${name}_cpu_seconds`, median(samples[w].map((x) => x.services[name]!))]))),
+  });
   await temporalConnection.close();
   s3.destroy();
   rmSync(bundleDir, { recursive: true, force: true });

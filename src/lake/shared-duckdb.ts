@@ -48,21 +48,47 @@ async function createSecrets(db: DuckDBConnection, postgres: PostgresSettings, l
 }
 
 /**
+ * A Postgres connection that died under the caller: the server restarted, failed over or dropped
+ * it. DuckDB's postgres extension keeps the connections it opened in a cache and drops a dead one
+ * only when a query fails on it, so after a restart each cached connection fails one call.
+ * DuckLake reports a commit cut off so as a ROLLBACK that failed (its message empty).
+ */
+const LOST_CONNECTION = /server closed the connection unexpectedly|Failed to execute query "ROLLBACK"|terminating connection due to administrator command|no connection to the server|SSL connection has been closed unexpectedly|connection to server .* failed|could not connect to server/i;
+
+export function isLostConnection(error: unknown): boolean {
+  return LOST_CONNECTION.test(error instanceof Error ? error.message : String(error));
+}
+
+/** An open instance and the calls running on it: a retired one closes when the last of them ends. */
+interface Held {
+  opened: OpenDuckDB;
+  users: number;
+  retired: boolean;
+  closed: boolean;
+}
+
+function closeIfDone(held: Held): void {
+  if (!held.retired || held.users > 0 || held.closed) return;
+  held.closed = true;
+  held.opened.close();
+}
+
+/**
  * One in-memory DuckDB per worker process for the shared setup: the Postgres database attached
  * as s3bridge's catalog, the DuckLake (metadata in the same Postgres, data under the lake's S3
  * path) as the warehouse. Connections are cheap; each call takes its own and picks its catalog.
  */
 export class SharedDuckDB {
-  private opened: Promise<OpenDuckDB> | undefined;
+  private current: Promise<Held> | undefined;
 
   constructor(private readonly settings: Settings) {}
 
-  private open(): Promise<OpenDuckDB> {
-    this.opened ??= this.attach().catch((error: unknown) => {
-      this.opened = undefined;
+  private open(): Promise<Held> {
+    this.current ??= this.attach().then((opened) => ({ opened, users: 0, retired: false, closed: false }), (error: unknown) => {
+      this.current = undefined;
       throw error;
     });
-    return this.opened;
+    return this.current;
   }
 
   private async attach(): Promise<OpenDuckDB> {
@@ -88,18 +114,40 @@ export class SharedDuckDB {
     }
   }
 
-  /** Runs `fn` on a fresh connection whose default catalog is `catalog`. */
+  /** No new call gets this instance; it closes once the calls still on it end. */
+  private async retire(held: Promise<Held>): Promise<void> {
+    if (this.current === held) this.current = undefined;
+    const h = await held.catch(() => undefined);
+    if (!h) return;
+    h.retired = true;
+    closeIfDone(h);
+  }
+
+  /**
+   * Runs `fn` on a fresh connection whose default catalog is `catalog`. A call that loses its
+   * Postgres connection fails as it would anyway (Temporal retries the activity), and retires the
+   * instance with every cached connection, so the next call connects afresh instead of failing on
+   * each dead connection in turn.
+   */
   async use<T>(catalog: string, fn: (db: DuckDBConnection) => Promise<T>): Promise<T> {
-    const { instance } = await this.open();
-    return withConnection(instance, async (db) => {
-      await db.run(`USE ${quoteIdentifier(catalog)}`);
-      return fn(db);
-    });
+    const current = this.open();
+    const held = await current;
+    held.users += 1;
+    try {
+      return await withConnection(held.opened.instance, async (db) => {
+        await db.run(`USE ${quoteIdentifier(catalog)}`);
+        return fn(db);
+      });
+    } catch (error) {
+      if (isLostConnection(error)) void this.retire(current);
+      throw error;
+    } finally {
+      held.users -= 1;
+      closeIfDone(held);
+    }
   }
 
   async close(): Promise<void> {
-    const opened = this.opened;
-    this.opened = undefined;
-    if (opened) (await opened.catch(() => undefined))?.close();
+    if (this.current) await this.retire(this.current);
   }
 }

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { localServiceEnv, PROJECT_ROOT } from '../../src/config/local-services';
 import { SearchAttributeType } from '@temporalio/common';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflow-safe/observability/search-attributes';
@@ -132,4 +133,91 @@ export async function startToxiproxy(upstream: string): Promise<Toxiproxy> {
     removeToxic: (name) => call('DELETE', `/proxies/s3/toxics/${name}`),
     close: () => stopProcess(child),
   };
+}
+
+/** A Postgres cluster of its own: superuser `user` with `password`, and a database `database` made for the test. */
+export interface PrivatePostgres extends PrivateService {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** Runs SQL through psql as the superuser (the test's own arrangements and checks); returns its unaligned output. */
+  psql(sql: string, database?: string): Promise<string>;
+  /**
+   * Takes the session advisory lock `key` in a psql session of its own and holds it until the
+   * returned release is called (or the server stops): a statement that asks for the same lock waits.
+   */
+  holdLock(key: number, database?: string): Promise<() => Promise<void>>;
+}
+
+/** The newest Debian PostgreSQL binaries (scripts/services.sh installs them for the shared setup). */
+function postgresBin(): string {
+  const root = '/usr/lib/postgresql';
+  const version = readdirSync(root).sort((a, b) => Number(a) - Number(b)).at(-1);
+  if (!version) throw new Error(`no PostgreSQL under ${root}: run \`S3BRIDGE_WITH_POSTGRES=1 bash scripts/services.sh start\` once`);
+  return path.join(root, version, 'bin');
+}
+
+/**
+ * A private Postgres (initdb in a temporary folder, its own loopback port), like the shared one
+ * of scripts/services.sh but never it: tests stop and kill this one. Postgres refuses to run as
+ * root, so root runs it as the `postgres` user. `stop()` is pg_ctl's fast shutdown (open
+ * transactions aborted, clients disconnected); `stop('SIGKILL')` its immediate one (a crash).
+ */
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const bin = postgresBin();
+  const root = mkdtempSync(path.join(os.tmpdir(), 's3bridge-postgres-'));
+  chmodSync(root, 0o755);
+  const dataDir = path.join(root, 'data');
+  mkdirSync(dataDir, { mode: 0o700 });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const [uid, gid] = ['-u', '-g'].map((flag) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim()));
+    chownSync(dataDir, uid!, gid!);
+  }
+  const run = promisify(execFile);
+  const asPostgres = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) =>
+    asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(bin, command), ...args], { env }) : run(path.join(bin, command), args, { env });
+  const [host, port, user, password, database] = ['127.0.0.1', await freePort(), 's3bridge', 's3bridge-private-pg', 's3bridge'];
+  const passwordFile = path.join(root, 'password');
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o644 });
+  await asPostgres('initdb', ['-D', dataDir, '-U', user, `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '-E', 'UTF8']);
+  rmSync(passwordFile);
+  const connect = ['-h', host, '-p', String(port), '-U', user];
+  const psql = async (sql: string, db = database) => (await run(path.join(bin, 'psql'),
+    [...connect, '-d', db, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { env: { ...process.env, PGPASSWORD: password } })).stdout;
+  const holdLock = async (key: number, db = database) => {
+    const session = spawn(path.join(bin, 'psql'), [...connect, '-d', db, '-qAt'], { env: { ...process.env, PGPASSWORD: password }, stdio: ['pipe', 'pipe', 'inherit'] });
+    session.stdin.on('error', () => undefined); // the server may have dropped the session (and psql with it)
+    const exited = new Promise<void>((resolve) => session.once('exit', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      session.stdout.on('data', (chunk: Buffer) => { if (chunk.toString().includes('locked')) resolve(); });
+      void exited.then(() => reject(new Error(`psql exited before it held advisory lock ${key}`)));
+      session.stdin.write(`SELECT 'locked' FROM (SELECT pg_advisory_lock(${Number(key)})) AS held;\n`);
+    });
+    return async () => {
+      // Ending the session releases the lock; a session the server already dropped has nothing to release.
+      session.stdin.end('\\q\n');
+      await exited;
+    };
+  };
+  const service: PrivatePostgres = {
+    address: `${host}:${port}`, host, port, user, password, database, psql, holdLock,
+    async start() {
+      // Loopback only, its socket in its own folder; fsync off: a throwaway test cluster.
+      await asPostgres('pg_ctl', ['-D', dataDir, '-l', path.join(dataDir, 'server.log'), '-w', '-t', '60',
+        '-o', `-h ${host} -p ${port} -k ${dataDir} -c fsync=off -c max_connections=100`, 'start']);
+    },
+    async stop(signal) {
+      await asPostgres('pg_ctl', ['-D', dataDir, '-m', signal === 'SIGKILL' ? 'immediate' : 'fast', '-w', 'stop']).catch(() => undefined);
+    },
+    async close() {
+      await service.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  await service.start();
+  await psql(`CREATE DATABASE ${database}`, 'postgres');
+  return service;
 }

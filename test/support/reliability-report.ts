@@ -27,7 +27,7 @@ export function writeReportRows(file: string, rows: ReportRow[]): void {
     '# Reliability report',
     '',
     'Written by the fault tests in `test/reliability/` (`npx vitest run test/reliability`); every row is a real',
-    'fault on real processes (worker, MinIO, Temporal dev server, a TCP proxy) and the rows the warehouse held after.',
+    'fault on real processes (worker, MinIO, Temporal dev server, Postgres, a TCP proxy) and the rows the warehouse held after.',
     '',
     '| fault or input | where | outcome | rows expected | rows found |',
     '|---|---|---|---:|---:|',

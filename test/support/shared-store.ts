@@ -1,34 +1,37 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Settings } from '../../src/config/settings';
+import type { PostgresSettings, Settings } from '../../src/config/settings';
 import { LOCAL_POSTGRES } from '../../src/config/local-services';
 import { queryRows, type SqlParams } from '../../src/duckdb/query-rows';
 import { quoteIdentifier, quoteLiteral } from '../../src/duckdb/sql';
 import type { TestEnv } from './harness';
 
-function password(): string {
-  return process.env.S3BRIDGE_POSTGRES_PASSWORD ?? 's3bridge-local-pg';
-}
+/** A Postgres server tests make databases in: its address, superuser and the variable holding the password. */
+export type PostgresServer = Omit<PostgresSettings, 'database'>;
 
-/** A plain DuckDB (not s3bridge's) with the extensions and the local Postgres as default secret. */
-async function plainDuckDB(database: string) {
+/** The shared loopback Postgres of scripts/services.sh. */
+export const LOCAL_POSTGRES_SERVER: PostgresServer = { host: LOCAL_POSTGRES.host, port: LOCAL_POSTGRES.port, user: LOCAL_POSTGRES.user, passwordEnv: 'S3BRIDGE_POSTGRES_PASSWORD' };
+
+/** A plain DuckDB (not s3bridge's) with the extensions and `database` of that server as default Postgres secret. */
+async function plainDuckDB(postgres: PostgresSettings) {
   const instance = await DuckDBInstance.create(':memory:', { extension_directory: process.env.S3BRIDGE_DUCKDB_EXTENSION_DIR! });
   const db = await instance.connect();
   for (const ext of ['httpfs', 'postgres', 'ducklake']) await db.run(`LOAD ${ext}`);
   await db.run(`CREATE SECRET (TYPE postgres, HOST $host, PORT $port, DATABASE $database, USER $user, PASSWORD $password)`,
-    { host: LOCAL_POSTGRES.host, port: String(LOCAL_POSTGRES.port), database, user: LOCAL_POSTGRES.user, password: password() });
+    { host: postgres.host, port: String(postgres.port), database: postgres.database, user: postgres.user, password: process.env[postgres.passwordEnv]! });
   return { instance, db };
 }
 
 /**
- * Settings of the shared setup for this test: a Postgres database of its own (created here) for
- * the catalog and the lake's metadata, the lake's data under s3://<test bucket>/lake/.
+ * Settings of the shared setup for this test: a Postgres database of its own (created here, on
+ * the shared Postgres unless a test passes its private one) for the catalog and the lake's
+ * metadata, the lake's data under s3://<test bucket>/lake/.
  */
-export async function sharedSettings(env: Pick<TestEnv, 'id' | 'bucket' | 'settings'>): Promise<Settings> {
-  process.env.S3BRIDGE_POSTGRES_PASSWORD ??= password();
+export async function sharedSettings(env: Pick<TestEnv, 'id' | 'bucket' | 'settings'>, server: PostgresServer = LOCAL_POSTGRES_SERVER): Promise<Settings> {
+  process.env.S3BRIDGE_POSTGRES_PASSWORD ??= 's3bridge-local-pg';
   process.env.S3BRIDGE_LAKE_S3_ACCESS_KEY_ID ??= process.env.MINIO_ROOT_USER;
   process.env.S3BRIDGE_LAKE_S3_SECRET_ACCESS_KEY ??= process.env.MINIO_ROOT_PASSWORD;
   const database = `t_${env.id.replace(/[^a-z0-9]/g, '_')}`;
-  const { instance, db } = await plainDuckDB(LOCAL_POSTGRES.database);
+  const { instance, db } = await plainDuckDB({ ...server, database: 'postgres' });
   try {
     await db.run("ATTACH '' AS admin (TYPE postgres)");
     await db.run(`CALL postgres_execute('admin', ${quoteLiteral(`CREATE DATABASE ${quoteIdentifier(database)}`)}, use_transaction := false)`);
@@ -39,7 +42,7 @@ export async function sharedSettings(env: Pick<TestEnv, 'id' | 'bucket' | 'setti
   return {
     ...env.settings,
     store: 'shared',
-    postgres: { ...LOCAL_POSTGRES, database, passwordEnv: 'S3BRIDGE_POSTGRES_PASSWORD' },
+    postgres: { ...server, database },
     lake: {
       dataPath: `s3://${env.bucket}/lake/`,
       region: 'us-east-1',
@@ -55,7 +58,7 @@ export async function sharedSettings(env: Pick<TestEnv, 'id' | 'bucket' | 'setti
  * Postgres secret and an S3 secret, then query. Numbers come back as JS numbers.
  */
 export async function readLake<T extends object>(settings: Settings, sql: string, params?: SqlParams): Promise<T[]> {
-  const { instance, db } = await plainDuckDB(settings.postgres!.database);
+  const { instance, db } = await plainDuckDB(settings.postgres!);
   try {
     await db.run(`CREATE SECRET (TYPE s3, KEY_ID $key, SECRET $secret, REGION 'us-east-1', ENDPOINT $endpoint, USE_SSL false, URL_STYLE 'path')`,
       { key: process.env.MINIO_ROOT_USER!, secret: process.env.MINIO_ROOT_PASSWORD!, endpoint: new URL(process.env.S3BRIDGE_S3_ENDPOINT!).host });
