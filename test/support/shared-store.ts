@@ -9,7 +9,7 @@ import type { TestEnv } from './harness';
 export type PostgresServer = Omit<PostgresSettings, 'database'>;
 
 /** The shared loopback Postgres of scripts/services.sh. */
-export const LOCAL_POSTGRES_SERVER: PostgresServer = { host: LOCAL_POSTGRES.host, port: LOCAL_POSTGRES.port, user: LOCAL_POSTGRES.user, passwordEnv: 'S3BRIDGE_POSTGRES_PASSWORD' };
+const LOCAL_POSTGRES_SERVER: PostgresServer = { host: LOCAL_POSTGRES.host, port: LOCAL_POSTGRES.port, user: LOCAL_POSTGRES.user, passwordEnv: 'S3BRIDGE_POSTGRES_PASSWORD' };
 
 /** A plain DuckDB (not s3bridge's) with the extensions and `database` of that server as default Postgres secret. */
 async function plainDuckDB(postgres: PostgresSettings) {
