@@ -11,13 +11,13 @@ export interface DirectLoad {
   replaced: ReplaceResult;
 }
 
-/** Lines DuckDB set aside while reading CSV (malformed, or a value that does not convert): any means the day stages. */
-async function csvLinesSetAside(db: DuckDBConnection, tables: string[]): Promise<string | undefined> {
+/** Lines the reader set aside (a malformed CSV line, a value that does not convert, an NDJSON line that does not read): any means the day stages. */
+async function linesSetAside(db: DuckDBConnection, tables: string[]): Promise<string | undefined> {
   for (const table of tables) {
     const exists = await queryRows<{ n: bigint }>(db, 'SELECT count(*) AS n FROM duckdb_tables() WHERE temporary AND table_name = $table', { table });
     if (Number(exists[0]?.n ?? 0) === 0) continue;
     const [row] = await queryRows<{ n: bigint }>(db, `SELECT count(*) AS n FROM ${quoteIdentifier(table)}`);
-    if (Number(row?.n ?? 0) > 0) return `${row!.n} CSV line(s) did not read`;
+    if (Number(row?.n ?? 0) > 0) return `${row!.n} line(s) did not read`;
   }
   return undefined;
 }
@@ -58,13 +58,13 @@ export async function loadDirect(
     // A footer that does not read: the staged path probes the files and names the one at fault.
     return { declined: 'a footer did not read' };
   }
-  const csvTables = ctx.table.format.startsWith('csv') ? scans.flatMap((scan) => [scan.csvTables.rejects]) : [];
+  const rejectTables = ctx.table.format === 'parquet' ? [] : scans.map((scan) => scan.rejectTables.rejects);
   const direct: DirectRows = {
     selects: scans.map((scan) => ({ sql: goodRowsSql(scan.select, { failOnBad: true }), params: scan.params, files: scan.urls })),
     bucket: ctx.bucket,
     expectedRows,
     rejectedMarker: ROW_REJECTED_MARKER,
-    ...(csvTables.length > 0 ? { verify: (db: DuckDBConnection) => csvLinesSetAside(db, csvTables) } : {}),
+    ...(rejectTables.length > 0 ? { verify: (db: DuckDBConnection) => linesSetAside(db, rejectTables) } : {}),
     grantAccess: options.grantAccess,
     signal: options.signal,
   };

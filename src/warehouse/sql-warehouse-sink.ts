@@ -4,7 +4,7 @@ import type { ColumnSchema } from '../workflow-safe/catalog/discovered-table';
 import { queryRows } from '../duckdb/query-rows';
 import { quoteIdentifier } from '../duckdb/sql';
 import { inTransaction } from '../duckdb/in-transaction';
-import { widenColumnType } from '../import/column-types';
+import { widenType } from '../workflow-safe/type-rule';
 import { closeWarehouseWhenIdle, readBucketFromNextOpen, withWarehouse } from './embedded-database';
 import { ensureBookkeepingTables } from './bookkeeping-tables';
 import { readOnlyQuery } from './read-only-query';
@@ -284,7 +284,7 @@ async function describeRows(db: DuckDBConnection, staged: StagedUnit): Promise<C
     const described = reader.getRowObjectsJS() as unknown as ColumnSchema[];
     for (const c of described) {
       const seen = columns.get(c.name);
-      columns.set(c.name, seen === undefined ? c.type : widenColumnType(seen, c.type));
+      columns.set(c.name, seen === undefined ? c.type : widenType(seen, c.type));
     }
   }
   return [...columns].map(([name, type]) => ({ name, type }));
@@ -314,7 +314,7 @@ async function prepareTarget(db: DuckDBConnection, staged: StagedUnit): Promise<
     if (type === undefined) {
       await db.run(`ALTER TABLE ${targetSql(target)} ADD COLUMN ${quoteIdentifier(column.name)} ${column.type}`);
     } else if (type !== column.type) {
-      const wider = widenColumnType(type, column.type);
+      const wider = widenType(type, column.type);
       if (wider !== type) await db.run(`ALTER TABLE ${targetSql(target)} ALTER ${quoteIdentifier(column.name)} TYPE ${wider}`);
     }
   }

@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeColumns } from '../../src/workflow-safe/discovery/merge-columns';
-import { widenType } from '../../src/workflow-safe/discovery/widen-type';
 import { partitionType } from '../../src/workflow-safe/discovery/partition-type';
-
-describe('widenType', () => {
-  it('widens where safe: int to bigint to double, dates to timestamp, nested to JSON, the rest to varchar', () => {
-    expect(widenType('INTEGER', 'BIGINT')).toBe('BIGINT');
-    expect(widenType('BIGINT', 'DOUBLE')).toBe('DOUBLE');
-    expect(widenType('DECIMAL(10,2)', 'BIGINT')).toBe('DOUBLE');
-    expect(widenType('DATE', 'TIMESTAMP')).toBe('TIMESTAMP');
-    expect(widenType('STRUCT(a BIGINT)', 'STRUCT(b VARCHAR)')).toBe('JSON');
-    expect(widenType('BIGINT', 'VARCHAR')).toBe('VARCHAR');
-    expect(widenType('BOOLEAN', 'DATE')).toBe('VARCHAR');
-    expect(widenType('"NULL"', 'BIGINT')).toBe('BIGINT');
-  });
-});
 
 describe('mergeColumns', () => {
   it('unions by name in file order, widens conflicts naming the files, appends partition columns', () => {
