@@ -85,6 +85,21 @@ class Builder {
     return this.typeOf(column) === 'JSON' ? `(${source} ->> '$')` : `CAST(${source} AS VARCHAR)`;
   }
 
+  /**
+   * A file column named like a partition key (Statsig's `date` in its day folders) is never
+   * silently replaced by the folder's value: each value must equal it (a NULL says nothing),
+   * or the row is bad, naming both.
+   */
+  agreesWithFolder(column: string, key: string, type: string, folder: string, folderText: string): void {
+    const source = `s.${quoteIdentifier(column)}`;
+    const value = this.typeOf(column) === 'JSON' ? fromJson(source, type) : `TRY_CAST(${source} AS ${type})`;
+    this.checks.push({
+      when: `${source} IS NOT NULL AND (${value}) IS DISTINCT FROM ${folder}`,
+      column,
+      reason: { sql: `'the file''s value is not its folder''s ' || ${quoteLiteral(`${key}=`)} || ${folderText} || ' (a file column named like a partition key must hold the folder''s value)'` },
+    });
+  }
+
   notNull(expression: string, column: string, reason: string): void {
     this.checks.push({ when: `${expression} IS NULL`, column, reason });
   }
@@ -192,7 +207,10 @@ function rawSelects(b: Builder, ctx: ProjectionContext): string[] {
     const type = checkedType(key.type, `partition key "${key.name}"`);
     const value = ctx.partitionValues[key.name];
     const expression = ctx.partitionExpressions?.[key.name] ?? (value === undefined ? undefined : b.bind(value));
-    selects.push(`${expression === undefined ? 'NULL' : `TRY_CAST(${expression} AS ${type})`}::${type} AS ${quoteIdentifier(key.name)}`);
+    const folder = `${expression === undefined ? 'NULL' : `TRY_CAST(${expression} AS ${type})`}::${type}`;
+    selects.push(`${folder} AS ${quoteIdentifier(key.name)}`);
+    const fileColumn = ctx.fileColumns.find((c) => c.name.toLowerCase() === key.name.toLowerCase());
+    if (fileColumn && expression !== undefined) b.agreesWithFolder(fileColumn.name, key.name, type, folder, expression);
   }
   return selects;
 }

@@ -125,12 +125,12 @@ export async function describeUnit(
     }
   }
   // A file column named like a partition key (a `date` column in Statsig's day folders) is the
-  // partition's own value repeated: the folder's value is used, as discovery says, so it is not drift.
-  const partitionNames = new Set(ctx.table.partitionKeys.map((k) => k.name));
+  // partition's column, not drift: the scan checks every value equals the folder's.
+  const partitionNames = new Set(ctx.table.partitionKeys.map((k) => k.name.toLowerCase()));
   for (const file of ctx.unit.files) {
     const fileColumns = byUrl.get(url(ctx.bucket, file.key)) ?? [];
     columns.set(file.key, fileColumns);
-    addFileDrift(drift, reference, { key: file.key, columns: fileColumns.filter((c) => !partitionNames.has(c.name)) }, typed);
+    addFileDrift(drift, reference, { key: file.key, columns: fileColumns.filter((c) => !partitionNames.has(c.name.toLowerCase())) }, typed);
   }
   return { columns, drift };
 }

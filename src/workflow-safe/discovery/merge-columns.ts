@@ -31,7 +31,7 @@ export function mergeColumns(files: FileColumns[], partitionKeys: PartitionKey[]
     }
   }
   const problems: DiscoveryProblem[] = [];
-  const partitionNames = new Set(partitionKeys.map((k) => k.name));
+  const partitionNames = new Set(partitionKeys.map((k) => k.name.toLowerCase()));
   const columns: ColumnSchema[] = [];
   for (const name of order) {
     const types = typesByColumn.get(name)!;
@@ -46,8 +46,11 @@ export function mergeColumns(files: FileColumns[], partitionKeys: PartitionKey[]
         fileCount: keys.length,
       });
     }
-    if (partitionNames.has(name)) {
-      problems.push({ kind: 'inconsistent-partitions', message: `column "${name}" is both in the files and a partition folder; the folder's value is used` });
+    if (partitionNames.has(name.toLowerCase())) {
+      problems.push({
+        kind: 'inconsistent-partitions',
+        message: `column "${name}" is both in the files and a partition folder: one column, whose file values must equal the folder's (rows where they differ are bad rows at import)`,
+      });
       continue;
     }
     columns.push({ name, type });
