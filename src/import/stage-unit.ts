@@ -1,38 +1,14 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { LIST, listValue, VARCHAR, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import type { ColumnSchema, DiscoveredTable } from '../workflow-safe/catalog/discovered-table';
-import type { ErrorPolicy } from '../workflow-safe/import/import-input';
-import type { ImportMapping } from '../workflow-safe/import/mapping';
+import { LIST, listValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../duckdb/query-rows';
-import { s3ObjectUrl } from '../duckdb/s3-session';
-import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
-import { badData, readFailure } from '../formats/read-failure';
+import { quoteLiteral } from '../duckdb/sql';
+import { badData } from '../formats/read-failure';
 import { excerpt, excerptName, scrubValues } from '../workflow-safe/excerpt';
-import type { UnitFiles } from './list-table-files';
-import { buildProjection, type RowCheck } from './projection';
-import { FILE_COLUMN, readerFor, type FormatReader, type ReaderReject, type RejectTables } from '../formats';
-import { declaredRows, schemaSignatures } from '../formats/parquet';
-import { isTextFormat } from '../workflow-safe/formats/file-format';
-import { classifyDuckDBReadError } from '../duckdb/classify-read-error';
-import { addFileDrift, type SchemaDrift } from './schema-drift';
-import { lineageSelects } from './lineage';
-
-export interface StageContext {
-  db: DuckDBConnection;
-  bucket: string;
-  connection: string;
-  table: DiscoveredTable;
-  unit: UnitFiles;
-  mapping: ImportMapping;
-  errorPolicy: ErrorPolicy;
-  loadId: string;
-  stagingDir: string;
-  /** Called before each scan (fresh credentials for DuckDB's secret). */
-  beforeScan?(): Promise<void>;
-  /** Called after each scan of a group of files; throws to stop (cancellation). */
-  onFile(filesDone: number, rows: number): void;
-}
+import { readerFor, type FormatReader, type ReaderReject } from '../formats';
+import { declaredRows } from '../formats/parquet';
+import { goodRowsSql, planScans, type UnitScan, type UnitSchema } from './plan-scans';
+import { probing, unitUrls, type StageContext } from './stage-context';
 
 export interface StagedFiles {
   dataFiles: string[];
@@ -41,120 +17,7 @@ export interface StagedFiles {
   rejectedRows: number;
 }
 
-const url = s3ObjectUrl;
 const FILES = { files: LIST(VARCHAR) };
-
-/** Runs `fn` with the unit's URLs; when a read of many files fails, finds the file that fails alone, so the error names its key. */
-async function probing<T>(db: DuckDBConnection, urls: string[], format: string, read: (files: string[]) => Promise<T>, probe: (file: string) => Promise<unknown> = (file) => read([file])): Promise<T> {
-  try {
-    return await read(urls);
-  } catch (error) {
-    if (urls.length === 1 || classifyDuckDBReadError(error instanceof Error ? error.message : String(error)) === 'transient') {
-      throw readFailure(error, urls[0]!, format);
-    }
-    for (const file of urls) {
-      // Probe errors are what we want to see; anything else (an interrupt) ends the search.
-      const failed = await probe(file).then(() => undefined, (probeError: unknown) => probeError);
-      if (failed !== undefined) throw readFailure(failed, file, format);
-    }
-    throw readFailure(error, `${urls[0]} (one of ${urls.length} files)`, format);
-  }
-}
-
-/** Runs a read on another connection to the same DuckDB instance. */
-type AnotherConnection = <R>(read: (db: DuckDBConnection) => Promise<R>) => Promise<R>;
-
-/** Reads of many footers run as this many queries at once, each on its own connection: one query fetches one footer after another. */
-const FOOTER_READERS = 4;
-const FOOTERS_PER_READER = 50;
-
-/**
- * Parquet footers of the whole unit: each file's schema as a signature, files grouped by it.
- * Many files are split among FOOTER_READERS concurrent queries when `withAnother` gives more
- * connections to the same instance (its secret and lockdown are the instance's).
- */
-async function parquetSchemaGroups(db: DuckDBConnection, urls: string[], withAnother?: AnotherConnection): Promise<Map<string, string[]>> {
-  const read = schemaSignatures;
-  const readers = withAnother ? Math.min(FOOTER_READERS, Math.floor(urls.length / FOOTERS_PER_READER)) : 1;
-  let rows: { url: string; signature: string }[];
-  if (readers <= 1) {
-    rows = await read(db, urls);
-  } else {
-    // Settled, not raced: no reader may still run on its connection when an error ends the load.
-    const results = await Promise.allSettled(Array.from({ length: readers }, (_, i) =>
-      withAnother!((conn) => read(conn, urls.filter((_url, j) => j % readers === i)))));
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    rows = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
-  }
-  const groups = new Map<string, string[]>();
-  const byUrl = new Map(rows.map((r) => [r.url, r.signature]));
-  for (const file of urls) {
-    const signature = byUrl.get(file) ?? file;
-    groups.set(signature, [...(groups.get(signature) ?? []), file]);
-  }
-  return groups;
-}
-
-/**
- * Reads each file's columns and the drift against the reference schema. Parquet: the footers of
- * all the unit's files in one query, then one DESCRIBE per distinct schema (usually one); text
- * formats: each file's header (CSV) or sampled keys (NDJSON).
- */
-export async function describeUnit(
-  ctx: Pick<StageContext, 'db' | 'bucket' | 'table' | 'unit'> & { withAnother?: AnotherConnection },
-  reference: ColumnSchema[],
-) {
-  const columns = new Map<string, ColumnSchema[]>();
-  const drift: SchemaDrift = { added: [], changed: [], files: [] };
-  const { format } = ctx.table;
-  const typed = !isTextFormat(format);
-  const urls = ctx.unit.files.map((f) => url(ctx.bucket, f.key));
-  const byUrl = new Map<string, ColumnSchema[]>();
-  const reader = readerFor(format);
-  const describeOne = (fileUrl: string) => reader.columns(ctx.db, fileUrl);
-  if (format === 'parquet' && urls.length > 0) {
-    const groups = await probing(ctx.db, urls, format, (files) => parquetSchemaGroups(ctx.db, files, ctx.withAnother), describeOne);
-    for (const files of groups.values()) {
-      const described = await describeOne(files[0]!).catch((error: unknown) => { throw readFailure(error, files[0]!, format); });
-      for (const file of files) byUrl.set(file, described);
-    }
-  } else {
-    for (const fileUrl of urls) {
-      byUrl.set(fileUrl, await describeOne(fileUrl).catch((error: unknown) => { throw readFailure(error, fileUrl, format); }));
-    }
-  }
-  // A file column named like a partition key (a `date` column in Statsig's day folders) is the
-  // partition's column, not drift: the scan checks every value equals the folder's.
-  const partitionNames = new Set(ctx.table.partitionKeys.map((k) => k.name.toLowerCase()));
-  for (const file of ctx.unit.files) {
-    const fileColumns = byUrl.get(url(ctx.bucket, file.key)) ?? [];
-    columns.set(file.key, fileColumns);
-    addFileDrift(drift, reference, { key: file.key, columns: fileColumns.filter((c) => !partitionNames.has(c.name.toLowerCase())) }, typed);
-  }
-  return { columns, drift };
-}
-
-function caseOf(checks: RowCheck[], pick: (c: RowCheck) => string | null | { sql: string }): string {
-  if (checks.length === 0) return 'NULL::VARCHAR';
-  const value = (v: string | null | { sql: string }) => (v === null ? 'NULL' : typeof v === 'string' ? quoteLiteral(v) : v.sql);
-  return `CASE ${checks.map((c) => `WHEN ${c.when} THEN ${value(pick(c))}`).join(' ')} END::VARCHAR`;
-}
-
-type UnitFile = UnitFiles['files'][number];
-
-/** The unit's files grouped by the columns they are read with, in listing order: one scan per group (usually one for the day). */
-function scanGroups(files: UnitFile[], columnsOf: (file: UnitFile) => ColumnSchema[]) {
-  const groups = new Map<string, { columns: ColumnSchema[]; files: UnitFile[] }>();
-  for (const file of files) {
-    const columns = columnsOf(file);
-    const signature = JSON.stringify(columns);
-    const group = groups.get(signature) ?? { columns, files: [] };
-    group.files.push(file);
-    groups.set(signature, group);
-  }
-  return [...groups.values()];
-}
 
 /**
  * The common case of a Parquet day, in one pass: every scan writes its good rows straight to a
@@ -188,95 +51,6 @@ async function stageWithoutRejects(ctx: StageContext, scans: UnitScan[]): Promis
   return { dataFiles, rejectFiles: [], rows, rejectedRows: 0 };
 }
 
-/** One scan of a group of the unit's files: the mapped, checked rows (`__bad_reason` set on bad ones). */
-export interface UnitScan {
-  select: string;
-  params: Record<string, DuckDBValue>;
-  urls: string[];
-  /** Where the reader records the rows it set aside (CSV's malformed lines, NDJSON lines it could not read). */
-  rejectTables: RejectTables;
-  /** How many columns the files' header has (CSV's field counts are compared with it). */
-  columns: number;
-}
-
-export interface UnitSchema {
-  columns: Map<string, ColumnSchema[]>;
-  dataColumns: ColumnSchema[];
-  readTypes: Map<string, string>;
-}
-
-/** Raised by a guarded scan (goodRowsSql's `failOnBad`) at its first bad row. */
-export const ROW_REJECTED_MARKER = 's3bridge: a row failed the checks';
-
-/**
- * The good rows of a scan, without its check columns: what the warehouse receives. With
- * `failOnBad`, the first bad row fails the statement instead (a direct load then stages the
- * day, which records it).
- */
-export function goodRowsSql(select: string, { failOnBad = false } = {}): string {
-  const guard = failOnBad ? ` OR error(${quoteLiteral(ROW_REJECTED_MARKER)})` : '';
-  return `SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM (${select}) WHERE __bad_reason IS NULL${guard}`;
-}
-
-export { declaredRows };
-
-/**
- * The unit's scans: one per set of columns (usually one for the whole day) over the explicit
- * file list, mapping and checks in the same SELECT.
- */
-export function planScans(ctx: StageContext, schema: UnitSchema): UnitScan[] {
-  const { table } = ctx;
-  const reader = readerFor(table.format);
-  const partitionNames = new Set(table.partitionKeys.map((k) => k.name));
-  const prefix = url(ctx.bucket, '');
-  // CSV is read with the types the table's loads follow (unknown columns as text); NDJSON as JSON text; Parquet as written.
-  const groups = scanGroups(ctx.unit.files, (file) => {
-    const described = schema.columns.get(file.key) ?? [];
-    return table.format === 'parquet' ? described : described.map((c) => ({ name: c.name, type: schema.readTypes.get(c.name) ?? 'VARCHAR' }));
-  });
-  const scans: UnitScan[] = [];
-  for (const [index, group] of groups.entries()) {
-    const readColumns = group.columns;
-    const fileColumns = readColumns.map((c) => ({ name: c.name, type: reader.scannedType(c.type) }));
-    // Partition values shared by every file are bound; values that differ come from a joined list of the files.
-    const varying = table.partitionKeys.filter((k) => new Set(group.files.map((f) => f.partition.values[k.name])).size > 1);
-    const partitionExpressions = Object.fromEntries(varying.map((k, i) => [k.name, `f.${quoteIdentifier(`p${i}`)}`]));
-    const projection = buildProjection({
-      mapping: ctx.mapping,
-      fileColumns,
-      dataColumns: schema.dataColumns.filter((c) => !partitionNames.has(c.name)),
-      partitionKeys: table.partitionKeys,
-      partitionValues: group.files[0]!.partition.values,
-      partitionExpressions,
-      day: ctx.unit.day,
-    });
-    // The reader's own verdict first: a line that is no row has no columns to check.
-    const checks: RowCheck[] = [{ when: 's.__format_error IS NOT NULL', column: null, reason: { sql: 's.__format_error' } }];
-    checks.push(...projection.missing.map((column) => ({
-      when: 'TRUE',
-      column,
-      reason: `missing required column "${column}" (the file has ${fileColumns.slice(0, 10).map((c) => `"${excerptName(c.name)}"`).join(', ') || 'no columns'}${fileColumns.length > 10 ? ', ...' : ''})`,
-    })));
-    checks.push(...projection.checks);
-    const rejectTables = { rejects: `reader_rejects_${index}`, scans: `reader_scans_${index}` };
-    // Bound lists joined by URL: the scan needs no table of its own, so the warehouse can run it too.
-    const fileValues = Object.fromEntries(varying.map((k, i) => [`f_p${i}`, listValue(group.files.map((f) => f.partition.values[k.name] ?? null))]));
-    const join = varying.length === 0 ? '' : `LEFT JOIN (SELECT unnest($files) AS url, ${varying.map((_k, i) => `unnest($f_p${i}::VARCHAR[]) AS ${quoteIdentifier(`p${i}`)}`).join(', ')}) f
-        ON f.url = s.${quoteIdentifier(FILE_COLUMN)}`;
-    const lineage = lineageSelects({ connection: ctx.connection, table: table.name, day: ctx.unit.day, urlPrefix: prefix, loadId: ctx.loadId },
-      `s.${quoteIdentifier(FILE_COLUMN)}`);
-    const params = { ...projection.params, ...fileValues, ...lineage.params };
-    const select = `SELECT ${projection.selects.join(', ')}, ${lineage.sql},
-        ${caseOf(checks, (c) => c.column)} AS __bad_column, ${caseOf(checks, (c) => c.reason)} AS __bad_reason,
-        -- Raw values only for bad rows: building them for every good row would cost more than the mapping.
-        s.__row AS __row, CASE WHEN __bad_reason IS NOT NULL THEN ${reader.rawSql(fileColumns)} END AS __raw
-      FROM ${reader.scanSql(readColumns, rejectTables)} s ${join}`;
-    const urls = group.files.map((f) => url(ctx.bucket, f.key));
-    scans.push({ select, params, urls, rejectTables, columns: readColumns.length });
-  }
-  return scans;
-}
-
 /** Bad rows numbered by the reader (NDJSON) get their line once the day has some: only the files that have them are read again. */
 const MAX_NUMBERED_ROWS = 10_000;
 
@@ -302,7 +76,7 @@ async function numberBadLines(db: DuckDBConnection, reader: FormatReader, prefix
 export async function stageUnit(ctx: StageContext, schema: UnitSchema): Promise<StagedFiles> {
   const { db, table } = ctx;
   const reader = readerFor(table.format);
-  const prefix = url(ctx.bucket, '');
+  const prefix = ctx.urlPrefix;
   const scans = planScans(ctx, schema);
   const result: StagedFiles = { dataFiles: [], rejectFiles: [], rows: 0, rejectedRows: 0 };
   if (scans.length === 0) return result;
@@ -333,7 +107,7 @@ export async function stageUnit(ctx: StageContext, schema: UnitSchema): Promise<
     'SELECT count(*) FILTER (__bad_reason IS NULL) AS good, count(*) FILTER (__bad_reason IS NOT NULL) AS bad FROM checked');
   const bad = Number(counts?.bad ?? 0) + structural.length;
   if (Number(counts?.bad ?? 0) > 0) await numberBadLines(db, reader, prefix);
-  if (bad > 0 && ctx.errorPolicy === 'fail-day') throw await firstBadRow(db, table.format, structural, prefix, ctx.unit.files.map((f) => url(ctx.bucket, f.key)));
+  if (bad > 0 && ctx.errorPolicy === 'fail-day') throw await firstBadRow(db, table.format, structural, prefix, unitUrls(ctx));
   const dataFile = path.join(ctx.stagingDir, 'data.parquet');
   await db.run(`COPY (SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM checked WHERE __bad_reason IS NULL)
     TO ${quoteLiteral(dataFile)} (FORMAT parquet)`);

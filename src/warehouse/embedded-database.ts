@@ -123,20 +123,23 @@ export function closeWarehouseWhenIdle(settings: Settings): void {
 }
 
 /**
- * A worker about to load from `bucket`: when the open warehouse cannot read it but a reopen
- * would (its connection became Active since the file was opened), the file is closed at its
- * next idle moment, so the load's commit opens it again with the bucket readable.
+ * Whether a commit of this process's warehouse can read `bucket` (the sink's capability, asked
+ * before a load plans its scan). When the open warehouse cannot but a reopen would (the bucket's
+ * connection became Active since the file was opened), the file is closed at its next idle
+ * moment, so the load's commit opens it again with the bucket readable.
  */
-export async function readBucketFromNextOpen(settings: Settings, bucket: string): Promise<void> {
-  if (!sourceReads) return;
+export async function sourceReadable(settings: Settings, bucket: string): Promise<boolean> {
+  if (!sourceReads) return false;
   const file = settings.warehousePath;
   const entry = openFiles.get(file);
   const opened = await entry?.instance.catch(() => undefined);
-  if (!entry || !opened || entry.stale || opened.readableBuckets.includes(bucket)) return;
+  if (entry && opened && !entry.stale && opened.readableBuckets.includes(bucket)) return true;
   // Only when a reopen would change something: a connection that is not Active (re-validating,
   // failed mid-import) would otherwise close the file before every day.
   const now = await withWarehouse(settings, sourceBuckets);
-  if (now.includes(bucket) && openFiles.get(file) === entry) await markStale(file, entry);
+  if (!now.includes(bucket)) return false;
+  if (entry && opened && !entry.stale && openFiles.get(file) === entry) await markStale(file, entry);
+  return true;
 }
 
 /** Runs `fn` on a fresh connection to the warehouse file, sharing the instance within this process. */

@@ -132,3 +132,28 @@ describe('a file column named like a partition key, and s3bridge\'s own names', 
     expect(reset).toMatchObject({ rowsDeleted: 10, ledgerEntries: 1 });
   });
 });
+
+describe('one pipeline, two commits', () => {
+  it.each([['shop', 'orders'], ['spectrum', 'quotes_and_newlines'], ['json', 'accepted'], ['parts', 'agree']])(
+    'the warehouse reading %s/%s itself and committing staged files give identical rows', async (prefix, table) => {
+      const source = sourceOf(prefix);
+      const target = rawOf(source.name, table);
+      const load = async (minFileBytes: number | undefined) => {
+        env.settings.directLoadMinFileBytes = minFileBytes;
+        const report = await env.s3bridge.importTable({ connection: source, table, days: 'all', reload: true });
+        const rows = await warehouse<Record<string, unknown>>(env, `SELECT * EXCLUDE (_load_id) FROM ${target}`);
+        return { paths: report.days.map((d) => d.path), rows: rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).sort() };
+      };
+      const original = env.settings.directLoadMinFileBytes;
+      try {
+        const direct = await load(0);
+        const staged = await load(undefined);
+        expect([direct.paths, staged.paths]).toEqual([['direct'], ['staged']]);
+        expect(direct.rows.length).toBeGreaterThan(0);
+        expect(staged.rows).toEqual(direct.rows);
+      } finally {
+        env.settings.directLoadMinFileBytes = original;
+      }
+    });
+});
+
