@@ -7,7 +7,7 @@ import { registerSearchAttributes } from '../client/search-attribute-registratio
 import { S3BridgeClient } from '../client/s3bridge-client';
 import { saveConnection } from '../catalog/connection-store';
 import { queryRows } from '../duckdb/query-rows';
-import { withWarehouse } from '../warehouse/embedded-database';
+import { buildDeps } from '../worker/build-deps';
 import { createWorker } from '../worker/create-worker';
 import { setDestinationStates } from '../catalog/destination-store';
 import type { DestinationConnection } from '../workflow-safe/connection';
@@ -41,13 +41,15 @@ async function main(): Promise<void> {
 
   // The connection holds references to the MinIO keys (env:...), never their values.
   const connection = localSourceConnection({ name: 'demo', bucket: DEMO_BUCKET, prefix: DEMO_PREFIX, format: 'parquet' });
-  await withWarehouse(settings, (db) => saveConnection(db, connection));
+  // One set of dependencies for the in-process worker and the demo's own reads: one object per warehouse file.
+  const deps = buildDeps(settings, { worker: true });
+  await deps.withStore((db) => saveConnection(db, connection));
   console.log(`2. stored connection "demo" in the catalog (${settings.warehousePath})`);
 
   const client = new S3BridgeClient(await createTemporalClient(settings), settings, 'demo-');
   // A dev server started before s3bridge registered its search attributes lacks them (idempotent).
   await registerSearchAttributes(client.temporal, settings.temporalNamespace);
-  const { worker, nativeConnection } = await createWorker({ settings });
+  const { worker, nativeConnection } = await createWorker({ settings, deps });
   await worker.runUntil(async () => {
     const validation = await client.validateConnection({ connection: 'demo' });
     console.log(`3. validateConnection: ${validation.status}`);
@@ -73,7 +75,7 @@ async function main(): Promise<void> {
     }
 
     // Export: the first demo day's events back out, as Segment's S3 destination writes them.
-    await withWarehouse(settings, async (db) => {
+    await deps.withStore(async (db) => {
       await saveConnection(db, demoDestination('demo-export', 'exports/v1'));
       await saveConnection(db, demoDestination('demo-export-v2', 'exports/v2'));
       // A re-run starts from the same state: v1 enabled, v2 waiting for its migration.
@@ -96,13 +98,14 @@ async function main(): Promise<void> {
   });
   await nativeConnection.close();
 
-  const counts = await withWarehouse(settings, (db) =>
+  const counts = await deps.withStore((db) =>
     queryRows<{ day: string; n: bigint }>(
       db,
       `SELECT strftime(_day, '%Y-%m-%d') AS day, count(*) AS n FROM canonical.events
        WHERE _connection = 'demo' AND _table = 'page_views' GROUP BY ALL ORDER BY day`,
     ),
   );
+  await deps.close();
   console.log('8. warehouse canonical.events, rows per day (expected in brackets):');
   let exact = true;
   for (const { day, n } of counts) {

@@ -1,11 +1,10 @@
 import { LIST, listValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
-import type { Settings } from '../config/settings';
 import type { ColumnSchema } from '../workflow-safe/catalog/discovered-table';
 import { queryRows } from '../duckdb/query-rows';
 import { quoteIdentifier } from '../duckdb/sql';
 import { inTransaction } from '../duckdb/in-transaction';
 import { checkedType, widenType } from '../workflow-safe/type-rule';
-import { closeWarehouseWhenIdle, sourceReadable, withWarehouse } from './embedded-database';
+import type { EmbeddedWarehouse } from './embedded-database';
 import { ensureBookkeepingTables } from './bookkeeping-tables';
 import { readOnlyQuery } from './read-only-query';
 import { resetTable } from './reset-table';
@@ -15,17 +14,6 @@ import type { CommitResult, LedgerEntry, UnitCommit, WarehouseSink } from './war
 import { insertSourceScan, ScanDeclined, withSourceAccess } from './source-scan-commit';
 import { entryScheme, schemeChangeRefused, schemeDiffers, WHOLE_TABLE_SCHEME } from './unit-scheme';
 
-// One writer per warehouse in this process: schema changes and replaces of the same table by
-// concurrent day loads would otherwise conflict in DuckDB's optimistic transactions. Across
-// processes (the shared lake) conflicts are retried instead (retryConflicts).
-const writeQueues = new Map<string, Promise<unknown>>();
-
-function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const previous = writeQueues.get(key) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(fn);
-  writeQueues.set(key, next);
-  return next;
-}
 
 const FILES_TYPE = { files: LIST(VARCHAR) };
 
@@ -34,8 +22,6 @@ export type WithWarehouseDb = <T>(fn: (db: DuckDBConnection) => Promise<T>) => P
 
 export interface SqlSinkOptions {
   withDb: WithWarehouseDb;
-  /** Names the warehouse for this process's write queue and its bookkeeping DDL. */
-  writeKey: string;
   /** Who commits (recorded in the ledger): the worker's identity. */
   loadedBy: string;
   /**
@@ -49,30 +35,38 @@ export interface SqlSinkOptions {
   retry?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
-// The bookkeeping DDL once per warehouse (its writeKey) and process: two loads' first statements
-// creating or altering the same tables at once would conflict in DuckDB's catalog.
-const ensured = new Map<string, Promise<void>>();
-
-function ensureOnce(key: string, run: () => Promise<void>): Promise<void> {
-  let done = ensured.get(key);
-  if (!done) {
-    done = run();
-    ensured.set(key, done);
-    done.catch(() => ensured.delete(key));
-  }
-  return done;
-}
 
 /**
  * The warehouse in SQL over one DuckDB connection: the embedded DuckDB file, or a DuckLake
  * attached as the connection's default catalog (the same statements serve both).
  */
 export class SqlWarehouseSink implements WarehouseSink {
+  /**
+   * One writer per warehouse: schema changes and replaces of the same table by concurrent day
+   * loads would otherwise conflict in DuckDB's optimistic transactions. The queue is this sink's,
+   * and the worker builds one sink per warehouse; across processes (the shared lake) conflicts
+   * are retried instead (retryConflicts).
+   */
+  private writes: Promise<unknown> = Promise.resolve();
+  /** The bookkeeping DDL once: two loads' first statements creating or altering the same tables at once would conflict in DuckDB's catalog. */
+  private ensured: Promise<void> | undefined;
+
   constructor(private readonly options: SqlSinkOptions) {}
 
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.writes.catch(() => undefined).then(fn);
+    this.writes = next;
+    return next;
+  }
+
   private use<T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T> {
-    const { withDb, writeKey, retry = (f) => f() } = this.options;
-    return ensureOnce(writeKey, () => retry(() => withDb((db) => ensureBookkeepingTables(db)))).then(() => withDb(fn));
+    const { withDb, retry = (f) => f() } = this.options;
+    if (!this.ensured) {
+      const done = retry(() => withDb((db) => ensureBookkeepingTables(db)));
+      this.ensured = done;
+      done.catch(() => { if (this.ensured === done) this.ensured = undefined; });
+    }
+    return this.ensured.then(() => withDb(fn));
   }
 
   ledger(connection: string, table: string, target: TargetTable): Promise<LedgerEntry[]> {
@@ -98,12 +92,12 @@ export class SqlWarehouseSink implements WarehouseSink {
   query(sql: string, limit: number): Promise<QueryWarehouseResult> {
     // Between commits: a direct commit's S3 secret belongs to the whole instance while it lasts,
     // so a user's query never runs beside one (it still refuses every file or URL reader).
-    return serialized(this.options.writeKey, () => this.use((db) => readOnlyQuery(db, sql, limit)));
+    return this.serialized(() => this.use((db) => readOnlyQuery(db, sql, limit)));
   }
 
   resetTable(connection: string, table: string): Promise<ResetTableResult> {
     const { retry = (f) => f() } = this.options;
-    return serialized(this.options.writeKey, () => retry(() => this.use((db) => resetTable(db, connection, table))));
+    return this.serialized(() => retry(() => this.use((db) => resetTable(db, connection, table))));
   }
 
   async replaceUnit(commit: UnitCommit): Promise<CommitResult> {
@@ -113,7 +107,7 @@ export class SqlWarehouseSink implements WarehouseSink {
     if (scan && !this.options.readsSource) return { status: 'declined', reason: 'source-unreadable', detail: 'this warehouse does not read sources' };
     const access = { scan, onRevokeFailed: this.options.discardInstance };
     try {
-      return await serialized(this.options.writeKey, () => retry(() => this.use((db) => withSourceAccess(db, access,
+      return await this.serialized(() => retry(() => this.use((db) => withSourceAccess(db, access,
         () => inTransaction(db, () => replaceUnitIn(db, commit, this.options.loadedBy))))));
     } catch (error) {
       // Undone, nothing changed: the caller stages the unit instead.
@@ -185,12 +179,12 @@ async function replaceUnitIn(db: DuckDBConnection, commit: UnitCommit, loadedBy:
   return { status: 'committed', rows, ...(replacedScheme !== undefined ? { replacedScheme } : {}) };
 }
 
-/** The embedded DuckDB warehouse file as a sink. */
-export function embeddedSink(settings: Settings, loadedBy: string): SqlWarehouseSink {
+/** The embedded DuckDB warehouse file as a sink (its object shared with the catalog store: one per file and process). */
+export function embeddedSink(warehouse: EmbeddedWarehouse, loadedBy: string): SqlWarehouseSink {
   return new SqlWarehouseSink({
-    withDb: (fn) => withWarehouse(settings, fn), writeKey: settings.warehousePath, loadedBy,
-    readsSource: (bucket) => sourceReadable(settings, bucket),
-    discardInstance: () => closeWarehouseWhenIdle(settings),
+    withDb: (fn) => warehouse.use(fn), loadedBy,
+    readsSource: (bucket) => warehouse.sourceReadable(bucket),
+    discardInstance: () => warehouse.closeWhenIdle(),
   });
 }
 

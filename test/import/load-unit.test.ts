@@ -46,7 +46,7 @@ describe('loadUnit', () => {
     };
     const sink = new SqlWarehouseSink({
       withDb: async (fn) => { const db = await warehouse.connect(); try { return await fn(db); } finally { db.closeSync(); } },
-      writeKey: 'local', loadedBy: 'test',
+      loadedBy: 'test',
     });
     const loaded = await loadUnit(ctx, { columns: described.columns, dataColumns: accepted, readTypes: new Map(accepted.map((c) => [c.name, c.type])) }, {
       sink,

@@ -13,7 +13,6 @@ import { policyDocument } from '../../src/workflow-safe/policies/policy-document
 import type { CheckRow, ValidationReport } from '../../src/workflow-safe/validation/validation-report';
 import { findConnectionStatus } from '../../src/catalog/connection-status-store';
 import { saveConnection } from '../../src/catalog/connection-store';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 
 let env: TestEnv;
 const users: MinioUser[] = [];
@@ -68,7 +67,7 @@ describe('validateConnection', () => {
     expect(report.status).toBe('active');
     expect(row(report, 'source-layout').detail).toBe('2 table folders (events, users); sample file schema/events/day=2025-01-01/part-0.parquet');
     expect(row(report, 'sample-read').detail).toBe(`DuckDB read s3://${env.bucket}/schema/events/day=2025-01-01/part-0.parquet as parquet: 2 columns`);
-    const stored = await withWarehouse(env.settings, (db) => findConnectionStatus(db, connection.name));
+    const stored = await env.withWarehouse((db) => findConnectionStatus(db, connection.name));
     expect(stored).toMatchObject({ status: 'active', reason: undefined, report: { status: 'active', finishedAt: report.finishedAt } });
     expect((await env.s3bridge.queryConnectionValidation(connection.name)).status).toBe('active');
   });
@@ -77,7 +76,7 @@ describe('validateConnection', () => {
     const connection = source('least-privilege');
     const user = await userWithPolicy('src', connection);
     const stored = Connection.parse({ ...connection, auth: user.auth });
-    await withWarehouse(env.settings, (db) => saveConnection(db, stored));
+    await env.withWarehouse((db) => saveConnection(db, stored));
     const report = await env.s3bridge.validateConnection({ connection: stored.name });
     expect(report.status).toBe('active');
   });
@@ -293,16 +292,16 @@ describe('validateConnection', () => {
 
   it('re-validates on a Temporal Schedule', async () => {
     const connection = source('scheduled');
-    await withWarehouse(env.settings, (db) => saveConnection(db, connection));
+    await env.withWarehouse((db) => saveConnection(db, connection));
     const scheduleId = await env.s3bridge.scheduleConnectionValidation({ connection: connection.name, every: '1d' });
     const schedule = env.temporal.schedule.getHandle(scheduleId);
     try {
       await schedule.trigger();
       const deadline = Date.now() + 60_000;
-      let status = await withWarehouse(env.settings, (db) => findConnectionStatus(db, connection.name));
+      let status = await env.withWarehouse((db) => findConnectionStatus(db, connection.name));
       while (status?.status !== 'active' && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 500));
-        status = await withWarehouse(env.settings, (db) => findConnectionStatus(db, connection.name));
+        status = await env.withWarehouse((db) => findConnectionStatus(db, connection.name));
       }
       expect(status?.status).toBe('active');
       expect(status?.workflowId.startsWith(`${env.workflowIdPrefix}validate-connection-${connection.name}`)).toBe(true);
