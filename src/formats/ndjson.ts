@@ -12,8 +12,9 @@ import { FILE_COLUMN, type FormatReader, type ReaderReject } from './format-read
 /**
  * NDJSON: one JSON object per line (RFC 8259 JSON, strictly). Blank lines and a UTF-8 byte order
  * mark are skipped; LF and CRLF both end a line. Each line is read as text by DuckDB's CSV
- * reader (one column, no quoting) and parsed once by `json_transform`, every key as its JSON
- * text, so a key whose values differ in JSON type keeps each value exactly. DuckDB's JSON
+ * reader (one column, no quoting) and parsed once by `json_transform`: a JSON column's key as its
+ * JSON text (so a key whose values differ in JSON type keeps each value exactly), any other key
+ * as text to convert. DuckDB's JSON
  * parser is lenient in two ways JSON is not (trailing commas, NaN/Infinity): a cheap filter
  * finds lines that could hold either, and only those are checked with the strings blanked out.
  * A line that is no JSON, or JSON but not an object, is a bad row named by file and line.
@@ -108,6 +109,15 @@ export function numberLines(fileLines: string[], raws: string[]): (number | null
   });
 }
 
+/**
+ * How a key arrives in the scan, from the one parse of its line: as its JSON text for a JSON or
+ * nested column; otherwise as text (a string's own text, any other value's JSON text), which the
+ * scan converts to the column's type as it would a CSV value.
+ */
+function scannedType(type: string): 'JSON' | 'VARCHAR' {
+  return type === 'JSON' || /^(STRUCT|MAP|UNION)\(|\[\d*\]$/.test(type) ? 'JSON' : 'VARCHAR';
+}
+
 export function ndjsonReader(format: FileFormat): FormatReader {
   const facts = FORMATS[format];
   return {
@@ -121,7 +131,7 @@ export function ndjsonReader(format: FileFormat): FormatReader {
       return Number(read?.n ?? 0);
     },
     scanSql(columns, tables) {
-      const keys = Object.fromEntries(columns.map((c) => [fileColumnName(c.name), 'JSON']));
+      const keys = Object.fromEntries(columns.map((c) => [fileColumnName(c.name), scannedType(c.type)]));
       const structure = quoteLiteral(JSON.stringify(keys));
       const selects = columns.map((c) => `__j.${quoteIdentifier(fileColumnName(c.name))} AS ${quoteIdentifier(c.name)}`);
       return `(SELECT ${[...selects, ''].join(', ')}__line, ${quoteIdentifier(FILE_COLUMN)}, NULL::BIGINT AS __row, ${FORMAT_ERROR} AS __format_error
@@ -129,7 +139,7 @@ export function ndjsonReader(format: FileFormat): FormatReader {
           FROM ${lines(format, '$files', `, store_rejects=true, rejects_table=${quoteLiteral(tables.rejects)}, rejects_scan=${quoteLiteral(tables.scans)}, filename=${quoteLiteral(FILE_COLUMN)}`)}
           WHERE __line IS NOT NULL AND NOT regexp_matches(__line, ${BLANK})))`;
     },
-    scannedType: () => 'JSON',
+    scannedType,
     rawSql: () => 's.__line',
     async rejects(db, tables) {
       const rows = await queryRows<{ url: string; error_type: string; error_message: string; csv_line: string }>(db,
