@@ -9,15 +9,16 @@ import type { ImportMapping } from '../../src/workflow-safe/import/mapping';
 import { targetLabel, targetTable } from '../../src/warehouse/target-table';
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
-import { createS3Secret, dropS3Secret, withS3DuckDB } from '../../src/duckdb/s3-session';
+import { createS3Secret, dropS3Secret, s3ObjectUrl, withS3DuckDB } from '../../src/duckdb/s3-session';
 import { refreshingCredentials } from '../../src/s3/refreshing-credentials';
 import { describeScheme, schemeDiffers, unitScheme } from '../../src/warehouse/unit-scheme';
 import { listTableFiles } from '../../src/import/list-table-files';
 import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
 import { dataColumns } from '../../src/import/table-columns';
-import { describeUnit, stageUnit, type StageContext, type StagedFiles } from '../../src/import/stage-unit';
-import { loadDirect } from '../../src/import/load-direct';
-import type { DirectRows, ReplaceResult } from '../../src/warehouse/warehouse-sink';
+import { describeUnit } from '../../src/import/describe-unit';
+import type { StageContext } from '../../src/import/stage-context';
+import { cancelledBeforeCommit, loadUnit } from '../../src/import/load-unit';
+import { decideUnit } from '../../src/import/unit-decision';
 import { describeDrift, driftExcerpt, evolvedColumns, hasDrift, type SchemaDrift } from '../../src/import/schema-drift';
 import type { CatalogStore } from '../../src/catalog/catalog-store';
 import type { ActivityDeps } from '../deps';
@@ -91,12 +92,15 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
     const fingerprint = filesFingerprint(files);
     const scheme = unitScheme(table);
     const previous = (await sink.ledger(connection.name, table.name, target)).find((e) => e.unit === input.unit && !schemeDiffers(e, scheme));
-    // Also the retry path: an attempt that committed but died before reporting finds its own ledger entry.
-    if (!input.reload && previous?.fingerprint === fingerprint && previous.configHash === configHash) {
+    // The planner's rule, applied again to the day as listed now (also the retry path: an attempt
+    // that committed but died before reporting finds its own ledger entry).
+    const decision = decideUnit(previous, { fingerprint, configHash, reload: input.reload });
+    if (decision.action === 'skip' && previous) {
       return { ...base, status: 'skipped', rows: previous.rows, rejectedRows: previous.rejectedRows, files: files.length, bytes,
-        durationMs: Date.now() - started, reason: 'unchanged', loadId: previous.loadId };
+        durationMs: Date.now() - started, reason: decision.reason, loadId: previous.loadId };
     }
-    await sink.prepareSourceReads(connection.bucket);
+    // The sink's capability, asked before the scan is planned: can its commit read this bucket itself?
+    const readable = await sink.readsSource(connection.bucket);
     const reference = (await sink.acceptedColumns(connection.name, table.name)) ?? dataColumns(table);
     const loadId = randomUUID();
     // Staging belongs to this attempt alone: its load ID (a UUID) names the folder, so no other
@@ -112,7 +116,8 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
         const stop = () => db.interrupt();
         context.cancellationSignal.addEventListener('abort', stop);
         try {
-          const described = await describeUnit({ db, withAnother, bucket: connection.bucket, table, unit }, reference);
+          const urlPrefix = s3ObjectUrl(connection.bucket, '');
+          const described = await describeUnit({ db, withAnother, urlPrefix, table, unit }, reference);
           let accepted = reference;
           let driftNote: string | undefined;
           const catalogDrift = table.drift?.status === 'pending' ? table.drift : undefined;
@@ -133,7 +138,7 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
             driftNote = describeDrift(described.drift);
           }
           const stageContext: StageContext = {
-            db, bucket: connection.bucket, connection: connection.name, table, unit, mapping, errorPolicy: input.errorPolicy, loadId, stagingDir,
+            db, bucket: connection.bucket, urlPrefix, connection: connection.name, table, unit, mapping, errorPolicy: input.errorPolicy, loadId, stagingDir,
             async beforeScan() {
               const fresh = await session.refreshed();
               if (fresh) await createS3Secret(db, connection, fresh);
@@ -142,39 +147,35 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
               progress.filesDone = filesDone;
               progress.rows = rows;
               context.heartbeat(progress);
-              if (context.cancellationSignal.aborted) throw new CancelledFailure('import cancelled before the day was committed; the day is untouched');
+              if (context.cancellationSignal.aborted) throw cancelledBeforeCommit();
             },
           };
           const schema = { columns: described.columns, dataColumns: accepted, readTypes: readTypes([...table.columns, ...accepted], mapping) };
-          const commit = (rows: StagedFiles & { direct?: DirectRows }) => {
-            progress.committing = true;
-            context.heartbeat(progress);
-            return sink.replaceUnit({
-              connection: connection.name, table: table.name, unit: input.unit, day: unit.day, loadId, target,
-              ...rows, files, fingerprint, configHash, acceptedColumns: accepted, scheme, allowSchemeChange: input.reload,
-            }).finally(() => { progress.committing = false; });
-          };
           // The exactly-once point is the commit: from there the day is replaced whole, or (on any error) not at all.
-          const direct = await loadDirect(stageContext, schema, {
-            minFileBytes: settings.directLoadMinFileBytes,
-            commit,
-            async grantAccess(warehouse) {
-              await createS3Secret(warehouse, connection, await session.get());
-              return () => dropS3Secret(warehouse);
+          const loaded = await loadUnit(stageContext, schema, {
+            sink,
+            commit: {
+              connection: connection.name, table: table.name, unit: input.unit, day: unit.day, loadId, target,
+              files, fingerprint, configHash, acceptedColumns: accepted, scheme, allowSchemeChange: input.reload,
+            },
+            source: {
+              minFileBytes: settings.directLoadMinFileBytes,
+              readable,
+              async grantAccess(warehouse) {
+                await createS3Secret(warehouse, connection, await session.get());
+                return () => dropS3Secret(warehouse);
+              },
             },
             signal: context.cancellationSignal,
+            onCommit() {
+              progress.committing = true;
+              context.heartbeat(progress);
+            },
           });
-          if ('declined' in direct) context.log.debug('day staged', { unit: input.unit, why: direct.declined });
-          let staged: StagedFiles;
-          let replaced: ReplaceResult;
-          if ('loaded' in direct) {
-            ({ loaded: staged, replaced } = direct);
-          } else {
-            staged = await stageUnit(stageContext, schema);
-            if (context.cancellationSignal.aborted) throw new CancelledFailure('import cancelled before the day was committed; the day is untouched');
-            replaced = await commit(staged);
-          }
-          const loadPath = 'loaded' in direct ? 'direct' : 'staged';
+          progress.committing = false;
+          if (loaded.staged) context.log.debug('day staged', { unit: input.unit, why: loaded.staged });
+          const loadPath = loaded.path;
+          const staged = loaded;
           recordTableVolume(context.metricMeter, { connection: connection.name, table: table.name, rowsLoaded: staged.rows, rowsRejected: staged.rejectedRows, bytesRead: bytes });
           context.log.info('day loaded', {
             connection: connection.name, table: table.name, unit: input.unit, rows: staged.rows, rejectedRows: staged.rejectedRows,
@@ -184,8 +185,8 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
             ...base, status: 'loaded', rows: staged.rows, rejectedRows: staged.rejectedRows, files: files.length, bytes,
             durationMs: Date.now() - started, loadId, path: loadPath,
             reason: [
-              input.reload ? 'reload requested' : !previous ? 'new' : previous.fingerprint !== fingerprint ? 'files changed' : 'mapping changed',
-              ...(replaced.replacedScheme ? [`replaced the table's earlier load (${describeScheme(replaced.replacedScheme)})`] : []),
+              decision.reason,
+              ...(loaded.replacedScheme ? [`replaced the table's earlier load (${describeScheme(loaded.replacedScheme)})`] : []),
             ].join('; '),
             ...(driftNote ? { drift: driftNote } : {}),
           };

@@ -10,6 +10,7 @@ import { refreshingCredentials } from '../../src/s3/refreshing-credentials';
 import { listTableFiles } from '../../src/import/list-table-files';
 import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
 import { checkMapping } from '../../src/import/table-columns';
+import { decideUnit } from '../../src/import/unit-decision';
 import { describeScheme, entryScheme, schemeChangeRefused, schemeDiffers, unitScheme, WHOLE_TABLE_SCHEME } from '../../src/warehouse/unit-scheme';
 import type { ActivityDeps } from '../deps';
 
@@ -75,19 +76,14 @@ export function createPlanImport({ settings, catalog, sink }: ActivityDeps) {
     let unchangedNotListed = 0;
     for (const unit of [...units.values()].sort((a, b) => (a.unit < b.unit ? -1 : 1))) {
       if (unit.day !== null && !daySelected(unit.day, { ...range, earliest: input.earliest })) continue;
-      const previous = ledger.get(unit.unit);
-      const reason = input.reload ? 'reload requested'
-        : !previous ? (schemeChange ?? 'new')
-          : previous.fingerprint !== filesFingerprint(unit.files) ? 'files changed'
-            : previous.configHash !== configHash ? 'mapping changed'
-              : 'unchanged';
-      if (reason === 'unchanged' && input.days === 'new-and-changed') {
+      const { action, reason } = decideUnit(ledger.get(unit.unit), { fingerprint: filesFingerprint(unit.files), configHash, reload: input.reload, schemeChange });
+      if (action === 'skip' && input.days === 'new-and-changed') {
         unchangedNotListed += 1;
         continue;
       }
       planned.push({
         unit: unit.unit, day: unit.day, files: unit.files.length, bytes: unit.files.reduce((n, f) => n + f.size, 0),
-        action: reason === 'unchanged' ? 'skip' : 'load', reason,
+        action, reason,
       });
     }
     return { target: targetLabel(target), units: planned, unchangedNotListed };

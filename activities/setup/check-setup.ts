@@ -5,7 +5,7 @@ import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
 import { toS3Failure } from '../../src/s3/classify-s3-error';
 import { s3ObjectUrl, withS3DuckDB } from '../../src/duckdb/s3-session';
-import { queryRows } from '../../src/duckdb/query-rows';
+import { parquetReader } from '../../src/formats/parquet';
 import type { ActivityDeps } from '../deps';
 import { listObjectsPage } from '../../src/s3/list-objects-page';
 import { NO_SAMPLE_FILE } from '../../src/workflow-safe/failure-types';
@@ -40,16 +40,16 @@ export function createCheckSetup({ settings }: ActivityDeps) {
     }
     const url = s3ObjectUrl(connection.bucket, key);
     return withS3DuckDB(settings, connection, credentials, async (db) => {
-      const [count] = await queryRows<{ n: bigint }>(db, 'SELECT count(*) AS n FROM read_parquet($url)', { url });
-      const schema = await queryRows<{ column_name: string; column_type: string }>(
-        db, 'DESCRIBE SELECT * FROM read_parquet($url)', { url });
+      // Every row is read, not only the footer: the check proves DuckDB reads the data through S3.
+      const count = await parquetReader.sample(db, url, Number.MAX_SAFE_INTEGER);
+      const schema = await parquetReader.describe(db, url);
       return {
         bucket: connection.bucket,
         prefix: connection.prefix,
         objectsListed: keys.length,
         sampleKey: key,
-        sampleRows: Number(count?.n ?? 0),
-        sampleColumns: schema.map((r) => ({ name: r.column_name, type: r.column_type })),
+        sampleRows: count,
+        sampleColumns: schema,
       };
     });
   };

@@ -2,6 +2,9 @@ import type { Settings } from '../config/settings';
 import type { CatalogStore } from '../catalog/catalog-store';
 import { buildDeps } from '../worker/build-deps';
 
+/** Runs `fn` with a catalog and releases it after. */
+export type CatalogSession = <T>(fn: (catalog: CatalogStore) => Promise<T>) => Promise<T>;
+
 /** Runs `fn` with the configured catalog (embedded file or shared Postgres), released after. */
 export async function withCatalog<T>(settings: Settings, fn: (catalog: CatalogStore) => Promise<T>): Promise<T> {
   const deps = buildDeps(settings);

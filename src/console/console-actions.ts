@@ -4,7 +4,7 @@ import { listRuns, runsQuery } from '../client/run-control';
 import type { S3BridgeClient } from '../client/s3bridge-client';
 import { startResetTable } from '../client/warehouse-client';
 import { CliFailure, UsageError } from '../cli/command';
-import { withCatalog } from '../cli/with-catalog';
+import { withCatalog, type CatalogSession } from '../cli/with-catalog';
 import { Connection } from '../workflow-safe/connection';
 import type { ImportInput } from '../workflow-safe/import/import-input';
 import type { ResetTableResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
@@ -16,7 +16,11 @@ import { awaitWorkerRun, requireLiveWorker } from './worker-runs';
  * so they take the same inputs, check them the same way and fail with the same messages.
  */
 export class ConsoleActions {
-  constructor(private readonly client: S3BridgeClient, private readonly settings: Settings) {}
+  constructor(
+    private readonly client: S3BridgeClient,
+    private readonly settings: Settings,
+    private readonly catalog: CatalogSession = (fn) => withCatalog(settings, fn),
+  ) {}
 
   /** `connections add`: parse, store in the catalog, then (unless told not to) start its validation. */
   async addConnection(json: string, validate: boolean): Promise<{ name: string; validation?: WorkflowHandle }> {
@@ -27,7 +31,7 @@ export class ConsoleActions {
       throw new UsageError(`the connection is not valid JSON: ${(error as Error).message}`);
     }
     const connection = Connection.parse(raw);
-    await withCatalog(this.settings, (catalog) => catalog.saveConnection(connection));
+    await this.catalog((catalog) => catalog.saveConnection(connection));
     if (!validate) return { name: connection.name };
     return { name: connection.name, validation: await this.validate(connection.name) };
   }

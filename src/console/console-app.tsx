@@ -6,6 +6,7 @@ import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { Settings } from '../config/settings';
 import type { S3BridgeClient } from '../client/s3bridge-client';
 import { explainError } from '../cli/describe-error';
+import type { CatalogSession } from '../cli/with-catalog';
 import type { ImportInput } from '../workflow-safe/import/import-input';
 import { accessControl, safeNext, signIn } from './access-control';
 import { CONSOLE_CSS } from './assets/console-css';
@@ -27,6 +28,12 @@ export interface ConsoleDeps {
   client: S3BridgeClient;
   settings: Settings;
   console: ConsoleSettings;
+  /**
+   * Where `connections add` stores a connection. A console in the worker's own process (the demo,
+   * tests) passes the worker's catalog: one process may hold the embedded file once. By default the
+   * console opens the configured catalog for the call, as the CLI does.
+   */
+  catalog?: CatalogSession;
 }
 
 /** A page: Hono's JSX renders to an escaped HTML string. */
@@ -70,7 +77,7 @@ export function createConsoleApp(deps: ConsoleDeps): Hono {
   const { client, settings } = deps;
   const reads = new WarehouseReads(client, settings);
   const data = new PageData(client, settings, reads);
-  const actions = new ConsoleActions(client, settings);
+  const actions = new ConsoleActions(client, settings, deps.catalog);
   const notices = new Notices();
   const app = new Hono();
 

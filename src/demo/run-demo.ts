@@ -7,7 +7,7 @@ import { registerSearchAttributes } from '../client/search-attribute-registratio
 import { S3BridgeClient } from '../client/s3bridge-client';
 import { saveConnection } from '../catalog/connection-store';
 import { queryRows } from '../duckdb/query-rows';
-import { withWarehouse } from '../warehouse/embedded-database';
+import { buildDeps } from '../worker/build-deps';
 import { createWorker } from '../worker/create-worker';
 import { setDestinationStates } from '../catalog/destination-store';
 import type { DestinationConnection } from '../workflow-safe/connection';
@@ -15,13 +15,14 @@ import { DEMO_BUCKET, DEMO_PREFIX, demoRowsForDay, seedSampleData } from './samp
 import { consoleSettings } from '../console/console-settings';
 import { startConsole, type RunningConsole } from '../console/start-console';
 import type { Settings } from '../config/settings';
+import type { CatalogSession } from '../cli/with-catalog';
 
 /** The console on its usual port (S3BRIDGE_CONSOLE_PORT, 8234), or on any free one when that is taken. */
-async function demoConsole(client: S3BridgeClient, settings: Settings): Promise<RunningConsole> {
+async function demoConsole(client: S3BridgeClient, settings: Settings, catalog: CatalogSession): Promise<RunningConsole> {
   const options = consoleSettings(process.env);
-  return startConsole({ client, settings, console: options }).catch((error: unknown) => {
+  return startConsole({ client, settings, console: options, catalog }).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    return startConsole({ client, settings, console: { ...options, port: 0 } });
+    return startConsole({ client, settings, console: { ...options, port: 0 }, catalog });
   });
 }
 
@@ -55,13 +56,15 @@ async function main(): Promise<void> {
 
   // The connection holds references to the MinIO keys (env:...), never their values.
   const connection = localSourceConnection({ name: 'demo', bucket: DEMO_BUCKET, prefix: DEMO_PREFIX, format: 'parquet' });
-  await withWarehouse(settings, (db) => saveConnection(db, connection));
+  // One set of dependencies for the in-process worker and the demo's own reads: one object per warehouse file.
+  const deps = buildDeps(settings, { worker: true });
+  await deps.withStore((db) => saveConnection(db, connection));
   console.log(`2. stored connection "demo" in the catalog (${settings.warehousePath})`);
 
   const client = new S3BridgeClient(await createTemporalClient(settings), settings, 'demo-');
   // A dev server started before s3bridge registered its search attributes lacks them (idempotent).
   await registerSearchAttributes(client.temporal, settings.temporalNamespace);
-  const { worker, nativeConnection } = await createWorker({ settings });
+  const { worker, nativeConnection } = await createWorker({ settings, deps });
   await worker.runUntil(async () => {
     const validation = await client.validateConnection({ connection: 'demo' });
     console.log(`3. validateConnection: ${validation.status}`);
@@ -87,7 +90,7 @@ async function main(): Promise<void> {
     }
 
     // Export: the first demo day's events back out, as Segment's S3 destination writes them.
-    await withWarehouse(settings, async (db) => {
+    await deps.withStore(async (db) => {
       await saveConnection(db, demoDestination('demo-export', 'exports/v1'));
       await saveConnection(db, demoDestination('demo-export-v2', 'exports/v2'));
       // A re-run starts from the same state: v1 enabled, v2 waiting for its migration.
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
     for (const finding of migration.findings) console.log(`   ${finding}`);
     if (migration.status !== 'completed') throw new Error('the migration rolled back');
 
-    const counts = await withWarehouse(settings, (db) =>
+    const counts = await deps.withStore((db) =>
       queryRows<{ day: string; n: bigint }>(
         db,
         `SELECT strftime(_day, '%Y-%m-%d') AS day, count(*) AS n FROM canonical.events
@@ -127,7 +130,7 @@ async function main(): Promise<void> {
     if (!exact) process.exitCode = 1;
     if (serveConsole) {
       // The console reads the warehouse through this worker, so the worker keeps running beside it.
-      const running = await demoConsole(client, settings);
+      const running = await demoConsole(client, settings, (fn) => deps.catalog.session(fn));
       console.log(`Console:     ${running.url}  (connections, tables and their days, runs, the migration; Ctrl-C stops it and the worker)`);
       await new Promise<void>((resolve) => {
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
@@ -136,6 +139,7 @@ async function main(): Promise<void> {
     }
   });
   await nativeConnection.close();
+  await deps.close();
 }
 
 main().catch((error: unknown) => {

@@ -3,14 +3,14 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { DiscoveredTable, FileFormat } from '../workflow-safe/catalog/discovered-table';
 import type { SourceConnection } from '../workflow-safe/connection';
 import type { DiscoveryProblem } from '../workflow-safe/discovery/discovery-problem';
-import { expectedMagic } from '../workflow-safe/discovery/file-format';
+import { expectedMagic, gzippedFormat } from '../workflow-safe/formats/file-format';
 import type { ListedObject } from '../workflow-safe/discovery/listed-object';
 import { mergeColumns, type FileColumns } from '../workflow-safe/discovery/merge-columns';
 import { analyzeTableLayout } from '../workflow-safe/discovery/table-layout';
 import { chooseTableFormat } from '../workflow-safe/discovery/table-format';
 import type { StagedResult, TableCandidate } from '../catalog/discovery-staging-store';
 import { listAllObjects } from './list-objects';
-import { readFileColumns } from './read-file-columns';
+import { readerFor } from '../formats';
 import { classifyDuckDBReadError } from '../duckdb/classify-read-error';
 import { scrubValues } from '../workflow-safe/excerpt';
 import { sniffFile } from './sniff-file';
@@ -73,7 +73,7 @@ export async function discoverTable(input: DiscoverTableInput): Promise<StagedRe
         continue;
       }
       // A bare `.gz` table is CSV or NDJSON as its first readable sample says.
-      if (!format && sniffed.magic === 'gzip' && sniffed.text) format = sniffed.text === 'csv' ? 'csv.gz' : 'ndjson.gz';
+      if (!format && sniffed.magic === 'gzip' && sniffed.text) format = gzippedFormat(sniffed.text);
       const expected = format ? expectedMagic(format) : 'gzip';
       if (sniffed.magic !== expected) {
         unreadable.push({ key: file.key, error: `not a ${format ?? 'gzip'} file: its first bytes are ${sniffed.magic === 'text' ? 'plain text' : sniffed.magic}` });
@@ -84,7 +84,7 @@ export async function discoverTable(input: DiscoverTableInput): Promise<StagedRe
         continue;
       }
       try {
-        read.push({ key: file.key, columns: await readFileColumns(db, s3ObjectUrl(connection.bucket, candidate.prefix + file.key), format) });
+        read.push({ key: file.key, columns: await readerFor(format).describe(db, s3ObjectUrl(connection.bucket, candidate.prefix + file.key)) });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (classifyDuckDBReadError(message) === 'transient') throw error;
@@ -101,7 +101,7 @@ export async function discoverTable(input: DiscoverTableInput): Promise<StagedRe
   if (connection.format !== 'auto' && connection.format !== format) {
     problems.push({ kind: 'format-mismatch', message: `the connection's format is ${connection.format}, but this table's files are ${format}` });
   }
-  const merged = mergeColumns(read, layout.partitionKeys);
+  const merged = mergeColumns(read, layout.partitionKeys, format);
   problems.push(...merged.problems);
   const table: DiscoveredTable = {
     connection: connection.name,

@@ -1,6 +1,6 @@
 import { gunzipSync, constants } from 'node:zlib';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { magicOf, textKind, type Magic } from '../workflow-safe/discovery/file-format';
+import { magicOf, textKind, type Magic } from '../workflow-safe/formats/file-format';
 import { toS3Failure } from '../s3/classify-s3-error';
 
 export interface Sniffed {

@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { batchOfKey, windowKeyPrefix, type ExportFormat } from '../workflow-safe/export/export-layout';
 import { listKeys } from './s3-multipart';
+import { splitLines } from '../formats/ndjson';
 
 export interface ReadBackWindow {
   keys: string[];
@@ -30,8 +31,9 @@ export async function readBackWindow(s3: S3Client, bucket: string, layout: { pre
       problems.push(`${key}: does not decompress (${(error as Error).message})`);
       continue;
     }
-    for (const [index, line] of text.split('\n').entries()) {
-      if (line === '') continue;
+    // Lines as the formats module splits NDJSON (a BOM and CRLF tolerated, blank lines skipped).
+    for (const [index, line] of splitLines(text).entries()) {
+      if (line.trim() === '') continue;
       try {
         const parsed = JSON.parse(line) as { messageId?: unknown };
         if (kind === 'raw') ids.push(line);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SourceFile } from './source-file';
+import type { SourceFile } from '../workflow-safe/import/source-file';
 
 /** Identifies a day's exact file set: any added, removed or rewritten file changes it. */
 export function filesFingerprint(files: SourceFile[]): string {

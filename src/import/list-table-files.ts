@@ -6,7 +6,7 @@ import { locatePartition, matchesFormat, type FilePartition } from '../workflow-
 import { toS3Failure } from '../s3/classify-s3-error';
 import { formatDayFolder } from '../workflow-safe/layout/day-folder';
 import { WHOLE_TABLE_UNIT } from '../workflow-safe/workflow-ids';
-import type { SourceFile } from './source-file';
+import type { SourceFile } from '../workflow-safe/import/source-file';
 import { listObjectsPage } from '../s3/list-objects-page';
 
 export interface UnitFiles {

@@ -2,13 +2,13 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import type { ColumnSchema, PartitionKey } from '../workflow-safe/catalog/discovered-table';
 import type { EventsMapping, ImportMapping, MetricsMapping, TimestampSpec } from '../workflow-safe/import/mapping';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
-import { checkedType } from './column-types';
+import { checkedType } from '../workflow-safe/type-rule';
 
-/** A row-level check: when `when` holds, the row is bad in `column` for `reason`. */
+/** A row-level check: when `when` holds, the row is bad in `column` (NULL: the whole row) for `reason` (text, or a SQL expression). */
 export interface RowCheck {
   when: string;
-  column: string;
-  reason: string;
+  column: string | null;
+  reason: string | { sql: string };
 }
 
 /** The SELECT list that maps scanned source files (relation `s`, one set of columns) to warehouse rows, and its checks. */
@@ -22,7 +22,7 @@ export interface Projection {
 
 export interface ProjectionContext {
   mapping: ImportMapping;
-  /** The file's columns as read into `s` (CSV already typed; NDJSON as VARCHAR; Parquet as written). */
+  /** The file's columns as read into `s` (CSV already typed; NDJSON as JSON text; Parquet as written). */
   fileColumns: ColumnSchema[];
   /** raw mode: the data columns to write, with their warehouse types. */
   dataColumns: ColumnSchema[];
@@ -72,14 +72,32 @@ class Builder {
     const source = this.required(column);
     if (source === 'NULL') return `NULL::${type}`;
     if (this.typeOf(column) === type) return source;
-    const cast = `TRY_CAST(${source} AS ${type})`;
+    const cast = this.typeOf(column) === 'JSON' ? fromJson(source, type) : `TRY_CAST(${source} AS ${type})`;
+    if (cast === source) return source;
     this.checks.push({ when: `${source} IS NOT NULL AND ${cast} IS NULL`, column, reason });
     return cast;
   }
 
+  /** A column's value as text: a JSON string's own text (not its quoted JSON), anything else cast. */
   text(column: string): string {
     const source = this.required(column);
-    return source === 'NULL' ? 'NULL::VARCHAR' : `CAST(${source} AS VARCHAR)`;
+    if (source === 'NULL') return 'NULL::VARCHAR';
+    return this.typeOf(column) === 'JSON' ? `(${source} ->> '$')` : `CAST(${source} AS VARCHAR)`;
+  }
+
+  /**
+   * A file column named like a partition key (Statsig's `date` in its day folders) is never
+   * silently replaced by the folder's value: each value must equal it (a NULL says nothing),
+   * or the row is bad, naming both.
+   */
+  agreesWithFolder(column: string, key: string, type: string, folder: string, folderText: string): void {
+    const source = `s.${quoteIdentifier(column)}`;
+    const value = this.typeOf(column) === 'JSON' ? fromJson(source, type) : `TRY_CAST(${source} AS ${type})`;
+    this.checks.push({
+      when: `${source} IS NOT NULL AND (${value}) IS DISTINCT FROM ${folder}`,
+      column,
+      reason: { sql: `'the file''s value is not its folder''s ' || ${quoteLiteral(`${key}=`)} || ${folderText} || ' (a file column named like a partition key must hold the folder''s value)'` },
+    });
   }
 
   notNull(expression: string, column: string, reason: string): void {
@@ -93,6 +111,18 @@ class Builder {
   }
 }
 
+/**
+ * A JSON value (NDJSON's columns) as `type`: JSON as is; VARCHAR as a string's own text (other
+ * values as their JSON text); nested types by DuckDB's JSON cast; scalars from the value's
+ * text, as a CSV value would be (so `"12"` and `12` both fit BIGINT, `12.5` does not).
+ */
+function fromJson(source: string, type: string): string {
+  if (type === 'JSON') return source;
+  if (type === 'VARCHAR') return `(${source} ->> '$')`;
+  if (/^(STRUCT|MAP|UNION)\(|\[\d*\]$/.test(type)) return `TRY_CAST(${source} AS ${type})`;
+  return `TRY_CAST(${source} ->> '$' AS ${type})`;
+}
+
 function timestampExpression(b: Builder, spec: TimestampSpec): string {
   const source = b.required(spec.column);
   if (source === 'NULL') return 'NULL::TIMESTAMPTZ';
@@ -102,10 +132,10 @@ function timestampExpression(b: Builder, spec: TimestampSpec): string {
   let expression: string;
   if (spec.format === 'unix-seconds' || spec.format === 'unix-millis') {
     const divisor = spec.format === 'unix-millis' ? ' / 1000' : '';
-    expression = `to_timestamp(TRY_CAST(${source} AS DOUBLE)${divisor})`;
+    expression = `to_timestamp(TRY_CAST(${type === 'JSON' ? b.text(spec.column) : source} AS DOUBLE)${divisor})`;
   } else if (spec.format !== 'iso') {
     // strptime's result type depends on the pattern, so it is inlined (strictly escaped), not bound.
-    const parsed = `try_strptime(CAST(${source} AS VARCHAR), ${quoteLiteral(spec.format)})`;
+    const parsed = `try_strptime(${b.text(spec.column)}, ${quoteLiteral(spec.format)})`;
     expression = /%z|%Z/.test(spec.format) ? `CAST(${parsed} AS TIMESTAMPTZ)` : `timezone(${zone()}, ${parsed})`;
   } else if (type === 'TIMESTAMP WITH TIME ZONE') {
     expression = source;
@@ -113,7 +143,7 @@ function timestampExpression(b: Builder, spec: TimestampSpec): string {
     expression = `timezone(${zone()}, CAST(${source} AS TIMESTAMP))`;
   } else {
     // Text with an offset or "Z" keeps its offset; a bare local time is read in the mapping's zone.
-    const text = `CAST(${source} AS VARCHAR)`;
+    const text = b.text(spec.column);
     expression = `CASE WHEN regexp_matches(${text}, '(Z|[+-]\\d{2}(:?\\d{2})?)$') THEN TRY_CAST(${text} AS TIMESTAMPTZ)
       ELSE timezone(${zone()}, TRY_CAST(${text} AS TIMESTAMP)) END`;
   }
@@ -177,7 +207,10 @@ function rawSelects(b: Builder, ctx: ProjectionContext): string[] {
     const type = checkedType(key.type, `partition key "${key.name}"`);
     const value = ctx.partitionValues[key.name];
     const expression = ctx.partitionExpressions?.[key.name] ?? (value === undefined ? undefined : b.bind(value));
-    selects.push(`${expression === undefined ? 'NULL' : `TRY_CAST(${expression} AS ${type})`}::${type} AS ${quoteIdentifier(key.name)}`);
+    const folder = `${expression === undefined ? 'NULL' : `TRY_CAST(${expression} AS ${type})`}::${type}`;
+    selects.push(`${folder} AS ${quoteIdentifier(key.name)}`);
+    const fileColumn = ctx.fileColumns.find((c) => c.name.toLowerCase() === key.name.toLowerCase());
+    if (fileColumn && expression !== undefined) b.agreesWithFolder(fileColumn.name, key.name, type, folder, expression);
   }
   return selects;
 }

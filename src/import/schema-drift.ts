@@ -1,5 +1,5 @@
 import type { ColumnSchema } from '../workflow-safe/catalog/discovered-table';
-import { fitsType, widenColumnType } from './column-types';
+import { fitsType, widenType } from '../workflow-safe/type-rule';
 import { excerptName } from '../workflow-safe/excerpt';
 
 /** How a day's files differ from the schema the table's loads follow. */
@@ -16,7 +16,9 @@ export function hasDrift(drift: SchemaDrift): boolean {
 
 /**
  * Compares one file's columns with the reference. Text formats (CSV, NDJSON) have no declared
- * types, so only new columns count; Parquet types count when they do not fit the reference.
+ * types, so only new columns count (with the type the reader gives them: CSV text, NDJSON's
+ * inferred from the file); a value that does not convert is a bad row, not drift. Parquet
+ * types count when they do not fit the reference (the type rule's fitsType).
  */
 export function addFileDrift(drift: SchemaDrift, reference: ColumnSchema[], file: { key: string; columns: ColumnSchema[] }, typed: boolean): void {
   const known = new Map(reference.map((c) => [c.name, c.type]));
@@ -24,7 +26,7 @@ export function addFileDrift(drift: SchemaDrift, reference: ColumnSchema[], file
   for (const column of file.columns) {
     const type = known.get(column.name);
     if (type === undefined) {
-      if (!drift.added.some((c) => c.name === column.name)) drift.added.push({ name: column.name, type: typed ? column.type : 'VARCHAR' });
+      if (!drift.added.some((c) => c.name === column.name)) drift.added.push({ name: column.name, type: column.type });
       found = true;
     } else if (typed && !fitsType(column.type, type) && !drift.changed.some((c) => c.column === column.name && c.to === column.type)) {
       drift.changed.push({ column: column.name, from: type, to: column.type });
@@ -38,7 +40,7 @@ export function addFileDrift(drift: SchemaDrift, reference: ColumnSchema[], file
 export function evolvedColumns(reference: ColumnSchema[], drift: SchemaDrift): ColumnSchema[] {
   const columns = reference.map((c) => {
     const changes = drift.changed.filter((d) => d.column === c.name);
-    return { name: c.name, type: changes.reduce((type, d) => widenColumnType(type, d.to), c.type) };
+    return { name: c.name, type: changes.reduce((type, d) => widenType(type, d.to), c.type) };
   });
   return [...columns, ...drift.added];
 }

@@ -1,35 +1,14 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { LIST, listValue, VARCHAR, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import type { ColumnSchema, DiscoveredTable } from '../workflow-safe/catalog/discovered-table';
-import type { ErrorPolicy } from '../workflow-safe/import/import-input';
-import type { ImportMapping } from '../workflow-safe/import/mapping';
+import { LIST, listValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../duckdb/query-rows';
-import { s3ObjectUrl } from '../duckdb/s3-session';
-import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
-import { badData, readFailure } from './import-errors';
+import { quoteLiteral } from '../duckdb/sql';
+import { badData } from '../formats/read-failure';
 import { excerpt, excerptName, scrubValues } from '../workflow-safe/excerpt';
-import type { UnitFiles } from './list-table-files';
-import { buildProjection, type RowCheck } from './projection';
-import { csvRejects, describeFile, FILE_COLUMN, isTextFormat, rawValuesJson, scanFilesSql, type CsvReject, type CsvRejectTables } from './read-source-file';
-import { classifyDuckDBReadError } from '../duckdb/classify-read-error';
-import { addFileDrift, type SchemaDrift } from './schema-drift';
-
-export interface StageContext {
-  db: DuckDBConnection;
-  bucket: string;
-  connection: string;
-  table: DiscoveredTable;
-  unit: UnitFiles;
-  mapping: ImportMapping;
-  errorPolicy: ErrorPolicy;
-  loadId: string;
-  stagingDir: string;
-  /** Called before each scan (fresh credentials for DuckDB's secret). */
-  beforeScan?(): Promise<void>;
-  /** Called after each scan of a group of files; throws to stop (cancellation). */
-  onFile(filesDone: number, rows: number): void;
-}
+import { readerFor, type FormatReader, type ReaderReject } from '../formats';
+import { declaredRows } from '../formats/parquet';
+import { goodRowsSql, planScans, type UnitScan, type UnitSchema } from './plan-scans';
+import { probing, unitUrls, type StageContext } from './stage-context';
 
 export interface StagedFiles {
   dataFiles: string[];
@@ -38,121 +17,7 @@ export interface StagedFiles {
   rejectedRows: number;
 }
 
-const url = s3ObjectUrl;
 const FILES = { files: LIST(VARCHAR) };
-
-/** Runs `fn` with the unit's URLs; when a read of many files fails, finds the file that fails alone, so the error names its key. */
-async function probing<T>(db: DuckDBConnection, urls: string[], format: string, read: (files: string[]) => Promise<T>, probe: (file: string) => Promise<unknown> = (file) => read([file])): Promise<T> {
-  try {
-    return await read(urls);
-  } catch (error) {
-    if (urls.length === 1 || classifyDuckDBReadError(error instanceof Error ? error.message : String(error)) === 'transient') {
-      throw readFailure(error, urls[0]!, format);
-    }
-    for (const file of urls) {
-      // Probe errors are what we want to see; anything else (an interrupt) ends the search.
-      const failed = await probe(file).then(() => undefined, (probeError: unknown) => probeError);
-      if (failed !== undefined) throw readFailure(failed, file, format);
-    }
-    throw readFailure(error, `${urls[0]} (one of ${urls.length} files)`, format);
-  }
-}
-
-/** Runs a read on another connection to the same DuckDB instance. */
-type AnotherConnection = <R>(read: (db: DuckDBConnection) => Promise<R>) => Promise<R>;
-
-/** Reads of many footers run as this many queries at once, each on its own connection: one query fetches one footer after another. */
-const FOOTER_READERS = 4;
-const FOOTERS_PER_READER = 50;
-
-/**
- * Parquet footers of the whole unit: each file's schema as a signature, files grouped by it.
- * Many files are split among FOOTER_READERS concurrent queries when `withAnother` gives more
- * connections to the same instance (its secret and lockdown are the instance's).
- */
-async function parquetSchemaGroups(db: DuckDBConnection, urls: string[], withAnother?: AnotherConnection): Promise<Map<string, string[]>> {
-  const field = 'CAST(row(name, type, type_length, repetition_type, num_children, converted_type, scale, precision, logical_type, duckdb_type) AS VARCHAR)';
-  const sql = `SELECT file_name AS url, string_agg(${field}, ';' ORDER BY ${field}) AS signature FROM parquet_schema($files) GROUP BY file_name`;
-  const read = async (conn: DuckDBConnection, files: string[]) =>
-    (await conn.runAndReadAll(sql, { files: listValue(files) }, FILES)).getRowObjectsJS() as { url: string; signature: string }[];
-  const readers = withAnother ? Math.min(FOOTER_READERS, Math.floor(urls.length / FOOTERS_PER_READER)) : 1;
-  let rows: { url: string; signature: string }[];
-  if (readers <= 1) {
-    rows = await read(db, urls);
-  } else {
-    // Settled, not raced: no reader may still run on its connection when an error ends the load.
-    const results = await Promise.allSettled(Array.from({ length: readers }, (_, i) =>
-      withAnother!((conn) => read(conn, urls.filter((_url, j) => j % readers === i)))));
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    rows = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
-  }
-  const groups = new Map<string, string[]>();
-  const byUrl = new Map(rows.map((r) => [r.url, r.signature]));
-  for (const file of urls) {
-    const signature = byUrl.get(file) ?? file;
-    groups.set(signature, [...(groups.get(signature) ?? []), file]);
-  }
-  return groups;
-}
-
-/**
- * Reads each file's columns and the drift against the reference schema. Parquet: the footers of
- * all the unit's files in one query, then one DESCRIBE per distinct schema (usually one); text
- * formats: each file's header (CSV) or sampled keys (NDJSON).
- */
-export async function describeUnit(
-  ctx: Pick<StageContext, 'db' | 'bucket' | 'table' | 'unit'> & { withAnother?: AnotherConnection },
-  reference: ColumnSchema[],
-) {
-  const columns = new Map<string, ColumnSchema[]>();
-  const drift: SchemaDrift = { added: [], changed: [], files: [] };
-  const { format } = ctx.table;
-  const typed = !isTextFormat(format);
-  const urls = ctx.unit.files.map((f) => url(ctx.bucket, f.key));
-  const byUrl = new Map<string, ColumnSchema[]>();
-  const describeOne = (fileUrl: string) => describeFile(ctx.db, fileUrl, format);
-  if (format === 'parquet' && urls.length > 0) {
-    const groups = await probing(ctx.db, urls, format, (files) => parquetSchemaGroups(ctx.db, files, ctx.withAnother), describeOne);
-    for (const files of groups.values()) {
-      const described = await describeOne(files[0]!).catch((error: unknown) => { throw readFailure(error, files[0]!, format); });
-      for (const file of files) byUrl.set(file, described);
-    }
-  } else {
-    for (const fileUrl of urls) {
-      byUrl.set(fileUrl, await describeOne(fileUrl).catch((error: unknown) => { throw readFailure(error, fileUrl, format); }));
-    }
-  }
-  // A file column named like a partition key (a `date` column in Statsig's day folders) is the
-  // partition's own value repeated: the folder's value is used, as discovery says, so it is not drift.
-  const partitionNames = new Set(ctx.table.partitionKeys.map((k) => k.name));
-  for (const file of ctx.unit.files) {
-    const fileColumns = byUrl.get(url(ctx.bucket, file.key)) ?? [];
-    columns.set(file.key, fileColumns);
-    addFileDrift(drift, reference, { key: file.key, columns: fileColumns.filter((c) => !partitionNames.has(c.name)) }, typed);
-  }
-  return { columns, drift };
-}
-
-function caseOf(checks: RowCheck[], pick: (c: RowCheck) => string): string {
-  if (checks.length === 0) return 'NULL::VARCHAR';
-  return `CASE ${checks.map((c) => `WHEN ${c.when} THEN ${quoteLiteral(pick(c))}`).join(' ')} END`;
-}
-
-type UnitFile = UnitFiles['files'][number];
-
-/** The unit's files grouped by the columns they are read with, in listing order: one scan per group (usually one for the day). */
-function scanGroups(files: UnitFile[], columnsOf: (file: UnitFile) => ColumnSchema[]) {
-  const groups = new Map<string, { columns: ColumnSchema[]; files: UnitFile[] }>();
-  for (const file of files) {
-    const columns = columnsOf(file);
-    const signature = JSON.stringify(columns);
-    const group = groups.get(signature) ?? { columns, files: [] };
-    group.files.push(file);
-    groups.set(signature, group);
-  }
-  return [...groups.values()];
-}
 
 /**
  * The common case of a Parquet day, in one pass: every scan writes its good rows straight to a
@@ -186,96 +51,21 @@ async function stageWithoutRejects(ctx: StageContext, scans: UnitScan[]): Promis
   return { dataFiles, rejectFiles: [], rows, rejectedRows: 0 };
 }
 
-/** One scan of a group of the unit's files: the mapped, checked rows (`__bad_column` set on bad ones). */
-export interface UnitScan {
-  select: string;
-  params: Record<string, DuckDBValue>;
-  urls: string[];
-  csvTables: CsvRejectTables;
-}
+/** Bad rows numbered by the reader (NDJSON) get their line once the day has some: only the files that have them are read again. */
+const MAX_NUMBERED_ROWS = 10_000;
 
-export interface UnitSchema {
-  columns: Map<string, ColumnSchema[]>;
-  dataColumns: ColumnSchema[];
-  readTypes: Map<string, string>;
-}
-
-/** Raised by a guarded scan (goodRowsSql's `failOnBad`) at its first bad row. */
-export const ROW_REJECTED_MARKER = 's3bridge: a row failed the checks';
-
-/**
- * The good rows of a scan, without its check columns: what the warehouse receives. With
- * `failOnBad`, the first bad row fails the statement instead (a direct load then stages the
- * day, which records it).
- */
-export function goodRowsSql(select: string, { failOnBad = false } = {}): string {
-  const guard = failOnBad ? ` OR error(${quoteLiteral(ROW_REJECTED_MARKER)})` : '';
-  return `SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM (${select}) WHERE __bad_column IS NULL${guard}`;
-}
-
-/** The rows the Parquet footers of these files declare. */
-export async function declaredRows(db: DuckDBConnection, urls: string[]): Promise<number> {
-  const [declared] = (await db.runAndReadAll('SELECT sum(num_rows)::BIGINT AS n FROM parquet_file_metadata($files)', { files: listValue(urls) }, FILES))
-    .getRowObjectsJS() as { n: bigint | null }[];
-  return Number(declared?.n ?? 0);
-}
-
-/**
- * The unit's scans: one per set of columns (usually one for the whole day) over the explicit
- * file list, mapping and checks in the same SELECT.
- */
-export function planScans(ctx: StageContext, schema: UnitSchema): UnitScan[] {
-  const { table } = ctx;
-  const partitionNames = new Set(table.partitionKeys.map((k) => k.name));
-  const prefix = url(ctx.bucket, '');
-  // Text formats are read with the types the table's loads follow; unknown columns as text.
-  const groups = scanGroups(ctx.unit.files, (file) => {
-    const described = schema.columns.get(file.key) ?? [];
-    return table.format === 'parquet'
-      ? described
-      : described.map((c) => ({ name: c.name, type: (table.format.startsWith('csv') && schema.readTypes.get(c.name)) || 'VARCHAR' }));
-  });
-  const scans: UnitScan[] = [];
-  for (const [index, group] of groups.entries()) {
-    const fileColumns = group.columns;
-    // Partition values shared by every file are bound; values that differ come from a joined list of the files.
-    const varying = table.partitionKeys.filter((k) => new Set(group.files.map((f) => f.partition.values[k.name])).size > 1);
-    const partitionExpressions = Object.fromEntries(varying.map((k, i) => [k.name, `f.${quoteIdentifier(`p${i}`)}`]));
-    const projection = buildProjection({
-      mapping: ctx.mapping,
-      fileColumns,
-      dataColumns: schema.dataColumns.filter((c) => !partitionNames.has(c.name)),
-      partitionKeys: table.partitionKeys,
-      partitionValues: group.files[0]!.partition.values,
-      partitionExpressions,
-      day: ctx.unit.day,
-    });
-    const checks: RowCheck[] = projection.missing.map((column) => ({
-      when: 'TRUE',
-      column,
-      reason: `missing required column "${column}" (the file has ${fileColumns.slice(0, 10).map((c) => `"${excerptName(c.name)}"`).join(', ') || 'no columns'}${fileColumns.length > 10 ? ', ...' : ''})`,
-    }));
-    checks.push(...projection.checks);
-    const csvTables = { rejects: `csv_rejects_${index}`, scans: `csv_scans_${index}` };
-    // Bound lists joined by URL: the scan needs no table of its own, so the warehouse can run it too.
-    const fileValues = Object.fromEntries(varying.map((k, i) => [`f_p${i}`, listValue(group.files.map((f) => f.partition.values[k.name] ?? null))]));
-    const join = varying.length === 0 ? '' : `LEFT JOIN (SELECT unnest($files) AS url, ${varying.map((_k, i) => `unnest($f_p${i}::VARCHAR[]) AS ${quoteIdentifier(`p${i}`)}`).join(', ')}) f
-        ON f.url = s.${quoteIdentifier(FILE_COLUMN)}`;
-    const params = {
-      ...projection.params, ...fileValues,
-      l_connection: ctx.connection, l_table: table.name, l_day: ctx.unit.day, l_prefix_length: prefix.length, l_load: ctx.loadId,
-    };
-    const source = `s.${quoteIdentifier(FILE_COLUMN)}`;
-    const select = `SELECT ${projection.selects.join(', ')},
-        $l_connection AS _connection, $l_table AS _table, $l_day::DATE AS _day, substr(${source}, $l_prefix_length::BIGINT + 1) AS _source_key, $l_load AS _load_id,
-        ${caseOf(checks, (c) => c.column)} AS __bad_column, ${caseOf(checks, (c) => c.reason)} AS __bad_reason,
-        -- Raw values only for bad rows: building JSON for every good row would cost more than the mapping.
-        s.__row AS __row, CASE WHEN __bad_column IS NOT NULL THEN ${rawValuesJson(fileColumns)} END AS __raw
-      FROM ${scanFilesSql(table.format, fileColumns, csvTables)} s ${join}`;
-    const urls = group.files.map((f) => url(ctx.bucket, f.key));
-    scans.push({ select, params, urls, csvTables });
-  }
-  return scans;
+async function numberBadLines(db: DuckDBConnection, reader: FormatReader, prefix: string): Promise<void> {
+  if (!reader.locateLines) return;
+  const bad = await queryRows<{ id: bigint; url: string; raw: string | null }>(db,
+    `SELECT rowid AS id, $prefix || _source_key AS url, __raw AS raw FROM checked WHERE __bad_reason IS NOT NULL AND __row IS NULL ORDER BY rowid LIMIT ${MAX_NUMBERED_ROWS}`,
+    { prefix });
+  if (bad.length === 0) return;
+  const lines = await reader.locateLines(db, bad.map((r) => ({ url: r.url, raw: r.raw ?? '' })));
+  const found = bad.map((r, i) => ({ id: String(r.id), line: lines[i] })).filter((r): r is { id: string; line: number } => r.line != null);
+  if (found.length === 0) return;
+  await db.run(`UPDATE checked SET __row = v.line FROM (SELECT unnest($ids)::BIGINT AS id, unnest($lines)::BIGINT AS line) v WHERE checked.rowid = v.id`, {
+    ids: listValue(found.map((r) => r.id)), lines: listValue(found.map((r) => String(r.line))),
+  }, { ids: LIST(VARCHAR), lines: LIST(VARCHAR) });
 }
 
 /**
@@ -285,7 +75,8 @@ export function planScans(ctx: StageContext, schema: UnitSchema): UnitScan[] {
  */
 export async function stageUnit(ctx: StageContext, schema: UnitSchema): Promise<StagedFiles> {
   const { db, table } = ctx;
-  const prefix = url(ctx.bucket, '');
+  const reader = readerFor(table.format);
+  const prefix = ctx.urlPrefix;
   const scans = planScans(ctx, schema);
   const result: StagedFiles = { dataFiles: [], rejectFiles: [], rows: 0, rejectedRows: 0 };
   if (scans.length === 0) return result;
@@ -293,9 +84,9 @@ export async function stageUnit(ctx: StageContext, schema: UnitSchema): Promise<
     const fast = await stageWithoutRejects(ctx, scans);
     if (fast) return fast;
   }
-  const structural: CsvReject[] = [];
+  const structural: ReaderReject[] = [];
   let filesDone = 0;
-  for (const [index, { select, params, urls, csvTables }] of scans.entries()) {
+  for (const [index, { select, params, urls, rejectTables, columns }] of scans.entries()) {
     await ctx.beforeScan?.();
     const run = (files: string[], into: string) => db.run(`${into} ${select}`, { ...params, files: listValue(files) }, FILES);
     await probing(db, urls, table.format,
@@ -308,16 +99,17 @@ export async function stageUnit(ctx: StageContext, schema: UnitSchema): Promise<
           await db.run('DROP TABLE IF EXISTS probe');
         }
       });
-    structural.push(...await csvRejects(db, table.format, csvTables));
+    structural.push(...await reader.rejects(db, rejectTables, columns));
     filesDone += urls.length;
     ctx.onFile(filesDone, 0);
   }
   const [counts] = await queryRows<{ good: bigint; bad: bigint }>(db,
-    'SELECT count(*) FILTER (__bad_column IS NULL) AS good, count(*) FILTER (__bad_column IS NOT NULL) AS bad FROM checked');
+    'SELECT count(*) FILTER (__bad_reason IS NULL) AS good, count(*) FILTER (__bad_reason IS NOT NULL) AS bad FROM checked');
   const bad = Number(counts?.bad ?? 0) + structural.length;
-  if (bad > 0 && ctx.errorPolicy === 'fail-day') throw await firstBadRow(db, structural, prefix, ctx.unit.files.map((f) => url(ctx.bucket, f.key)));
+  if (Number(counts?.bad ?? 0) > 0) await numberBadLines(db, reader, prefix);
+  if (bad > 0 && ctx.errorPolicy === 'fail-day') throw await firstBadRow(db, table.format, structural, prefix, unitUrls(ctx));
   const dataFile = path.join(ctx.stagingDir, 'data.parquet');
-  await db.run(`COPY (SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM checked WHERE __bad_column IS NULL)
+  await db.run(`COPY (SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM checked WHERE __bad_reason IS NULL)
     TO ${quoteLiteral(dataFile)} (FORMAT parquet)`);
   result.dataFiles.push(dataFile);
   result.rows = Number(counts?.good ?? 0);
@@ -326,11 +118,11 @@ export async function stageUnit(ctx: StageContext, schema: UnitSchema): Promise<
     await db.run('DROP TABLE IF EXISTS bad_rows');
     await db.run(`CREATE TEMP TABLE bad_rows AS
       SELECT _source_key AS source_key, __row AS row_number, __bad_column AS column_name, __bad_reason AS reason, __raw AS raw
-      FROM checked WHERE __bad_column IS NOT NULL`);
+      FROM checked WHERE __bad_reason IS NOT NULL`);
     if (structural.length > 0) {
       await db.run(`INSERT INTO bad_rows SELECT unnest($keys), unnest($lines)::BIGINT, unnest($columns), unnest($reasons), unnest($raws)`, {
         keys: listValue(structural.map((r) => r.url.slice(prefix.length))),
-        lines: listValue(structural.map((r) => String(r.line))),
+        lines: listValue(structural.map((r) => (r.line === null ? null : String(r.line)))),
         columns: listValue(structural.map((r) => r.column)),
         reasons: listValue(structural.map((r) => r.reason)),
         raws: listValue(structural.map((r) => r.raw)),
@@ -355,21 +147,26 @@ function badValue(raw: string | null, column: string): unknown {
   }
 }
 
+const FIX = 'fix the file, or import with errorPolicy "skip-to-rejects" to load the good rows and keep the bad ones in s3bridge.rejects';
+
 /** The fail-day error: the first bad file in listing order, its row or line, the column, an excerpt of the value, and what to do. */
-async function firstBadRow(db: DuckDBConnection, structural: CsvReject[], prefix: string, urls: string[]) {
-  const fix = 'fix the file, or import with errorPolicy "skip-to-rejects" to load the good rows and keep the bad ones in s3bridge.rejects';
+async function firstBadRow(db: DuckDBConnection, format: string, structural: ReaderReject[], prefix: string, urls: string[]) {
   const reader = await db.runAndReadAll(`SELECT $prefix || _source_key AS url, __row AS row, __bad_column AS col, __bad_reason AS reason, __raw AS raw
-    FROM checked WHERE __bad_column IS NOT NULL ORDER BY list_position($files, $prefix || _source_key), __row NULLS LAST LIMIT 1`,
+    FROM checked WHERE __bad_reason IS NOT NULL ORDER BY list_position($files, $prefix || _source_key), __row NULLS LAST LIMIT 1`,
   { prefix, files: listValue(urls) }, FILES);
-  const [row] = reader.getRowObjectsJS() as { url: string; row: bigint | null; col: string; reason: string; raw: string }[];
+  const [row] = reader.getRowObjectsJS() as { url: string; row: bigint | null; col: string | null; reason: string; raw: string }[];
   const order = (fileUrl: string) => { const at = urls.indexOf(fileUrl); return at < 0 ? Number.MAX_SAFE_INTEGER : at; };
-  let csv: CsvReject | undefined;
-  for (const r of structural) if (!csv || order(r.url) < order(csv.url) || (r.url === csv.url && r.line < csv.line)) csv = r;
-  if (csv && (!row || order(csv.url) < order(row.url) || (csv.url === row.url && (row.row === null || csv.line <= Number(row.row))))) {
-    return badData(`${csv.url} line ${csv.line}${csv.column ? `, column "${excerptName(csv.column)}"` : ''}: ${scrubValues(csv.reason)}; ${fix}`);
+  const lineOf = (r: ReaderReject) => r.line ?? Number.MAX_SAFE_INTEGER;
+  let first: ReaderReject | undefined;
+  for (const r of structural) if (!first || order(r.url) < order(first.url) || (r.url === first.url && lineOf(r) < lineOf(first))) first = r;
+  if (first && (!row || order(first.url) < order(row.url) || (first.url === row.url && (row.row === null || lineOf(first) <= Number(row.row))))) {
+    const where = first.line === null ? '' : ` line ${first.line}`;
+    return badData(`${first.url}${where}${first.column ? `, column "${excerptName(first.column)}"` : ''}: ${scrubValues(first.reason)}; ${FIX}`);
   }
-  if (!row) return badData(`bad rows; ${fix}`);
-  const where = row.row !== null ? ` row ${row.row}` : '';
-  // Only the bad column's value, excerpted: the row's other values stay in the warehouse's rejects.
-  return badData(`${row.url}${where}, column "${excerptName(row.col)}": ${row.reason} (value "${excerpt(badValue(row.raw, row.col))}"); ${fix}`);
+  if (!row) return badData(`bad rows; ${FIX}`);
+  const where = row.row !== null ? ` ${format === 'parquet' ? 'row' : 'line'} ${row.row}` : '';
+  // A row the reader could not use is named by its line alone; a bad value by its column and an excerpt of the value
+  // (the row's other values stay in the warehouse's rejects).
+  if (row.col === null) return badData(`${row.url}${where}: ${row.reason}; ${FIX}`);
+  return badData(`${row.url}${where}, column "${excerptName(row.col)}": ${row.reason} (value "${excerpt(badValue(row.raw, row.col))}"); ${FIX}`);
 }

@@ -67,6 +67,3 @@ async function addColumnIfMissing(db: DuckDBConnection, table: string, column: s
   if (reader.getRows().length > 0) return;
   await db.run(`ALTER TABLE s3bridge.${table} ADD COLUMN IF NOT EXISTS ${column} VARCHAR`);
 }
-
-/** The columns staged reject files carry, in order (the load adds connection, table, unit, day, load id). */
-export const REJECT_FILE_COLUMNS = ['source_key', 'row_number', 'column_name', 'reason', 'raw'] as const;

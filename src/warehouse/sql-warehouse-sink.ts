@@ -1,77 +1,72 @@
 import { LIST, listValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
-import type { Settings } from '../config/settings';
 import type { ColumnSchema } from '../workflow-safe/catalog/discovered-table';
 import { queryRows } from '../duckdb/query-rows';
 import { quoteIdentifier } from '../duckdb/sql';
 import { inTransaction } from '../duckdb/in-transaction';
-import { widenColumnType } from '../import/column-types';
-import { closeWarehouseWhenIdle, readBucketFromNextOpen, withWarehouse } from './embedded-database';
+import { checkedType, widenType } from '../workflow-safe/type-rule';
+import type { EmbeddedWarehouse } from './embedded-database';
 import { ensureBookkeepingTables } from './bookkeeping-tables';
 import { readOnlyQuery } from './read-only-query';
 import { resetTable } from './reset-table';
 import type { QueryWarehouseResult, ResetTableResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS, targetLabel, targetSql, type TargetTable } from './target-table';
-import { DIRECT_ROWS_REJECTED, DIRECT_UNAVAILABLE, DirectLoadDeclined, type DirectRows, type LedgerEntry, type ReplaceResult, type StagedUnit, type WarehouseSink } from './warehouse-sink';
+import type { CommitResult, LedgerEntry, UnitCommit, WarehouseSink } from './warehouse-sink';
+import { insertSourceScan, ScanDeclined, withSourceAccess } from './source-scan-commit';
 import { entryScheme, schemeChangeRefused, schemeDiffers, WHOLE_TABLE_SCHEME } from './unit-scheme';
 
-// One writer per warehouse in this process: schema changes and replaces of the same table by
-// concurrent day loads would otherwise conflict in DuckDB's optimistic transactions. Across
-// processes (the shared lake) conflicts are retried instead (retryConflicts).
-const writeQueues = new Map<string, Promise<unknown>>();
-
-function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const previous = writeQueues.get(key) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(fn);
-  writeQueues.set(key, next);
-  return next;
-}
 
 const FILES_TYPE = { files: LIST(VARCHAR) };
 
 /** Runs `fn` on a connection whose default catalog holds the target tables and schema `s3bridge`. */
-export type WithWarehouseDb = <T>(fn: (db: DuckDBConnection) => Promise<T>) => Promise<T>;
+type WithWarehouseDb = <T>(fn: (db: DuckDBConnection) => Promise<T>) => Promise<T>;
 
 export interface SqlSinkOptions {
   withDb: WithWarehouseDb;
-  /** Names the warehouse for this process's write queue and its bookkeeping DDL. */
-  writeKey: string;
   /** Who commits (recorded in the ledger): the worker's identity. */
   loadedBy: string;
   /**
-   * Whether commits may read the source themselves (DirectRows), and what to call before a load
-   * from `bucket` so the warehouse can; without it every direct load is declined at once.
+   * Whether commits may read `bucket` themselves (a source scan), preparing the warehouse to
+   * where it can; without it the sink reads no source.
    */
-  prepareSourceReads?: (bucket: string) => Promise<void>;
+  readsSource?: (bucket: string) => Promise<boolean>;
   /** Closes the warehouse instance at its next idle moment (a direct commit's secret could not be dropped). */
   discardInstance?: () => void;
   /** Retries a commit that lost a write-write race with another process (DuckLake); none by default. */
   retry?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
-// The bookkeeping DDL once per warehouse (its writeKey) and process: two loads' first statements
-// creating or altering the same tables at once would conflict in DuckDB's catalog.
-const ensured = new Map<string, Promise<void>>();
-
-function ensureOnce(key: string, run: () => Promise<void>): Promise<void> {
-  let done = ensured.get(key);
-  if (!done) {
-    done = run();
-    ensured.set(key, done);
-    done.catch(() => ensured.delete(key));
-  }
-  return done;
-}
 
 /**
  * The warehouse in SQL over one DuckDB connection: the embedded DuckDB file, or a DuckLake
  * attached as the connection's default catalog (the same statements serve both).
  */
 export class SqlWarehouseSink implements WarehouseSink {
+  /**
+   * One writer per warehouse: schema changes and replaces of the same table by concurrent day
+   * loads would otherwise conflict in DuckDB's optimistic transactions. The queue is this sink's,
+   * and the worker builds one sink per warehouse; across processes (the shared lake) conflicts
+   * are retried instead (retryConflicts).
+   */
+  private writes: Promise<unknown> = Promise.resolve();
+  /** The bookkeeping DDL once: two loads' first statements creating or altering the same tables at once would conflict in DuckDB's catalog. */
+  private ensured: Promise<void> | undefined;
+
   constructor(private readonly options: SqlSinkOptions) {}
 
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.writes.catch(() => undefined).then(fn);
+    this.writes = next;
+    return next;
+  }
+
   private use<T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T> {
-    const { withDb, writeKey, retry = (f) => f() } = this.options;
-    return ensureOnce(writeKey, () => retry(() => withDb((db) => ensureBookkeepingTables(db)))).then(() => withDb(fn));
+    const { withDb, retry = (f) => f() } = this.options;
+    if (!this.ensured) {
+      const done = retry(() => withDb((db) => ensureBookkeepingTables(db)));
+      this.ensured = done;
+      done.catch(() => { if (this.ensured === done) this.ensured = undefined; });
+    }
+    return this.ensured.then(() => withDb(fn));
   }
 
   ledger(connection: string, table: string, target: TargetTable): Promise<LedgerEntry[]> {
@@ -90,152 +85,106 @@ export class SqlWarehouseSink implements WarehouseSink {
     return this.use(fn);
   }
 
-  async prepareSourceReads(bucket: string): Promise<void> {
-    await this.options.prepareSourceReads?.(bucket);
+  async readsSource(bucket: string): Promise<boolean> {
+    return (await this.options.readsSource?.(bucket)) ?? false;
   }
 
   query(sql: string, limit: number): Promise<QueryWarehouseResult> {
     // Between commits: a direct commit's S3 secret belongs to the whole instance while it lasts,
     // so a user's query never runs beside one (it still refuses every file or URL reader).
-    return serialized(this.options.writeKey, () => this.use((db) => readOnlyQuery(db, sql, limit)));
+    return this.serialized(() => this.use((db) => readOnlyQuery(db, sql, limit)));
   }
 
   resetTable(connection: string, table: string): Promise<ResetTableResult> {
     const { retry = (f) => f() } = this.options;
-    return serialized(this.options.writeKey, () => retry(() => this.use((db) => resetTable(db, connection, table))));
+    return this.serialized(() => retry(() => this.use((db) => resetTable(db, connection, table))));
   }
 
-  replaceUnit(staged: StagedUnit): Promise<ReplaceResult> {
+  async replaceUnit(commit: UnitCommit): Promise<CommitResult> {
     const { retry = (f) => f() } = this.options;
+    const scan = commit.rows.kind === 'source-scan' ? commit.rows.scan : undefined;
     // Declined before the write queue: a store that cannot read sources should not make a day wait for its turn to say so.
-    if (staged.direct && !this.options.prepareSourceReads) {
-      return Promise.reject(new DirectLoadDeclined(DIRECT_UNAVAILABLE, 'this warehouse does not read sources'));
-    }
-    const access = { direct: staged.direct, onRevokeFailed: this.options.discardInstance };
-    return serialized(this.options.writeKey, () => retry(() => this.use((db) => withDirectAccess(db, access, () => inTransaction(db, async () => {
-      const label = targetLabel(staged.target);
-      const result: ReplaceResult = {};
-      const other = (await readLedger(db, staged.connection, staged.table, label)).find((e) => schemeDiffers(e, staged.scheme));
-      if (other) {
-        const before = entryScheme(other) ?? WHOLE_TABLE_SCHEME;
-        // A whole-table unit replaces the whole table anyway; a day replaces the old load only when the import said reload.
-        if (staged.scheme !== WHOLE_TABLE_SCHEME && !staged.allowSchemeChange) throw schemeChangeRefused(staged.table, label, before, staged.scheme);
-        result.replacedScheme = before;
-      }
-      await prepareTarget(db, staged);
-      const target = targetSql(staged.target);
-      const tableKey = { connection: staged.connection, table: staged.table };
-      const bookkeepingKey = { ...tableKey, target: label, unit: staged.unit };
-      if (result.replacedScheme !== undefined) {
-        // The old load goes whole, in this same transaction: rows, rejects and ledger entries.
-        await db.run(`DELETE FROM ${target} WHERE _connection = $connection AND _table = $table`, tableKey);
-        await db.run('DELETE FROM s3bridge.rejects WHERE connection = $connection AND table_name = $table AND (target = $target OR target IS NULL)', { ...tableKey, target: label });
-        await db.run('DELETE FROM s3bridge.load_ledger WHERE connection = $connection AND table_name = $table AND target = $target', { ...tableKey, target: label });
-      } else {
-        await db.run(`DELETE FROM ${target} WHERE _connection = $connection AND _table = $table AND _day IS NOT DISTINCT FROM $day::DATE`,
-          { ...tableKey, day: staged.day });
-      }
-      let rows = staged.rows;
-      if (staged.direct) {
-        rows = await insertDirect(db, target, staged.direct);
-        result.rows = rows;
-      } else if (staged.dataFiles.length > 0) {
-        await db.run(`INSERT INTO ${target} BY NAME SELECT * FROM read_parquet($files, union_by_name=true)`,
-          { files: listValue(staged.dataFiles) }, FILES_TYPE);
-      }
-      const bookkeepingFilter = 'connection = $connection AND table_name = $table AND unit = $unit';
-      // Rejects recorded before they carried a target (NULL) belong to whichever mapping reloads the unit first.
-      await db.run(`DELETE FROM s3bridge.rejects WHERE ${bookkeepingFilter} AND (target = $target OR target IS NULL)`, bookkeepingKey);
-      if (staged.rejectFiles.length > 0) {
-        await db.run(`INSERT INTO s3bridge.rejects (connection, table_name, unit, day, load_id, source_key, row_number, column_name, reason, raw, rejected_at, target)
-          SELECT $connection, $table, $unit, $day::DATE, $loadId, source_key, row_number, column_name, reason, raw, now(), $target
-          FROM read_parquet($files)`,
-        { ...bookkeepingKey, day: staged.day, loadId: staged.loadId, files: listValue(staged.rejectFiles) }, FILES_TYPE);
-      }
-      await db.run(`DELETE FROM s3bridge.load_ledger WHERE ${bookkeepingFilter} AND target = $target`, bookkeepingKey);
-      await db.run(`INSERT INTO s3bridge.load_ledger (connection, table_name, unit, day, load_id, target, fingerprint, config_hash, files,
-          file_count, bytes, row_count, rejected_rows, loaded_at, unit_scheme, loaded_by)
-        VALUES ($connection, $table, $unit, $day::DATE, $loadId, $target,
-          $fingerprint, $configHash, $files::JSON, $fileCount, $bytes, $rows, $rejectedRows, now(), $scheme, $loadedBy)`, {
-        ...bookkeepingKey, day: staged.day, loadId: staged.loadId,
-        fingerprint: staged.fingerprint, configHash: staged.configHash, files: JSON.stringify(staged.files),
-        fileCount: staged.files.length, bytes: staged.files.reduce((n, f) => n + f.size, 0),
-        rows, rejectedRows: staged.rejectedRows, scheme: staged.scheme, loadedBy: this.options.loadedBy,
-      });
-      // Rewritten only when it changes: every day of a table commits the same schema, and in the
-      // lake two days' commits rewriting the same row would conflict and be retried whole.
-      const columns = JSON.stringify(staged.acceptedColumns);
-      const current = await readAcceptedColumns(db, staged.connection, staged.table);
-      if (!current || JSON.stringify(current) !== columns) {
-        await db.run('DELETE FROM s3bridge.accepted_schemas WHERE connection = $connection AND table_name = $table', tableKey);
-        await db.run('INSERT INTO s3bridge.accepted_schemas VALUES ($connection, $table, $columns::JSON, now())', { ...tableKey, columns });
-      }
-      return result;
-    })))));
-  }
-}
-
-/**
- * For a direct load: checks the warehouse may read the bucket, gives this connection access to
- * it for the commit alone (the secret is dropped after, whatever happens), reads in UTC like
- * the S3 DuckDB, and lets the caller's abort interrupt the read.
- */
-async function withDirectAccess<T>(
-  db: DuckDBConnection,
-  { direct, onRevokeFailed }: { direct: DirectRows | undefined; onRevokeFailed?: () => void },
-  fn: () => Promise<T>,
-): Promise<T> {
-  if (!direct) return fn();
-  const [setting] = await queryRows<{ dirs: string[] | null }>(db, "SELECT current_setting('allowed_directories') AS dirs");
-  // DuckDB shows `s3://b/` as `s3:/b/` (its path normalization).
-  if (!(setting?.dirs ?? []).some((dir) => dir.replace(/^s3:\/+/, 's3://') === `s3://${direct.bucket}/`)) {
-    throw new DirectLoadDeclined(DIRECT_UNAVAILABLE, `the warehouse cannot read s3://${direct.bucket}/`);
-  }
-  await db.run("SET SESSION TimeZone = 'UTC'");
-  const stop = () => db.interrupt();
-  direct.signal?.addEventListener('abort', stop);
-  // An abort while the day waited for the write queue fired before the listener existed.
-  if (direct.signal?.aborted) {
-    direct.signal.removeEventListener('abort', stop);
-    throw new Error('the load was cancelled before its commit');
-  }
-  const revoke = await direct.grantAccess(db);
-  try {
-    return await fn();
-  } finally {
-    direct.signal?.removeEventListener('abort', stop);
-    // The commit's outcome stands either way; a secret that could not be dropped goes with the instance.
-    await revoke().catch(() => onRevokeFailed?.());
-  }
-}
-
-/** Inserts a direct load's rows; a bad row, a count short of the footers' or a failed check undoes the transaction. */
-async function insertDirect(db: DuckDBConnection, target: string, direct: DirectRows): Promise<number> {
-  let inserted = 0;
-  for (const select of direct.selects) {
-    let reader;
+    if (scan && !this.options.readsSource) return { status: 'declined', reason: 'source-unreadable', detail: 'this warehouse does not read sources' };
+    const access = { scan, onRevokeFailed: this.options.discardInstance };
     try {
-      reader = await db.runAndReadAll(`INSERT INTO ${target} BY NAME ${select.sql}`, { ...select.params, files: listValue(select.files) }, FILES_TYPE);
+      return await this.serialized(() => retry(() => this.use((db) => withSourceAccess(db, access,
+        () => inTransaction(db, () => replaceUnitIn(db, commit, this.options.loadedBy))))));
     } catch (error) {
-      if (String(error).includes(direct.rejectedMarker)) throw new DirectLoadDeclined(DIRECT_ROWS_REJECTED, 'a row failed the checks');
+      // Undone, nothing changed: the caller stages the unit instead.
+      if (error instanceof ScanDeclined) return { status: 'declined', reason: error.reason, detail: error.message };
       throw error;
     }
-    inserted += Number((reader.getRowObjectsJS()[0] as { Count?: bigint } | undefined)?.Count ?? 0);
   }
-  if (direct.expectedRows !== undefined && inserted !== direct.expectedRows) {
-    throw new DirectLoadDeclined(DIRECT_ROWS_REJECTED, `${direct.expectedRows - inserted} of ${direct.expectedRows} rows failed the checks`);
-  }
-  const declined = await direct.verify?.(db);
-  if (declined) throw new DirectLoadDeclined(DIRECT_ROWS_REJECTED, declined);
-  return inserted;
 }
 
-/** The embedded DuckDB warehouse file as a sink. */
-export function embeddedSink(settings: Settings, loadedBy: string): SqlWarehouseSink {
+/** The exactly-once point: the unit's old rows, its rejects, its ledger entry and the accepted schema, replaced in the caller's transaction. */
+async function replaceUnitIn(db: DuckDBConnection, commit: UnitCommit, loadedBy: string): Promise<CommitResult> {
+  const label = targetLabel(commit.target);
+  let replacedScheme: string | undefined;
+  const other = (await readLedger(db, commit.connection, commit.table, label)).find((e) => schemeDiffers(e, commit.scheme));
+  if (other) {
+    const before = entryScheme(other) ?? WHOLE_TABLE_SCHEME;
+    // A whole-table unit replaces the whole table anyway; a day replaces the old load only when the import said reload.
+    if (commit.scheme !== WHOLE_TABLE_SCHEME && !commit.allowSchemeChange) throw schemeChangeRefused(commit.table, label, before, commit.scheme);
+    replacedScheme = before;
+  }
+  await prepareTarget(db, commit);
+  const target = targetSql(commit.target);
+  const tableKey = { connection: commit.connection, table: commit.table };
+  const bookkeepingKey = { ...tableKey, target: label, unit: commit.unit };
+  if (replacedScheme !== undefined) {
+    // The old load goes whole, in this same transaction: rows, rejects and ledger entries.
+    await db.run(`DELETE FROM ${target} WHERE _connection = $connection AND _table = $table`, tableKey);
+    await db.run('DELETE FROM s3bridge.rejects WHERE connection = $connection AND table_name = $table AND (target = $target OR target IS NULL)', { ...tableKey, target: label });
+    await db.run('DELETE FROM s3bridge.load_ledger WHERE connection = $connection AND table_name = $table AND target = $target', { ...tableKey, target: label });
+  } else {
+    await db.run(`DELETE FROM ${target} WHERE _connection = $connection AND _table = $table AND _day IS NOT DISTINCT FROM $day::DATE`,
+      { ...tableKey, day: commit.day });
+  }
+  let rows = commit.rowCount;
+  const rejectFiles = commit.rows.kind === 'staged' ? commit.rows.rejectFiles : [];
+  if (commit.rows.kind === 'source-scan') {
+    rows = await insertSourceScan(db, target, commit.rows.scan);
+  } else if (commit.rows.dataFiles.length > 0) {
+    await db.run(`INSERT INTO ${target} BY NAME SELECT * FROM read_parquet($files, union_by_name=true)`,
+      { files: listValue(commit.rows.dataFiles) }, FILES_TYPE);
+  }
+  const bookkeepingFilter = 'connection = $connection AND table_name = $table AND unit = $unit';
+  // Rejects recorded before they carried a target (NULL) belong to whichever mapping reloads the unit first.
+  await db.run(`DELETE FROM s3bridge.rejects WHERE ${bookkeepingFilter} AND (target = $target OR target IS NULL)`, bookkeepingKey);
+  if (rejectFiles.length > 0) {
+    await db.run(`INSERT INTO s3bridge.rejects (connection, table_name, unit, day, load_id, source_key, row_number, column_name, reason, raw, rejected_at, target)
+      SELECT $connection, $table, $unit, $day::DATE, $loadId, source_key, row_number, column_name, reason, raw, now(), $target
+      FROM read_parquet($files)`,
+    { ...bookkeepingKey, day: commit.day, loadId: commit.loadId, files: listValue(rejectFiles) }, FILES_TYPE);
+  }
+  await db.run(`DELETE FROM s3bridge.load_ledger WHERE ${bookkeepingFilter} AND target = $target`, bookkeepingKey);
+  await db.run(`INSERT INTO s3bridge.load_ledger (connection, table_name, unit, day, load_id, target, fingerprint, config_hash, files,
+      file_count, bytes, row_count, rejected_rows, loaded_at, unit_scheme, loaded_by)
+    VALUES ($connection, $table, $unit, $day::DATE, $loadId, $target,
+      $fingerprint, $configHash, $files::JSON, $fileCount, $bytes, $rows, $rejectedRows, now(), $scheme, $loadedBy)`, {
+    ...bookkeepingKey, day: commit.day, loadId: commit.loadId,
+    fingerprint: commit.fingerprint, configHash: commit.configHash, files: JSON.stringify(commit.files),
+    fileCount: commit.files.length, bytes: commit.files.reduce((n, f) => n + f.size, 0),
+    rows, rejectedRows: commit.rejectedRows, scheme: commit.scheme, loadedBy,
+  });
+  // Rewritten only when it changes: every day of a table commits the same schema, and in the
+  // lake two days' commits rewriting the same row would conflict and be retried whole.
+  const columns = JSON.stringify(commit.acceptedColumns);
+  const current = await readAcceptedColumns(db, commit.connection, commit.table);
+  if (!current || JSON.stringify(current) !== columns) {
+    await db.run('DELETE FROM s3bridge.accepted_schemas WHERE connection = $connection AND table_name = $table', tableKey);
+    await db.run('INSERT INTO s3bridge.accepted_schemas VALUES ($connection, $table, $columns::JSON, now())', { ...tableKey, columns });
+  }
+  return { status: 'committed', rows, ...(replacedScheme !== undefined ? { replacedScheme } : {}) };
+}
+
+/** The embedded DuckDB warehouse file as a sink (its object shared with the catalog store: one per file and process). */
+export function embeddedSink(warehouse: EmbeddedWarehouse, loadedBy: string): SqlWarehouseSink {
   return new SqlWarehouseSink({
-    withDb: (fn) => withWarehouse(settings, fn), writeKey: settings.warehousePath, loadedBy,
-    prepareSourceReads: (bucket) => readBucketFromNextOpen(settings, bucket),
-    discardInstance: () => closeWarehouseWhenIdle(settings),
+    withDb: (fn) => warehouse.use(fn), loadedBy,
+    readsSource: (bucket) => warehouse.sourceReadable(bucket),
+    discardInstance: () => warehouse.closeWhenIdle(),
   });
 }
 
@@ -269,30 +218,9 @@ async function readTargetColumns(db: DuckDBConnection, target: TargetTable): Pro
   return rows.length > 0 ? rows : undefined;
 }
 
-/** The columns of the unit's rows: the staged files', or the direct SELECTs' (merged, a type both can hold where they differ). */
-async function describeRows(db: DuckDBConnection, staged: StagedUnit): Promise<ColumnSchema[]> {
-  if (!staged.direct) {
-    const reader = await db.runAndReadAll(
-      'SELECT column_name AS name, column_type AS type FROM (DESCRIBE SELECT * FROM read_parquet($files, union_by_name=true))',
-      { files: listValue(staged.dataFiles) }, FILES_TYPE);
-    return reader.getRowObjectsJS() as unknown as ColumnSchema[];
-  }
-  const columns = new Map<string, string>();
-  for (const select of staged.direct.selects) {
-    const reader = await db.runAndReadAll(`SELECT column_name AS name, column_type AS type FROM (DESCRIBE ${select.sql})`,
-      { ...select.params, files: listValue(select.files) }, FILES_TYPE);
-    const described = reader.getRowObjectsJS() as unknown as ColumnSchema[];
-    for (const c of described) {
-      const seen = columns.get(c.name);
-      columns.set(c.name, seen === undefined ? c.type : widenColumnType(seen, c.type));
-    }
-  }
-  return [...columns].map(([name, type]) => ({ name, type }));
-}
-
-/** Creates the target on first load; evolves a raw table to the staged columns (the drift policy already allowed it). */
-async function prepareTarget(db: DuckDBConnection, staged: StagedUnit): Promise<void> {
-  const { target } = staged;
+/** Creates the target on first load; evolves a raw table to the commit's columns (the drift policy already allowed it). */
+async function prepareTarget(db: DuckDBConnection, commit: UnitCommit): Promise<void> {
+  const { target } = commit;
   await db.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(target.schema)}`);
   const existing = await readTargetColumns(db, target);
   if (target.kind !== 'raw') {
@@ -302,9 +230,10 @@ async function prepareTarget(db: DuckDBConnection, staged: StagedUnit): Promise<
     await db.run(`CREATE TABLE ${targetSql(target)} (${columns})`);
     return;
   }
-  const stagedColumns = await describeRows(db, staged);
+  // The scan built these columns: described once, where the rows were planned.
+  const stagedColumns = commit.columns;
   if (!existing) {
-    const columns = stagedColumns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
+    const columns = stagedColumns.map((c) => `${quoteIdentifier(c.name)} ${checkedType(c.type, `column "${c.name}"`)}`).join(', ');
     await db.run(`CREATE TABLE ${targetSql(target)} (${columns})`);
     return;
   }
@@ -312,9 +241,9 @@ async function prepareTarget(db: DuckDBConnection, staged: StagedUnit): Promise<
   for (const column of stagedColumns) {
     const type = current.get(column.name);
     if (type === undefined) {
-      await db.run(`ALTER TABLE ${targetSql(target)} ADD COLUMN ${quoteIdentifier(column.name)} ${column.type}`);
+      await db.run(`ALTER TABLE ${targetSql(target)} ADD COLUMN ${quoteIdentifier(column.name)} ${checkedType(column.type, `column "${column.name}"`)}`);
     } else if (type !== column.type) {
-      const wider = widenColumnType(type, column.type);
+      const wider = widenType(type, column.type);
       if (wider !== type) await db.run(`ALTER TABLE ${targetSql(target)} ALTER ${quoteIdentifier(column.name)} TYPE ${wider}`);
     }
   }

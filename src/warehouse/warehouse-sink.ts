@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnSchema } from '../workflow-safe/catalog/discovered-table';
-import type { SourceFile } from '../import/source-file';
+import type { SourceFile } from '../workflow-safe/import/source-file';
 import type { TargetTable } from './target-table';
 import type { QueryWarehouseResult, ResetTableResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 
@@ -24,55 +24,49 @@ export interface LedgerEntry {
 }
 
 /**
- * A unit's rows read from the source by the warehouse itself, in the commit's transaction: the
- * one-pass load (no local staging). The warehouse must be allowed to reach the bucket.
+ * The rows of a unit as one scan the warehouse runs itself, in the commit's transaction: the
+ * one-pass load (no local staging). The warehouse must be allowed to read the bucket.
  */
-export interface DirectRows {
+export interface SourceScan {
   /** SELECTs of the mapped rows, lineage columns included, failing at a bad row; each binds its file URLs as `$files`. */
   selects: { sql: string; params: Record<string, DuckDBValue>; files: string[] }[];
   bucket: string;
-  /** The rows the files declare (Parquet footers): a different count undoes the commit (DIRECT_ROWS_REJECTED). */
+  /** The rows the files declare (Parquet footers): a different count declines the commit. */
   expectedRows?: number;
-  /** Checks after the inserts, in the transaction: a reason to undo the commit (CSV lines DuckDB set aside), or undefined. */
+  /** Checks after the inserts, in the transaction: a reason to decline the commit (lines the reader set aside), or undefined. */
   verify?: (db: DuckDBConnection) => Promise<string | undefined>;
   /** Gives the warehouse connection access to the bucket (a temporary secret); returns how to take it away. */
   grantAccess: (db: DuckDBConnection) => Promise<() => Promise<void>>;
   /** Aborting interrupts the read. */
   signal?: AbortSignal;
-  /** The message a SELECT fails with at a bad row (the commit is then undone as DIRECT_ROWS_REJECTED). */
+  /** The message a SELECT fails with at a bad row (the commit is then declined: the rows must be staged to record it). */
   rejectedMarker: string;
 }
 
-/** A direct load found rows the checks reject: the caller stages the unit instead, which records them. */
-export const DIRECT_ROWS_REJECTED = 'DirectRowsRejected';
-/** The warehouse cannot read the bucket (a store without source access, or a bucket added since it opened). */
-export const DIRECT_UNAVAILABLE = 'DirectLoadUnavailable';
+/**
+ * How a unit's rows reach the warehouse, one commit type the sink understands: read from the
+ * source by the warehouse itself inside the commit, or from local Parquet files staged before.
+ */
+type UnitRows =
+  | { kind: 'source-scan'; scan: SourceScan }
+  | { kind: 'staged'; dataFiles: string[]; rejectFiles: string[] };
 
-export class DirectLoadDeclined extends Error {
-  constructor(readonly reason: typeof DIRECT_ROWS_REJECTED | typeof DIRECT_UNAVAILABLE, message: string) {
-    super(message);
-    this.name = reason;
-  }
-}
-
-/** One unit's load, staged as local Parquet files (or read directly, see DirectRows), ready to replace the unit in the warehouse. */
-export interface StagedUnit {
+/** One unit's load, ready to replace the unit in the warehouse. */
+export interface UnitCommit {
   connection: string;
   table: string;
   unit: string;
   day: string | null;
   loadId: string;
   target: TargetTable;
-  /** Mapped rows, lineage columns included. */
-  dataFiles: string[];
-  /** Instead of dataFiles: the rows read from the source in the commit itself. */
-  direct?: DirectRows;
-  /** Rejected rows (s3bridge.rejects columns). */
-  rejectFiles: string[];
+  rows: UnitRows;
+  /** The rows' columns (data, partition, lineage), as the scan built them: the target table is created or evolved to them. */
+  columns: ColumnSchema[];
   files: SourceFile[];
   fingerprint: string;
   configHash: string;
-  rows: number;
+  /** Rows staged (a source scan counts its own) and rows rejected. */
+  rowCount: number;
   rejectedRows: number;
   /** The source schema this load followed; later loads compare new files against it (drift). */
   acceptedColumns: ColumnSchema[];
@@ -85,13 +79,14 @@ export interface StagedUnit {
   allowSchemeChange: boolean;
 }
 
-/** What a commit replaced besides the unit itself. */
-export interface ReplaceResult {
-  /** A direct load's rows, as inserted. */
-  rows?: number;
-  /** The earlier load's unit scheme, when this commit replaced a load of another scheme. */
-  replacedScheme?: string;
-}
+/**
+ * What a commit did: committed (with what it replaced besides the unit), or declined a source
+ * scan (a row failed the checks, or the warehouse cannot read the bucket), having changed
+ * nothing: the caller stages the unit, which records the rejects or names the file at fault.
+ */
+export type CommitResult =
+  | { status: 'committed'; rows: number; replacedScheme?: string }
+  | { status: 'declined'; reason: 'rows-rejected' | 'source-unreadable'; detail: string };
 
 /**
  * Where imported rows go. The embedded DuckDB file is the default; a DuckLake (Parquet on S3,
@@ -105,9 +100,14 @@ export interface WarehouseSink {
   acceptedColumns(connection: string, table: string): Promise<ColumnSchema[] | undefined>;
   /** The warehouse table's columns, or undefined before its first load. */
   targetColumns(target: TargetTable): Promise<ColumnSchema[] | undefined>;
-  replaceUnit(staged: StagedUnit): Promise<ReplaceResult>;
-  /** Before a load from `bucket`: lets the warehouse read it in the commit where it can (a direct load); a no-op elsewhere. */
-  prepareSourceReads(bucket: string): Promise<void>;
+  /** Replaces the unit in one transaction (rows, rejects, ledger, accepted schema), or declines a source scan as a value. */
+  replaceUnit(commit: UnitCommit): Promise<CommitResult>;
+  /**
+   * The sink's capability, asked before a load plans its scan: whether a commit can read
+   * `bucket` itself (a source scan). The embedded warehouse prepares to (a reopen when the
+   * bucket became readable since it opened); the shared lake never does.
+   */
+  readsSource(bucket: string): Promise<boolean>;
   /**
    * Runs `fn` on a connection whose default catalog is the warehouse (its tables by their
    * schema-qualified names), for reads: export builds its lines from warehouse rows in SQL.

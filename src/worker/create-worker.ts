@@ -5,12 +5,9 @@ import { s3bridgeDataConverter } from '../codec/data-converter';
 import { createActivities } from '../../activities';
 import { WORKFLOWS_PATH } from './workflows-path';
 import { buildDeps, workerIdentity, type BuiltDeps } from './build-deps';
-import { keepWarehouseOpenWhenIdle, readSourcesInWarehouse } from '../warehouse/embedded-database';
 import { acquireEmbeddedWorkerLock } from './embedded-worker-lock';
 import { temporalProfile } from '../config/temporal-connection';
 import { scrubActivityErrors } from './scrub-activity-errors';
-
-const WAREHOUSE_IDLE_CLOSE_MS = 1_000;
 
 export interface CreateWorkerOptions {
   settings: Settings;
@@ -23,7 +20,7 @@ export interface CreateWorkerOptions {
    */
   dataConverter?: DataConverter;
   overrides?: Partial<WorkerOptions>;
-  /** Prebuilt dependencies; built from the settings otherwise. */
+  /** Prebuilt dependencies (buildDeps(settings, { worker: true })); built from the settings otherwise. */
   deps?: BuiltDeps;
 }
 
@@ -33,12 +30,7 @@ export interface CreateWorkerOptions {
  */
 export async function createWorker({ settings, connection, workflowBundlePath, dataConverter = s3bridgeDataConverter(), overrides, deps: given }: CreateWorkerOptions) {
   const unlock = settings.store === 'embedded' ? acquireEmbeddedWorkerLock(settings) : () => undefined;
-  // The worker commits day after day: the file stays open a moment between them.
-  if (settings.store === 'embedded') {
-    keepWarehouseOpenWhenIdle(WAREHOUSE_IDLE_CLOSE_MS);
-    readSourcesInWarehouse(settings.directLoadMinFileBytes !== undefined);
-  }
-  const deps = given ?? buildDeps(settings);
+  const deps = given ?? buildDeps(settings, { worker: true });
   try {
     const nativeConnection = connection ?? (await NativeConnection.connect({ ...temporalProfile().connectionOptions, address: settings.temporalAddress }));
     const worker = await Worker.create({

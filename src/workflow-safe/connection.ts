@@ -117,8 +117,8 @@ export const Auth = z.discriminatedUnion('type', [
 });
 export type Auth = z.infer<typeof Auth>;
 
-export const DataFormat = z.enum(['parquet', 'csv', 'csv.gz', 'ndjson', 'ndjson.gz', 'auto'], {
-  error: 'format must be "parquet", "csv", "csv.gz", "ndjson", "ndjson.gz" or "auto" (detect from the files)',
+export const DataFormat = z.enum(['parquet', 'csv', 'csv.gz', 'tsv', 'tsv.gz', 'ndjson', 'ndjson.gz', 'auto'], {
+  error: 'format must be "parquet", "csv", "csv.gz", "tsv", "tsv.gz", "ndjson", "ndjson.gz" or "auto" (detect from the files)',
 });
 export type DataFormat = z.infer<typeof DataFormat>;
 

@@ -7,7 +7,6 @@ import { saveConnection } from '../../src/catalog/connection-store';
 import { destinationState } from '../../src/catalog/destination-store';
 import { startConsole, type RunningConsole } from '../../src/console/start-console';
 import { consoleSettings } from '../../src/console/console-settings';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { S3BRIDGE_FAILED_DAYS } from '../../src/workflow-safe/observability/search-attributes';
 import type { DayReport } from '../../src/workflow-safe/import/import-input';
 import { createTestEnv, type TestEnv } from '../support/harness';
@@ -67,7 +66,7 @@ beforeAll(async () => {
   await putObject(env.s3, env.bucket, 'events/date=2025-03-04/part-0.parquet', 'PAR1 not a parquet file PAR1');
   await putTable(env.s3, env.bucket, 'drifty/date=2025-04-01/part-0.parquet', "SELECT r AS id, 'n' || r AS name FROM range(3) t(r)");
   await env.startWorker();
-  running = await startConsole({ client: env.s3bridge, settings: env.settings, console: consoleSettings({}, { port: 0 }) });
+  running = await startConsole({ client: env.s3bridge, settings: env.settings, console: consoleSettings({}, { port: 0 }), catalog: (fn) => env.deps.catalog.session(fn) });
   browser = await launchBrowser();
   page = browser.page;
 });
@@ -186,7 +185,7 @@ describe('the console in a browser', () => {
     await seedEvents(env, hourOfEvents('2025-10-01T10:00:00Z', 6));
     const old = await activeDestination(env, destination(env, { name: `old-${env.id}`, prefix: 'old' }));
     const fresh = destination(env, { name: `new-${env.id}`, prefix: 'new' });
-    await withWarehouse(env.settings, (db) => saveConnection(db, fresh));
+    await env.withWarehouse((db) => saveConnection(db, fresh));
     const handle = await env.s3bridge.startMigrateDestination({
       from: old.name, to: fresh.name, windows: { from: '2025-10-01T10', to: '2025-10-01T11' }, overlap: '1 second', requireApproval: true,
     });
@@ -203,7 +202,7 @@ describe('the console in a browser', () => {
     const report = await handle.result();
     expect(report.status, report.reason).toBe('completed');
     expect(report.approval).toEqual({ approved: true, by: 'console-test' });
-    const enabled = async (n: string) => (await withWarehouse(env.settings, (db) => destinationState(db, n))).enabled;
+    const enabled = async (n: string) => (await env.withWarehouse((db) => destinationState(db, n))).enabled;
     expect([await enabled(old.name), await enabled(fresh.name)]).toEqual([false, true]);
     await open('/exports');
     // The switch exported the window to the new destination's own location (its ledger), and the old one is disabled.

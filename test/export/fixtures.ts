@@ -4,7 +4,6 @@ import { localSourceConnection } from '../../src/config/local-services';
 import { saveConnection } from '../../src/catalog/connection-store';
 import type { DestinationConnection } from '../../src/workflow-safe/connection';
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS } from '../../src/warehouse/target-table';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { ensureBookkeepingTables } from '../../src/warehouse/bookkeeping-tables';
 import { quoteIdentifier } from '../../src/duckdb/sql';
 import type { TestEnv } from '../support/harness';
@@ -17,7 +16,7 @@ export function destination(env: TestEnv, overrides: Partial<DestinationConnecti
 
 /** Stores the destination in the catalog and validates it (exports need it Active). */
 export async function activeDestination(env: TestEnv, connection: DestinationConnection): Promise<DestinationConnection> {
-  await withWarehouse(env.settings, (db) => saveConnection(db, connection));
+  await env.withWarehouse((db) => saveConnection(db, connection));
   const report = await env.s3bridge.validateConnection({ connection: connection.name });
   if (report.status !== 'active') throw new Error(`destination not Active: ${JSON.stringify(report.checks)}`);
   return connection;
@@ -35,7 +34,7 @@ export interface SeedEvent {
 
 /** Creates canonical.events if needed and appends rows as an import would write them (lineage included). */
 export async function seedEvents(env: TestEnv, events: SeedEvent[], loadId = 'load-1', loadedAt?: string): Promise<void> {
-  await withWarehouse(env.settings, async (db) => {
+  await env.withWarehouse(async (db) => {
     await ensureBookkeepingTables(db);
     if (loadedAt) {
       // Columns named: the ledger has gained columns since (unit_scheme, loaded_by) and may gain more.
@@ -91,7 +90,7 @@ export async function readMessages(env: TestEnv, key: string, bucket = env.bucke
 /** `count` generated events in the hour starting at `hour`, hard to compress (hashes), inserted in one statement. */
 export async function seedBulkEvents(env: TestEnv, hour: string, count: number, loadId = 'bulk'): Promise<void> {
   await seedEvents(env, [], loadId);
-  await withWarehouse(env.settings, (db) => db.run(`INSERT INTO canonical.events
+  await env.withWarehouse((db) => db.run(`INSERT INTO canonical.events
     SELECT 'Bulk ' || (r % 7), 'u' || (r % 1000), json_object('anonymousID', 'a' || r),
       $start::TIMESTAMPTZ + to_microseconds((r * 3600000000) // $count), NULL,
       json_object('n', r, 'h1', md5(r::VARCHAR), 'h2', md5((r * 7)::VARCHAR), 'h3', md5((r * 13)::VARCHAR)),

@@ -13,7 +13,6 @@ import { historyToJson, type HistoryFile } from '../support/history-json';
 import { putObject, putTable } from '../support/objects';
 import { importDayStateQuery } from '../../workflows/definitions';
 import { saveConnection } from '../../src/catalog/connection-store';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { activeDestination, destination, hourOfEvents, seedEvents } from '../export/fixtures';
 import { dayWorkflowId } from '../../src/workflow-safe/workflow-ids';
 
@@ -116,7 +115,7 @@ it('records a history of every workflow type', async () => {
   // 1-second overlap (a timer), and its child workflows (validation, test export, verifying export).
   const from = await activeDestination(env, destination(env, { name: `migrate-old-${env.id}`, prefix: 'migrate-old' }));
   const to = destination(env, { name: `migrate-new-${env.id}`, prefix: 'migrate-new' });
-  await withWarehouse(env.settings, (db) => saveConnection(db, to));
+  await env.withWarehouse((db) => saveConnection(db, to));
   const migration = await env.s3bridge.startMigrateDestination({ from: from.name, to: to.name, windows: { from: '2025-10-01T10', to: '2025-10-01T12' }, overlap: '1 second', requireApproval: true });
   await env.s3bridge.pauseMigration(from.name, to.name);
   await new Promise((resolve) => setTimeout(resolve, 500));
@@ -142,7 +141,7 @@ it('records a history of every workflow type', async () => {
   await maintenance('queryWarehouse', 'query-warehouse', { sql: 'SELECT count(*) AS n FROM s3bridge.load_ledger', limit: 10 });
   await maintenance('resetTable', 'reset-table', { connection: source.name, table: 'events' });
   const removable = env.source({ name: `removable-${env.id}` });
-  await withWarehouse(env.settings, (db) => saveConnection(db, removable));
+  await env.withWarehouse((db) => saveConnection(db, removable));
   await maintenance('removeConnection', 'remove-connection', { connection: removable.name });
 
   console.log(`recorded ${recorded.length} histories: ${recorded.join(', ')}`);

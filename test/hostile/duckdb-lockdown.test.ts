@@ -6,7 +6,6 @@ import { putTable } from '../support/objects';
 import { openS3DuckDB, withS3DuckDB } from '../../src/duckdb/s3-session';
 import { queryRows } from '../../src/duckdb/query-rows';
 import { memorySlots, memorySlotsInUse } from '../../src/duckdb/memory-slots';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { quoteLiteral } from '../../src/duckdb/sql';
 import type { Settings } from '../../src/config/settings';
 
@@ -55,7 +54,7 @@ describe('DuckDB runs locked down in activities', () => {
   });
 
   it('the warehouse reads staged files under the data dir and nothing outside it, irrevocably', async () => {
-    await withWarehouse(env.settings, async (db) => {
+    await env.withWarehouse(async (db) => {
       expect(await queryRows(db, `SELECT x FROM read_parquet(${quoteLiteral(path.join(env.settings.dataDir, 'staging', 'load-a', 'data-0.parquet'))})`)).toEqual([{ x: 1 }]);
       expect(await refused(queryRows(db, "SELECT * FROM read_csv('/etc/passwd')"))).toMatch(/disabled by configuration/);
       expect(await refused(queryRows(db, 'SET enable_external_access = true'))).toMatch(/Cannot change enable_external_access/);

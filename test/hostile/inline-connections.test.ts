@@ -7,7 +7,6 @@ import { warehouse } from '../import/fixtures';
 import { saveConnection } from '../../src/catalog/connection-store';
 import { findConnectionStatus } from '../../src/catalog/connection-status-store';
 import { listDiscoveredTables } from '../../src/catalog/discovered-table-store';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { SourceConnection } from '../../src/workflow-safe/connection';
 import { INLINE_CONNECTION_SHADOWS_STORED } from '../../src/workflow-safe/failure-types';
 
@@ -26,7 +25,7 @@ beforeAll(async () => {
   await putTable(env.s3, env.bucket, 'events/date=2025-05-01/part-0.parquet', 'SELECT r AS id FROM range(4) t(r)');
   await env.startWorker();
   stored = env.source({ name: `stored-${env.id}` });
-  await withWarehouse(env.settings, (db) => saveConnection(db, stored));
+  await env.withWarehouse((db) => saveConnection(db, stored));
   expect((await env.s3bridge.validateConnection({ connection: stored.name })).status).toBe('active');
   await env.s3bridge.discoverSchema({ connection: stored.name });
 });
@@ -38,8 +37,8 @@ afterAll(async () => {
 const refusal = (name: string) =>
   `inline connection "${name}" has the name of a stored connection: refer to the stored one by name ({"connection": "${name}"}), or give the inline connection another name`;
 
-const statusOf = () => withWarehouse(env.settings, (db) => findConnectionStatus(db, stored.name));
-const tablesOf = () => withWarehouse(env.settings, (db) => listDiscoveredTables(db, stored.name));
+const statusOf = () => env.withWarehouse((db) => findConnectionStatus(db, stored.name));
+const tablesOf = () => env.withWarehouse((db) => listDiscoveredTables(db, stored.name));
 /** The hijacker's copy: the stored name, a host of their choosing. */
 const impostor = (): SourceConnection => ({ ...stored, endpoint: listener.endpoint });
 

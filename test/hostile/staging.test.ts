@@ -7,7 +7,6 @@ import { warehouse } from '../import/fixtures';
 import { rawTableName } from '../../src/warehouse/target-table';
 import { localSourceConnection } from '../../src/config/local-services';
 import { validateAndDiscover } from './support';
-import { closeIdleWarehouses } from '../../src/warehouse/embedded-database';
 
 let env: TestEnv;
 const FILES = 6;
@@ -48,7 +47,7 @@ describe('staging is per load', () => {
   it('leaves no staging folder and no spill folder behind', async () => {
     expect(listDir(path.join(env.settings.dataDir, 'staging'))).toEqual([]);
     // The worker keeps the warehouse file (and its spill folder) open for a moment between commits.
-    await closeIdleWarehouses();
+    await env.deps.close();
     expect(listDir(path.join(env.settings.dataDir, 'duckdb-tmp'))).toEqual([]);
   });
 });

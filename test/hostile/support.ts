@@ -1,7 +1,6 @@
 import type { DiscoveredTable } from '../../src/workflow-safe/catalog/discovered-table';
 import type { SourceConnection } from '../../src/workflow-safe/connection';
 import { queryRows } from '../../src/duckdb/query-rows';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { TestEnv } from '../support/harness';
 
 /** Validates (imports need an Active connection) and discovers a connection through the real workflows. */
@@ -13,7 +12,7 @@ export async function validateAndDiscover(env: TestEnv, connection: SourceConnec
 
 /** A table's catalog entry as discovery stored it. */
 export async function catalogEntry(env: TestEnv, table: string, connection = env.source().name): Promise<DiscoveredTable> {
-  const [row] = await withWarehouse(env.settings, (db) => queryRows<{ descriptor: string }>(db,
+  const [row] = await env.withWarehouse((db) => queryRows<{ descriptor: string }>(db,
     'SELECT descriptor::VARCHAR AS descriptor FROM s3bridge.discovered_tables WHERE connection = $c AND name = $n', { c: connection, n: table }));
   if (!row) throw new Error(`table ${table} not in the catalog`);
   return JSON.parse(row.descriptor) as DiscoveredTable;

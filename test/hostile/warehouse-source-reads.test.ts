@@ -4,7 +4,6 @@ import { createTestEnv, type TestEnv } from '../support/harness';
 import { putTable } from '../support/objects';
 import { discover } from '../import/fixtures';
 import { queryRows } from '../../src/duckdb/query-rows';
-import { closeIdleWarehouses, withWarehouse } from '../../src/warehouse/embedded-database';
 import { startQueryWarehouse } from '../../src/client/warehouse-client';
 
 // The one-pass load lets the worker's warehouse read S3 inside a commit. These check what that
@@ -33,8 +32,8 @@ describe("the worker's warehouse reads sources only as a commit needs", () => {
   it('loads a day directly and declines one with a bad row; the instance that ran both holds no S3 secret after', async () => {
     // Opened now (the connection is Active, so its bucket is readable) and held open by this test,
     // so the commits run on this very instance and the check below sees what they left.
-    await closeIdleWarehouses();
-    await withWarehouse(env.settings, async (held) => {
+    await env.deps.close();
+    await env.withWarehouse(async (held) => {
       const report = await env.s3bridge.importTable({
         connection: env.source(), table: 'events', days: 'all', errorPolicy: 'skip-to-rejects',
         mapping: { mode: 'events', events: { eventName: { constant: 'tick' }, userId: 'id', timestamp: { column: 'ts', timezone: 'UTC' }, value: 'v' } },
@@ -48,8 +47,8 @@ describe("the worker's warehouse reads sources only as a commit needs", () => {
   });
 
   it('may read the Active source buckets, and no other bucket, local file or URL', async () => {
-    await closeIdleWarehouses();
-    await withWarehouse(env.settings, async (db) => {
+    await env.deps.close();
+    await env.withWarehouse(async (db) => {
       const [setting] = await queryRows<{ dirs: string[] }>(db, "SELECT current_setting('allowed_directories') AS dirs");
       const buckets = setting!.dirs.filter((d) => d.startsWith('s3:')).map((d) => d.replace(/^s3:\/+/, 's3://'));
       expect(buckets).toEqual([`s3://${env.bucket}/`]);

@@ -5,7 +5,6 @@ import { putTable } from '../support/objects';
 import { innermostFailure } from '../support/workflow-failure';
 import { warehouse } from '../import/fixtures';
 import { saveConnection } from '../../src/catalog/connection-store';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { findDiscoveryReport } from '../../src/catalog/discovery-run-store';
 import { destination } from '../export/fixtures';
 import { CONNECTION_NOT_ACTIVE, INVALID_INPUT } from '../../src/workflow-safe/failure-types';
@@ -67,12 +66,12 @@ describe('internal state and the Active check', () => {
     });
     expect(failure.message).toBe('Invalid input for discoverSchema:\nresume: set only by discovery itself when it continues as new; start a discovery without it');
     expect(events).not.toContain('activityTaskScheduledEventAttributes');
-    expect(await withWarehouse(env.settings, (db) => findDiscoveryReport(db, discoveryId))).toBeUndefined();
+    expect(await env.withWarehouse((db) => findDiscoveryReport(db, discoveryId))).toBeUndefined();
   });
 
   it('importDay started on its own refuses a stored connection that was never validated; nothing is loaded', async () => {
     const connection = env.source({ name: `never-validated-${env.id}` });
-    await withWarehouse(env.settings, (db) => saveConnection(db, connection));
+    await env.withWarehouse((db) => saveConnection(db, connection));
     const { failure } = await run('importDay', { connection: connection.name, ...day });
     expect(failure.type).toBe(CONNECTION_NOT_ACTIVE);
     expect(failure.message).toBe(`connection "${connection.name}" has not been validated: run \`s3bridge connections validate ${connection.name}\``);
@@ -81,7 +80,7 @@ describe('internal state and the Active check', () => {
 
   it('importTable refuses a carried plan (continue-as-new state) from outside: the Active check still runs; nothing is loaded', async () => {
     const connection = env.source({ name: `carried-${env.id}` });
-    await withWarehouse(env.settings, (db) => saveConnection(db, connection));
+    await env.withWarehouse((db) => saveConnection(db, connection));
     n += 1;
     const workflowId = `${env.workflowIdPrefix}input-${n}`;
     const injected = {
@@ -97,7 +96,7 @@ describe('internal state and the Active check', () => {
 
   it('exportTable refuses carried windows (continue-as-new state) from outside: the Active check still runs; nothing is written', async () => {
     const injectedDestination = destination(env, { name: `carried-dst-${env.id}`, prefix: 'carried' });
-    await withWarehouse(env.settings, (db) => saveConnection(db, injectedDestination));
+    await env.withWarehouse((db) => saveConnection(db, injectedDestination));
     n += 1;
     const workflowId = `${env.workflowIdPrefix}input-${n}`;
     const injected = {

@@ -2,7 +2,6 @@ import type { DiscoveredTable } from '../../src/workflow-safe/catalog/discovered
 import { replaceDiscoveredTables } from '../../src/catalog/discovered-table-store';
 import { queryRows } from '../../src/duckdb/query-rows';
 import type { SqlParams } from '../../src/duckdb/query-rows';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { TestEnv } from '../support/harness';
 
 /** ISO days from `first`, `count` of them. */
@@ -34,12 +33,12 @@ export function discovered(env: TestEnv, table: Partial<DiscoveredTable> & Pick<
 }
 
 export async function catalog(env: TestEnv, tables: DiscoveredTable[]): Promise<void> {
-  await withWarehouse(env.settings, (db) => replaceDiscoveredTables(db, env.source().name, tables));
+  await env.withWarehouse((db) => replaceDiscoveredTables(db, env.source().name, tables));
 }
 
 /** Reads the warehouse (numbers as JS numbers) from the test process. */
 export async function warehouse<T extends object>(env: TestEnv, sql: string, params?: SqlParams): Promise<T[]> {
-  const rows = await withWarehouse(env.settings, (db) => queryRows<Record<string, unknown>>(db, sql, params));
+  const rows = await env.withWarehouse((db) => queryRows<Record<string, unknown>>(db, sql, params));
   return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])) as T);
 }
 

@@ -5,7 +5,6 @@ import { spawnWorker, type WorkerProcess } from '../support/spawn-worker';
 import type { CrashPoint } from '../support/worker-process';
 import { activityAttempts } from '../support/pending-activity';
 import { writeReportRows, type ReportRow } from '../support/reliability-report';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { saveConnection } from '../../src/catalog/connection-store';
 import { destinationState } from '../../src/catalog/destination-store';
 import { activeDestination, bucketKeys, destination, hourOfEvents, readMessages, seedEvents } from '../export/fixtures';
@@ -57,7 +56,7 @@ async function migrationCase({ name, step, crash, moment }: Position) {
   await seedEvents(env, Object.entries(EVENTS).flatMap(([hour, count], i) => hourOfEvents(`${hour}:00:00Z`, count, i * 50)));
   const old = await activeDestination(env, destination(env, { name: `old-${env.id}`, prefix: 'old' }));
   const fresh = destination(env, { name: `new-${env.id}`, prefix: 'new' });
-  await withWarehouse(env.settings, (db) => saveConnection(db, fresh));
+  await env.withWarehouse((db) => saveConnection(db, fresh));
 
   const started = Date.now();
   const handle = await env.s3bridge.startMigrateDestination({ from: old.name, to: fresh.name, windows: WINDOWS, overlap: '1 second' });
@@ -71,7 +70,7 @@ async function migrationCase({ name, step, crash, moment }: Position) {
   const keys = await bucketKeys(env, env.bucket, 'new/');
   const messages = (await Promise.all(keys.map((key) => readMessages(env, key)))).flat();
   const ids = messages.map((m) => m.messageId as string);
-  const enabled = async (destinationName: string) => (await withWarehouse(env.settings, (db) => destinationState(db, destinationName))).enabled;
+  const enabled = async (destinationName: string) => (await env.withWarehouse((db) => destinationState(db, destinationName))).enabled;
   const states = [await enabled(old.name), await enabled(fresh.name)];
   const open = await openUploads(env, 'new/');
   // The activity the kill hit: in the migration itself, or in its test export's child workflow.

@@ -6,7 +6,6 @@ import { spawnWorker, type WorkerProcess } from '../support/spawn-worker';
 import type { CrashPoint } from '../support/worker-process';
 import { activityAttempts, seeded } from '../support/pending-activity';
 import { writeReportRows, type ReportRow } from '../support/reliability-report';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { listDiscoveredTables } from '../../src/catalog/discovered-table-store';
 import { dayWorkflowId } from '../../src/workflow-safe/workflow-ids';
 
@@ -109,7 +108,7 @@ async function discoveryCase(name: string, where: string, options: { seed: numbe
   expect(worker.child.signalCode).toBe('SIGKILL');
   await env.startWorker();
   const report = await handle.result();
-  const tables = await withWarehouse(env.settings, (db) => listDiscoveredTables(db, connection.name));
+  const tables = await env.withWarehouse((db) => listDiscoveredTables(db, connection.name));
   rows.set(name, {
     fault: `worker SIGKILL ${where}`, where: `discoverSchema, ${TABLES} tables in batches of 3 (seed ${options.seed}; ${options.moment})`,
     outcome: `new worker finished: ${report.tablesDiscovered} tables discovered, ${tables.length} in the catalog, ${tables.reduce((n, t) => n + t.fileCount, 0)} files`,

@@ -10,7 +10,8 @@ import { loadSettings, type Settings } from '../../src/config/settings';
 import { LOCAL_SERVICE_SECRETS, parseSecretEnvAllow } from '../../src/secrets/secret-policy';
 import { localServiceEnv, localSourceConnection } from '../../src/config/local-services';
 import { createWorker } from '../../src/worker/create-worker';
-import { closeIdleWarehouses } from '../../src/warehouse/embedded-database';
+import { buildDeps, type BuiltDeps } from '../../src/worker/build-deps';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { S3BridgeClient } from '../../src/client/s3bridge-client';
 import type { SourceConnection } from '../../src/workflow-safe/connection';
 import { codecFromEnv, s3bridgeDataConverter } from '../../src/codec/data-converter';
@@ -30,6 +31,10 @@ export interface TestEnv {
   temporal: Client;
   s3bridge: S3BridgeClient;
   source(overrides?: Partial<SourceConnection>): SourceConnection;
+  /** The worker's dependencies, built once for this file (the warehouse object every user in this process shares). */
+  deps: BuiltDeps;
+  /** Runs `fn` on the warehouse file through the worker's own object (never a second DuckDB instance on the file). */
+  withWarehouse<T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T>;
   /** Starts a worker in this process against the real Temporal server (idempotent); the run's workflow bundle unless given another. */
   startWorker(options?: { workflowBundlePath?: string }): Promise<void>;
   stopWorker(): Promise<void>;
@@ -81,8 +86,10 @@ export async function createTestEnv(name: string, options: TestEnvOptions = {}):
   const s3bridge = new S3BridgeClient(temporal, settings, workflowIdPrefix);
 
   let running: { stop(): Promise<void> } | undefined;
+  const deps = buildDeps(settings, { worker: true });
   const env: TestEnv = {
-    id, bucket, taskQueue: settings.taskQueue, workflowIdPrefix, settings, s3, temporal, s3bridge,
+    id, bucket, taskQueue: settings.taskQueue, workflowIdPrefix, settings, s3, temporal, s3bridge, deps,
+    withWarehouse: (fn) => deps.withStore(fn),
     source: (overrides = {}) => localSourceConnection({ name: `src-${id}`, bucket, endpoint: services.s3Endpoint, ...overrides }),
     async startWorker({ workflowBundlePath = inject('workflowBundlePath') } = {}) {
       if (running) return;
@@ -91,6 +98,7 @@ export async function createTestEnv(name: string, options: TestEnvOptions = {}):
         settings,
         connection: nativeConnection,
         workflowBundlePath,
+        deps,
       });
       const done = worker.run();
       running = {
@@ -116,7 +124,7 @@ export async function createTestEnv(name: string, options: TestEnvOptions = {}):
       } finally {
         await temporalConnection.close();
         s3.destroy();
-        await closeIdleWarehouses();
+        await deps.close();
         rmSync(dataDir, { recursive: true, force: true });
       }
     },

@@ -50,7 +50,7 @@ describe('Connection', () => {
   it('explains direction, format, partitioning and encryption choices', () => {
     expect(problems({ ...valid, direction: 'import' })).toBe('connection.direction: direction must be "source" (import) or "destination" (export)');
     expect(problems({ ...valid, format: 'json', partitioning: 'yes' })).toBe([
-      'connection.format: format must be "parquet", "csv", "csv.gz", "ndjson", "ndjson.gz" or "auto" (detect from the files)',
+      'connection.format: format must be "parquet", "csv", "csv.gz", "tsv", "tsv.gz", "ndjson", "ndjson.gz" or "auto" (detect from the files)',
       'connection.partitioning: partitioning must be "all" (every table has partition folders), "none" (no table has), "dated-folders" (one folder per day) or "auto"',
     ].join('\n'));
     expect(problems({ ...valid, direction: 'destination', encryption: { type: 'aws:kms' } }))

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putTable } from '../support/objects';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { getDiscoveredTable } from '../../src/catalog/discovered-table-store';
 import { listDiscoveryReports } from '../../src/catalog/discovery-run-store';
 import type { SourceConnection } from '../../src/workflow-safe/connection';
@@ -20,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.close());
 
-const table = (name: string) => withWarehouse(env.settings, (db) => getDiscoveredTable(db, connection.name, name));
+const table = (name: string) => env.withWarehouse((db) => getDiscoveredTable(db, connection.name, name));
 
 /** Starts a stand-in for an import waiting on drift (no worker polls its queue, so it stays Running) and waits until visibility lists it. */
 async function startWaitingImport(workflowId: string) {
@@ -50,7 +49,7 @@ describe('resync', () => {
     expect(resync.drifted).toEqual(['a']);
     expect((await table('a')).drift).toEqual({ status: 'pending', diff: { ...change, newPartitionValues: [] }, detectedAt: resync.finishedAt });
     expect((await table('b')).drift).toBeUndefined();
-    const reports = await withWarehouse(env.settings, (db) => listDiscoveryReports(db, connection.name));
+    const reports = await env.withWarehouse((db) => listDiscoveryReports(db, connection.name));
     expect(reports.map((r) => r.discoveryId)).toEqual([resync.discoveryId, first.discoveryId]);
   });
 
@@ -88,7 +87,7 @@ describe('resync', () => {
   it('creates a resync Schedule whose run re-discovers the connection', async () => {
     const stored = env.source({ name: `stored-${env.id}`, prefix: 'resync' });
     const { saveConnection } = await import('../../src/catalog/connection-store');
-    await withWarehouse(env.settings, (db) => saveConnection(db, stored));
+    await env.withWarehouse((db) => saveConnection(db, stored));
     const scheduleId = await env.s3bridge.scheduleResync({ connection: stored.name, every: '1d' });
     const handle = env.temporal.schedule.getHandle(scheduleId);
     try {
@@ -99,7 +98,7 @@ describe('resync', () => {
       let reports: unknown[] = [];
       for (let i = 0; i < 150 && reports.length === 0; i++) {
         await new Promise((resolve) => setTimeout(resolve, 200));
-        reports = await withWarehouse(env.settings, (db) => listDiscoveryReports(db, stored.name));
+        reports = await env.withWarehouse((db) => listDiscoveryReports(db, stored.name));
       }
       expect(reports).toHaveLength(1);
     } finally {

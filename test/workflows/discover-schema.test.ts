@@ -5,7 +5,6 @@ import { Worker } from '@temporalio/worker';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, renderFile, type FileFormat } from '../support/objects';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { listDiscoveredTables } from '../../src/catalog/discovered-table-store';
 import type { DiscoveredTable } from '../../src/workflow-safe/catalog/discovered-table';
 import type { SourceConnection } from '../../src/workflow-safe/connection';
@@ -20,7 +19,7 @@ async function put(s3: S3Client, bucket: string, key: string, sql: string, forma
   await putObject(s3, bucket, key, body);
 }
 const bytes = (...keys: string[]) => keys.reduce((n, k) => n + sizes.get(k)!, 0);
-const catalog = (connection: string) => withWarehouse(env.settings, (db) => listDiscoveredTables(db, connection));
+const catalog = (connection: string) => env.withWarehouse((db) => listDiscoveredTables(db, connection));
 const byName = (tables: DiscoveredTable[]) => Object.fromEntries(tables.map((t) => [t.name, t]));
 
 const ROWS = (n: number) => `SELECT i::BIGINT AS id, 'v' || i AS label FROM range(${n}) t(i)`;

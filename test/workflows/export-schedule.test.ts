@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { warehouse } from '../import/fixtures';
 import { activeDestination, bucketKeys, destination, hourOfEvents, readMessages, seedEvents } from '../export/fixtures';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { setDestinationStates } from '../../src/catalog/destination-store';
 
 let env: TestEnv;
@@ -53,7 +52,7 @@ describe('scheduled exports', () => {
 
   it('skips a scheduled run while the destination is disabled in the catalog', async () => {
     const dest = await activeDestination(env, destination(env, { name: `off-${env.id}`, prefix: 'off' }));
-    await withWarehouse(env.settings, (db) => setDestinationStates(db, [{ name: dest.name, enabled: false, reason: 'test' }]));
+    await env.withWarehouse((db) => setDestinationStates(db, [{ name: dest.name, enabled: false, reason: 'test' }]));
     const report = await env.s3bridge.exportTable({ destination: dest.name, asOf: '2025-08-01T10' });
     expect(report).toMatchObject({ status: 'skipped', note: `destination "${dest.name}" is disabled (test)`, windows: [] });
     expect(await bucketKeys(env, env.bucket, 'off/')).toEqual([]);
@@ -72,7 +71,7 @@ describe('scheduled exports', () => {
 
 describe('other tables and formats', () => {
   it('exports a raw table as one JSON object per row, and Parquet under dataset/day folders', async () => {
-    await withWarehouse(env.settings, async (db) => {
+    await env.withWarehouse(async (db) => {
       await db.run('CREATE SCHEMA IF NOT EXISTS raw');
       await db.run(`CREATE TABLE raw."shop__orders" AS SELECT r AS id, 'sku-' || r AS sku, TIMESTAMP '2025-08-02 06:00:00' + INTERVAL (r * 7) MINUTE AS ordered_at,
         'k' AS _source_key, 'l' || r AS _load_id FROM range(12) t(r)`);

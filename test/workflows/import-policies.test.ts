@@ -48,19 +48,19 @@ describe('bad data', () => {
       { day: '2025-03-02', source_key: 'orders/date=2025-03-02/part-0.csv', row_number: 3, column_name: 'amount',
         reason: 'Error when converting column "amount". Could not convert string "abc" to \'BIGINT\'', raw: '4,abc,d' },
       { day: '2025-03-02', source_key: 'orders/date=2025-03-02/part-0.csv', row_number: 5, column_name: null,
-        reason: 'Expected Number of Columns: 3 Found: 4', raw: '6,60,f,extra' },
+        reason: 'the line has 4 fields, the header has 3', raw: '6,60,f,extra' },
     ]);
   });
 
-  it('fail-day on NDJSON names the key, the column and the row by its raw values; skip-to-rejects keeps them', async () => {
+  it('fail-day on NDJSON names the key, the line and the column; skip-to-rejects keeps the raw line', async () => {
     const failed = await env.s3bridge.importTable({ connection: env.source(), table: 'signups', days: 'all' });
     expect(statuses(failed), JSON.stringify(failed.days)).toEqual([['2025-03-01', 'loaded', 2], ['2025-03-02', 'failed', 0]]);
-    expect(failed.days[1]!.reason).toBe(`s3://${env.bucket}/signups/date=2025-03-02/part-0.ndjson, column "age": cannot convert to BIGINT `
+    expect(failed.days[1]!.reason).toBe(`s3://${env.bucket}/signups/date=2025-03-02/part-0.ndjson line 2, column "age": cannot convert to BIGINT `
       + '(value "old"); fix the file, or import with errorPolicy "skip-to-rejects" to load the good rows and keep the bad ones in s3bridge.rejects');
     const skipped = await env.s3bridge.importTable({ connection: env.source(), table: 'signups', errorPolicy: 'skip-to-rejects' });
     expect(skipped.days).toMatchObject([{ day: '2025-03-02', status: 'loaded', rows: 1, rejectedRows: 1 }]);
     expect(await warehouse(env, "SELECT row_number, column_name, reason, raw FROM s3bridge.rejects WHERE table_name = 'signups'"))
-      .toEqual([{ row_number: null, column_name: 'age', reason: 'cannot convert to BIGINT', raw: '{"id":"4","age":"old"}' }]);
+      .toEqual([{ row_number: 2, column_name: 'age', reason: 'cannot convert to BIGINT', raw: '{"id":4,"age":"old"}' }]);
   });
 
   it('a corrupt file fails only its day, non-retryably, naming the key', async () => {

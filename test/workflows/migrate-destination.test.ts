@@ -5,7 +5,6 @@ import { accessStatements } from '../../src/workflow-safe/policies/connection-po
 import { policyDocument } from '../../src/workflow-safe/policies/policy-document';
 import { destinationState, setDestinationStates } from '../../src/catalog/destination-store';
 import { saveConnection } from '../../src/catalog/connection-store';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { DestinationConnection } from '../../src/workflow-safe/connection';
 import type { MigrationReport } from '../../src/workflow-safe/export/migration';
 import { createMinioUser, type MinioUser } from '../support/minio-admin';
@@ -31,11 +30,11 @@ afterAll(async () => {
 async function pair(label: string, newOverrides: Partial<DestinationConnection> = {}) {
   const old = await activeDestination(env, destination(env, { name: `${label}-old-${env.id}`, prefix: `${label}-old` }));
   const fresh = destination(env, { name: `${label}-new-${env.id}`, prefix: `${label}-new`, ...newOverrides });
-  await withWarehouse(env.settings, (db) => saveConnection(db, fresh));
+  await env.withWarehouse((db) => saveConnection(db, fresh));
   return { old, fresh };
 }
 
-const enabled = async (name: string) => (await withWarehouse(env.settings, (db) => destinationState(db, name))).enabled;
+const enabled = async (name: string) => (await env.withWarehouse((db) => destinationState(db, name))).enabled;
 
 async function waitForStep(from: string, to: string, step: MigrationReport['step']): Promise<MigrationReport> {
   for (let i = 0; ; i += 1) {
@@ -129,7 +128,7 @@ describe('migrateDestination', () => {
   it('hands over in one change, without an overlap, when the new destination writes the old one\'s location (keys to a role)', async () => {
     const old = await activeDestination(env, destination(env, { name: `keys-${env.id}`, prefix: 'handover' }));
     const role = destination(env, { name: `role-${env.id}`, prefix: 'handover', auth: { type: 'static-keys', accessKeyId: 'env:MINIO_ROOT_USER', secretAccessKey: 'env:MINIO_ROOT_PASSWORD' } });
-    await withWarehouse(env.settings, (db) => saveConnection(db, role));
+    await env.withWarehouse((db) => saveConnection(db, role));
     const report = await env.s3bridge.migrateDestination({ from: old.name, to: role.name, windows: WINDOWS, overlap: '1 hour' });
     expect(report.status, report.reason).toBe('completed');
     expect(report.findings.map((f) => f.split(':')[0])).toEqual(['validate', 'test-export', 'verify-test', 'switch', 'verify-new', 'cleanup']);
@@ -150,11 +149,11 @@ describe('migrateDestination', () => {
   it('refuses two enabled destinations writing the same location', async () => {
     const a = await activeDestination(env, destination(env, { name: `same-a-${env.id}`, prefix: 'same' }));
     const b = destination(env, { name: `same-b-${env.id}`, prefix: 'same' });
-    await withWarehouse(env.settings, async (db) => {
+    await env.withWarehouse(async (db) => {
       await setDestinationStates(db, [{ name: a.name, enabled: true, reason: 'test' }]);
       await saveConnection(db, b);
     });
-    const error = await withWarehouse(env.settings, (db) => setDestinationStates(db, [{ name: b.name, enabled: true, reason: 'test' }])).catch((e: unknown) => e as Error);
+    const error = await env.withWarehouse((db) => setDestinationStates(db, [{ name: b.name, enabled: true, reason: 'test' }])).catch((e: unknown) => e as Error);
     expect((error as Error).message).toBe(`destinations "${a.name}" and "${b.name}" would both be enabled writing s3://${env.bucket}/same at http://127.0.0.1:9000: their files would overwrite each other; disable one first`);
     // b was stored without a state (enabled by default), so neither may export on schedule until one is disabled.
     const report = await env.s3bridge.exportTable({ destination: a.name, asOf: '2025-10-01T12' });

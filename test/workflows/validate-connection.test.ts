@@ -13,7 +13,6 @@ import { policyDocument } from '../../src/workflow-safe/policies/policy-document
 import type { CheckRow, ValidationReport } from '../../src/workflow-safe/validation/validation-report';
 import { findConnectionStatus } from '../../src/catalog/connection-status-store';
 import { saveConnection } from '../../src/catalog/connection-store';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 
 let env: TestEnv;
 const users: MinioUser[] = [];
@@ -26,6 +25,8 @@ beforeAll(async () => {
   await putObject(env.s3, env.bucket, 'schema/events/_SUCCESS', '');
   await putTable(env.s3, env.bucket, 'flat/part-0.csv', 'SELECT 1 AS id', 'csv');
   await putObject(env.s3, env.bucket, 'corrupt/events/part-0.parquet', 'not parquet at all');
+  await putTable(env.s3, env.bucket, 'pq/events/part-0.pq', 'SELECT 1 AS id');
+  await putObject(env.s3, env.bucket, 'tsv/events/part-0.tsv', 'id\tlabel\n1\ta,b\n');
 });
 afterAll(async () => {
   for (const user of users) await user.remove();
@@ -65,8 +66,8 @@ describe('validateConnection', () => {
     expect(statusOf(report)).toEqual(['credentials:ok', 'bucket:ok', 'list-prefix:ok', 'source-layout:ok', 'sample-read:ok']);
     expect(report.status).toBe('active');
     expect(row(report, 'source-layout').detail).toBe('2 table folders (events, users); sample file schema/events/day=2025-01-01/part-0.parquet');
-    expect(row(report, 'sample-read').detail).toBe(`DuckDB read s3://${env.bucket}/schema/events/day=2025-01-01/part-0.parquet as parquet: 3 columns`);
-    const stored = await withWarehouse(env.settings, (db) => findConnectionStatus(db, connection.name));
+    expect(row(report, 'sample-read').detail).toBe(`DuckDB read s3://${env.bucket}/schema/events/day=2025-01-01/part-0.parquet as parquet: 2 columns`);
+    const stored = await env.withWarehouse((db) => findConnectionStatus(db, connection.name));
     expect(stored).toMatchObject({ status: 'active', reason: undefined, report: { status: 'active', finishedAt: report.finishedAt } });
     expect((await env.s3bridge.queryConnectionValidation(connection.name)).status).toBe('active');
   });
@@ -75,7 +76,7 @@ describe('validateConnection', () => {
     const connection = source('least-privilege');
     const user = await userWithPolicy('src', connection);
     const stored = Connection.parse({ ...connection, auth: user.auth });
-    await withWarehouse(env.settings, (db) => saveConnection(db, stored));
+    await env.withWarehouse((db) => saveConnection(db, stored));
     const report = await env.s3bridge.validateConnection({ connection: stored.name });
     expect(report.status).toBe('active');
   });
@@ -201,12 +202,19 @@ describe('validateConnection', () => {
     });
   });
 
+  it('reads .pq as Parquet and .tsv with tabs, as discovery and import do', async () => {
+    const pq = await env.s3bridge.validateConnection({ connection: source('pq', { prefix: 'pq', format: 'parquet' }) });
+    expect(row(pq, 'sample-read').detail).toBe(`DuckDB read s3://${env.bucket}/pq/events/part-0.pq as parquet: 1 columns`);
+    const tsv = await env.s3bridge.validateConnection({ connection: source('tsv', { prefix: 'tsv' }) });
+    expect(row(tsv, 'sample-read').detail).toBe(`DuckDB read s3://${env.bucket}/tsv/events/part-0.tsv as tsv: 2 columns`);
+  });
+
   it('says when the configured format does not match the files', async () => {
     const report = await env.s3bridge.validateConnection({ connection: source('wrong-format', { prefix: '', format: 'ndjson.gz' }) });
     expect(row(report, 'source-layout')).toMatchObject({
       status: 'failed',
-      detail: 'format is "ndjson.gz" but the files in corrupt, flat, schema end in .parquet, .csv',
-      fix: 'set format to the files\' format (parquet, csv, csv.gz, ndjson, ndjson.gz) or "auto"',
+      detail: 'format is "ndjson.gz" but the files in corrupt, flat, pq, schema, tsv end in .parquet, .csv, .pq, .tsv',
+      fix: 'set format to the files\' format (parquet, csv, csv.gz, tsv, tsv.gz, ndjson, ndjson.gz) or "auto"',
     });
   });
 
@@ -284,16 +292,16 @@ describe('validateConnection', () => {
 
   it('re-validates on a Temporal Schedule', async () => {
     const connection = source('scheduled');
-    await withWarehouse(env.settings, (db) => saveConnection(db, connection));
+    await env.withWarehouse((db) => saveConnection(db, connection));
     const scheduleId = await env.s3bridge.scheduleConnectionValidation({ connection: connection.name, every: '1d' });
     const schedule = env.temporal.schedule.getHandle(scheduleId);
     try {
       await schedule.trigger();
       const deadline = Date.now() + 60_000;
-      let status = await withWarehouse(env.settings, (db) => findConnectionStatus(db, connection.name));
+      let status = await env.withWarehouse((db) => findConnectionStatus(db, connection.name));
       while (status?.status !== 'active' && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 500));
-        status = await withWarehouse(env.settings, (db) => findConnectionStatus(db, connection.name));
+        status = await env.withWarehouse((db) => findConnectionStatus(db, connection.name));
       }
       expect(status?.status).toBe('active');
       expect(status?.workflowId.startsWith(`${env.workflowIdPrefix}validate-connection-${connection.name}`)).toBe(true);

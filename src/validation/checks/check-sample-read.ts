@@ -1,41 +1,40 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { s3ObjectUrl, withS3DuckDB } from '../../duckdb/s3-session';
-import { queryRows } from '../../duckdb/query-rows';
 import { classifyDuckDBReadError } from '../../duckdb/classify-read-error';
 import type { DataFormat } from '../../workflow-safe/connection';
+import type { FileFormat } from '../../workflow-safe/catalog/discovered-table';
+import { formatFromKey } from '../../workflow-safe/formats/file-format';
+import { readerFor } from '../../formats';
 import type { CheckContext, CheckOutcome } from '../check-context';
 import { scrubValues } from '../../workflow-safe/excerpt';
 import { s3FailureOutcome } from '../s3-failure-row';
 
-const READERS = {
-  parquet: 'read_parquet($url)',
-  csv: 'read_csv($url)',
-  ndjson: "read_json($url, format = 'newline_delimited')",
-} as const;
-
-/** The DuckDB readers to try for a key: by extension, then by the configured format; a bare `.gz` may be CSV or NDJSON. */
-function readersFor(key: string, format: DataFormat): (keyof typeof READERS)[] {
-  const k = key.toLowerCase();
-  if (k.endsWith('.parquet') || format === 'parquet') return ['parquet'];
-  if (/\.(csv|tsv)(\.gz)?$/.test(k) || format === 'csv' || format === 'csv.gz') return ['csv'];
-  if (/\.(ndjson|jsonl|json)(\.gz)?$/.test(k) || format === 'ndjson' || format === 'ndjson.gz') return ['ndjson'];
-  return ['ndjson', 'csv'];
+/**
+ * The formats to try for a key, as discovery and import decide them: the extension's, then the
+ * connection's format; a bare `.gz` (or no extension) may be gzipped NDJSON or CSV.
+ */
+function formatsFor(key: string, format: DataFormat): FileFormat[] {
+  const byKey = formatFromKey(key);
+  if (byKey && byKey !== 'gz') return [byKey];
+  if (format !== 'auto') return [format];
+  return byKey === 'gz' ? ['ndjson.gz', 'csv.gz'] : ['ndjson', 'csv'];
 }
 
-/** How DuckDB read one file ("parquet: 3 columns"), or each reader's error. Transient errors propagate (Temporal retries). */
+/** How the formats module read one file ("csv: 3 columns"), or each reader's error. Transient errors propagate (Temporal retries). */
 async function tryRead(format: DataFormat, db: DuckDBConnection, url: string, key: string): Promise<{ read: string } | { errors: string }> {
   const errors: string[] = [];
-  for (const reader of readersFor(key, format)) {
+  for (const candidate of formatsFor(key, format)) {
+    const reader = readerFor(candidate);
     try {
-      await queryRows(db, `SELECT * FROM ${READERS[reader]} LIMIT 10`, { url });
-      const columns = await queryRows<{ column_name: string }>(db, `DESCRIBE SELECT * FROM ${READERS[reader]}`, { url });
-      return { read: `${reader}: ${columns.length} columns` };
+      await reader.sample(db, url, 10);
+      const columns = await reader.describe(db, url);
+      return { read: `${candidate}: ${columns.length} columns` };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (classifyDuckDBReadError(message) === 'transient') throw error;
       // DuckDB quotes the values it could not read: only their excerpts reach the report (history).
-      errors.push(`${reader}: ${scrubValues(message)}`);
+      errors.push(`${candidate}: ${scrubValues(message)}`);
     }
   }
   return { errors: errors.join('; ') };

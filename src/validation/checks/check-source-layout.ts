@@ -1,19 +1,10 @@
-import type { DataFormat } from '../../workflow-safe/connection';
+import { extensionsFor, FILE_FORMATS } from '../../workflow-safe/formats/file-format';
 import { parseDayFolder } from '../../workflow-safe/layout/day-folder';
 import { ignoredReason, parseHiveSegment } from '../../workflow-safe/layout/object-key';
 import { prefixPath, prefixUri, type CheckContext, type CheckOutcome } from '../check-context';
 import { s3FailureOutcome } from '../s3-failure-row';
 import { listObjectsPage } from '../../s3/list-objects-page';
 
-/** Extensions per format; `.gz` alone is gzipped CSV (Permutive) or NDJSON (Segment), so `auto` takes it too. */
-const EXTENSIONS: Record<DataFormat, string[]> = {
-  parquet: ['.parquet'],
-  csv: ['.csv', '.tsv'],
-  'csv.gz': ['.csv.gz', '.tsv.gz', '.gz'],
-  ndjson: ['.ndjson', '.jsonl', '.json'],
-  'ndjson.gz': ['.ndjson.gz', '.jsonl.gz', '.json.gz', '.gz'],
-  auto: ['.parquet', '.csv', '.tsv', '.ndjson', '.jsonl', '.json', '.gz'],
-};
 
 const TABLES_TO_SAMPLE = 5;
 const SAMPLE_FILES = 5;
@@ -63,7 +54,8 @@ export async function checkSourceLayout(ctx: CheckContext): Promise<CheckOutcome
         `the prefix points inside a table: ${pointAtParent}`,
       );
     }
-    const wanted = EXTENSIONS[connection.format];
+    // The formats module's extensions: the same ones discovery and import read (`.gz` alone is gzipped CSV or NDJSON).
+    const wanted = extensionsFor(connection.format);
     const other = new Set<string>();
     const samples: string[] = [];
     for (const table of tables.slice(0, TABLES_TO_SAMPLE)) {
@@ -92,7 +84,7 @@ export async function checkSourceLayout(ctx: CheckContext): Promise<CheckOutcome
     if (other.size > 0) {
       return failed(
         `format is "${connection.format}" but the files in ${looked} end in ${[...other].slice(0, 5).join(', ')}`,
-        'set format to the files\' format (parquet, csv, csv.gz, ndjson, ndjson.gz) or "auto"',
+        `set format to the files' format (${FILE_FORMATS.join(', ')}) or "auto"`,
       );
     }
     return failed(`no data files in the table folders ${looked}`, `upload data files into each table folder ("${base}${tables[0]}/part-0.parquet"), directly or in partition folders`);

@@ -3,7 +3,7 @@ import type { DiscoveryProblem } from '../discovery/discovery-problem';
 import type { TableDiff } from '../discovery/schema-diff';
 
 /** A concrete file format (the connection's `auto` resolves to one of these per table). */
-export type FileFormat = 'parquet' | 'csv' | 'csv.gz' | 'ndjson' | 'ndjson.gz';
+export type FileFormat = 'parquet' | 'csv' | 'csv.gz' | 'tsv' | 'tsv.gz' | 'ndjson' | 'ndjson.gz';
 
 /**
  * How a table's files are laid out below its prefix:

@@ -1,6 +1,7 @@
-import type { ColumnSchema, PartitionKey } from '../catalog/discovered-table';
+import type { ColumnSchema, FileFormat, PartitionKey } from '../catalog/discovered-table';
 import { MAX_NAMED_FILES, nameFew, type DiscoveryProblem } from './discovery-problem';
-import { widenType } from './widen-type';
+import { widenType } from '../type-rule';
+import { FORMATS } from '../formats/file-format';
 
 /** One sampled file's columns as DuckDB read them. */
 export interface FileColumns {
@@ -13,7 +14,9 @@ export interface FileColumns {
  * the files disagree on, and appends the partition columns. Each disagreement is reported
  * with the files on each side.
  */
-export function mergeColumns(files: FileColumns[], partitionKeys: PartitionKey[]): { columns: ColumnSchema[]; problems: DiscoveryProblem[] } {
+export function mergeColumns(files: FileColumns[], partitionKeys: PartitionKey[], format: FileFormat = 'parquet'): { columns: ColumnSchema[]; problems: DiscoveryProblem[] } {
+  // NDJSON keys whose values differ in JSON kind across files meet in JSON, keeping each value's text.
+  const fallback = FORMATS[format].family === 'ndjson' ? 'JSON' : 'VARCHAR';
   const order: string[] = [];
   const typesByColumn = new Map<string, Map<string, string[]>>();
   for (const file of [...files].sort((a, b) => a.key.localeCompare(b.key))) {
@@ -28,11 +31,11 @@ export function mergeColumns(files: FileColumns[], partitionKeys: PartitionKey[]
     }
   }
   const problems: DiscoveryProblem[] = [];
-  const partitionNames = new Set(partitionKeys.map((k) => k.name));
+  const partitionNames = new Set(partitionKeys.map((k) => k.name.toLowerCase()));
   const columns: ColumnSchema[] = [];
   for (const name of order) {
     const types = typesByColumn.get(name)!;
-    const type = [...types.keys()].reduce((a, b) => widenType(a, b));
+    const type = [...types.keys()].reduce((a, b) => widenType(a, b, fallback));
     if (types.size > 1) {
       const keys = [...types.values()].flat();
       const sides = [...types.entries()].map(([t, k]) => `${t} in ${nameFew(k)}`).join('; ');
@@ -43,8 +46,11 @@ export function mergeColumns(files: FileColumns[], partitionKeys: PartitionKey[]
         fileCount: keys.length,
       });
     }
-    if (partitionNames.has(name)) {
-      problems.push({ kind: 'inconsistent-partitions', message: `column "${name}" is both in the files and a partition folder; the folder's value is used` });
+    if (partitionNames.has(name.toLowerCase())) {
+      problems.push({
+        kind: 'inconsistent-partitions',
+        message: `column "${name}" is both in the files and a partition folder: one column, whose file values must equal the folder's (rows where they differ are bad rows at import)`,
+      });
       continue;
     }
     columns.push({ name, type });

@@ -1,6 +1,6 @@
 import type { DataFormat } from '../connection';
 import { MAX_NAMED_FILES, nameFew, type DiscoveryProblem } from './discovery-problem';
-import { formatFromKey, type ExtensionFormat } from './file-format';
+import { FORMATS, formatFromKey, type ExtensionFormat } from '../formats/file-format';
 import type { ListedObject } from './listed-object';
 
 export interface TableFormatInput {
@@ -21,7 +21,7 @@ export interface TableFormatResult {
 function candidate(key: string, connectionFormat: DataFormat, segmentSource: boolean): ExtensionFormat | undefined {
   const byKey = formatFromKey(key);
   if (byKey === 'gz') {
-    if (connectionFormat === 'csv.gz' || connectionFormat === 'ndjson.gz') return connectionFormat;
+    if (connectionFormat !== 'auto' && FORMATS[connectionFormat].gzip) return connectionFormat;
     return segmentSource ? 'ndjson.gz' : 'gz';
   }
   return byKey ?? (connectionFormat === 'auto' ? undefined : connectionFormat);

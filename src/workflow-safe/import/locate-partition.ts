@@ -2,7 +2,7 @@ import type { DiscoveredTable, FileFormat } from '../catalog/discovered-table';
 import type { DataFormat } from '../connection';
 import { parseDayFolder } from '../layout/day-folder';
 import { parseHiveSegment } from '../layout/object-key';
-import { formatFromKey } from '../discovery/file-format';
+import { extensionFits, formatFromKey } from '../formats/file-format';
 import { WHOLE_TABLE_UNIT } from '../workflow-ids';
 
 /** Where a data file sits in its table: its unit (ISO day, or "all") and partition values by key. */
@@ -21,9 +21,8 @@ export interface FilePartition {
 export function matchesFormat(key: string, format: FileFormat, connectionFormat: DataFormat = format): boolean {
   const name = key.slice(key.lastIndexOf('/') + 1);
   // The same extensions discovery reads formats from; a bare `.gz` fits either gzipped format.
-  const extension = formatFromKey(name);
-  if (extension === undefined) return connectionFormat !== 'auto';
-  return extension === format || (extension === 'gz' && format.endsWith('.gz'));
+  if (formatFromKey(name) === undefined) return connectionFormat !== 'auto';
+  return extensionFits(name, format);
 }
 
 /**

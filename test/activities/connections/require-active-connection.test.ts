@@ -3,10 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createTestEnv, type TestEnv } from '../../support/harness';
 import { putTable } from '../../support/objects';
 import { createActivities } from '../../../activities';
-import { buildDeps } from '../../../src/worker/build-deps';
 import { saveConnection } from '../../../src/catalog/connection-store';
 import { saveConnectionStatus } from '../../../src/catalog/connection-status-store';
-import { withWarehouse } from '../../../src/warehouse/embedded-database';
 import { CONNECTION_NOT_ACTIVE } from '../../../src/workflow-safe/failure-types';
 
 let env: TestEnv;
@@ -16,7 +14,7 @@ beforeAll(async () => {
   env = await createTestEnv('require-active');
   await env.startWorker();
   await putTable(env.s3, env.bucket, 'schema/events/part-0.parquet', 'SELECT 1 AS id');
-  ({ requireActiveConnection } = createActivities(buildDeps(env.settings)));
+  ({ requireActiveConnection } = createActivities(env.deps));
 });
 afterAll(async () => env?.close());
 
@@ -30,14 +28,14 @@ async function refusal(promise: Promise<unknown>): Promise<{ type: string | unde
 describe('requireActiveConnection', () => {
   it('returns an Active stored connection, resolved by name', async () => {
     const connection = env.source({ name: `${env.id}-active`, prefix: 'schema' });
-    await withWarehouse(env.settings, (db) => saveConnection(db, connection));
+    await env.withWarehouse((db) => saveConnection(db, connection));
     expect((await env.s3bridge.validateConnection({ connection: connection.name })).status).toBe('active');
     expect(await requireActiveConnection({ connection: connection.name })).toEqual(connection);
   });
 
   it('refuses a Failed connection with its status and reason, not retryable', async () => {
     const connection = env.source({ name: `${env.id}-failed`, prefix: 'schema', region: 'eu-west-1' });
-    await withWarehouse(env.settings, (db) => saveConnection(db, connection));
+    await env.withWarehouse((db) => saveConnection(db, connection));
     const report = await env.s3bridge.validateConnection({ connection: connection.name });
     const refused = await refusal(requireActiveConnection({ connection: connection.name }));
     expect(refused).toEqual({
@@ -54,7 +52,7 @@ describe('requireActiveConnection', () => {
       .toBe(`connection "${never.name}" has not been validated: run \`s3bridge connections validate ${never.name}\``);
 
     const processing = env.source({ name: `${env.id}-processing` });
-    await withWarehouse(env.settings, (db) => saveConnectionStatus(db, {
+    await env.withWarehouse((db) => saveConnectionStatus(db, {
       connection: processing,
       workflowId: 'validate-connection-processing',
       report: { connection: processing.name, direction: 'source', status: 'processing', startedAt: '2026-01-02T03:04:05.000Z', checks: [] },

@@ -20,6 +20,16 @@ describe('mergeColumns', () => {
     ]);
   });
 
+  it('keeps a file column named like a partition key as the one partition column, saying its values must agree; NDJSON kinds meet in JSON', () => {
+    const files = [{ key: 'a.ndjson', columns: [{ name: 'Date', type: 'DATE' }, { name: 'doc', type: 'BIGINT' }] }, { key: 'b.ndjson', columns: [{ name: 'doc', type: 'VARCHAR' }] }];
+    const result = mergeColumns(files, [{ name: 'date', type: 'DATE', values: ['2025-01-01'] }], 'ndjson');
+    expect(result.columns).toEqual([{ name: 'doc', type: 'JSON' }, { name: 'date', type: 'DATE' }]);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      'column "Date" is both in the files and a partition folder: one column, whose file values must equal the folder\'s (rows where they differ are bad rows at import)',
+      'column "doc" has different types: BIGINT in a.ndjson; VARCHAR in b.ndjson; read as JSON',
+    ]);
+  });
+
   it('types partition values from all of them', () => {
     expect(partitionType(['2025-01-01', '2025-01-02'])).toBe('DATE');
     expect(partitionType(['1', '22'])).toBe('BIGINT');

@@ -4,7 +4,7 @@ import { scrubValues } from '../workflow-safe/excerpt';
 import { BAD_DATA, CORRUPT_FILE, OUT_OF_RESOURCES, S3_ACCESS_DENIED, S3_NO_SUCH_KEY } from '../workflow-safe/failure-types';
 
 /**
- * Classifies a DuckDB error raised while reading one S3 file: network trouble and 5xx are
+ * The formats module's mapping of reader errors: classifies a DuckDB error raised while reading one S3 file: network trouble and 5xx are
  * rethrown for Temporal to retry; 403/404 and unreadable bytes fail the day naming the key.
  */
 export function readFailure(error: unknown, url: string, format: string): Error {
@@ -32,8 +32,16 @@ export function readFailure(error: unknown, url: string, format: string): Error 
     type: CORRUPT_FILE,
     nonRetryable: true,
     // DuckDB quotes the values it failed on; history gets their excerpts only.
-    message: `${url} cannot be read as ${format}: ${scrubValues(message)}; replace or remove the file, then re-run the import`,
+    message: `${url} cannot be read as ${format}: ${scrubValues(message)}${readerHint(message)}; replace or remove the file, then re-run the import`,
   });
+}
+
+/** What a reader's error usually means, where DuckDB's own words do not say. */
+function readerHint(message: string): string {
+  if (/state machine reached an invalid state/i.test(message)) {
+    return ' (in a CSV file this is usually a file that mixes CRLF and LF line endings, or a bare CR outside quotes: RFC 4180 wants one line ending)';
+  }
+  return '';
 }
 
 export function badData(message: string): ApplicationFailure {

@@ -1,0 +1,139 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnSchema, FileFormat } from '../workflow-safe/catalog/discovered-table';
+import { FORMATS } from '../workflow-safe/formats/file-format';
+import { tableColumnName } from '../workflow-safe/formats/column-names';
+import { checkedType } from '../workflow-safe/type-rule';
+import { queryRows } from '../duckdb/query-rows';
+import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
+import { fileBytes, lineAtByte } from './file-text';
+import { FILE_COLUMN, type FormatReader, type ReaderReject } from './format-reader';
+
+/**
+ * CSV and TSV, RFC 4180: `"` quotes a value, `""` inside it is a quote, a quoted value may hold
+ * the delimiter and line breaks (LF or CRLF); the first record is the header. A UTF-8 byte
+ * order mark is skipped. `""` is an empty string; an empty unquoted field is NULL. Lines
+ * starting with `#` are data (DuckDB's sniffer would take them for comments). A record with
+ * more or fewer fields than the header is set aside by DuckDB's reader and named by line.
+ */
+
+// Never sent as a value: tells an empty header name ('') from a missing one.
+const HEADER_NULL = '\u0001s3bridge-no-value\u0001';
+
+function dialect(format: FileFormat): string {
+  const facts = FORMATS[format];
+  // Partition columns come from the path as the catalog types them, never from DuckDB's own Hive detection.
+  return `delim=${quoteLiteral(facts.delimiter ?? ',')}, quote='"', escape='"', comment='', skip=0, hive_partitioning=false`
+    + (facts.gzip ? ", compression='gzip'" : '');
+}
+
+/**
+ * Header names as s3bridge reads them: an empty name is `column<i>` (0-based, as DuckDB names
+ * it), a repeated name (case-insensitively) gets `_1`, `_2`..., then s3bridge's reserved names
+ * are renamed (tableColumnName).
+ */
+export function headerNames(raw: string[]): string[] {
+  const seen = new Map<string, number>();
+  const taken = new Set<string>();
+  return raw.map((value, i) => {
+    const base = value === '' ? `column${i}` : value;
+    let name = base;
+    let count = seen.get(base.toLowerCase()) ?? 0;
+    while (taken.has(name.toLowerCase())) name = `${base}_${++count}`;
+    seen.set(base.toLowerCase(), count);
+    taken.add(name.toLowerCase());
+    return tableColumnName(name);
+  });
+}
+
+async function readHeader(db: DuckDBConnection, format: FileFormat, url: string): Promise<string[]> {
+  // The first record as a plain row: sample_size=1 so the sniffer sizes the row by the header
+  // alone (a longer record later is skipped, not a reason to pad or fail), and no null_padding:
+  // DuckDB's parallel scanner refuses it together with quoted line breaks.
+  const [header] = await queryRows<Record<string, string | null>>(db,
+    `SELECT * FROM read_csv($url, header=false, all_varchar=true, sample_size=1, ignore_errors=true, nullstr=${quoteLiteral(HEADER_NULL)},
+      ${dialect(format)}) LIMIT 1`, { url });
+  return Object.values(header ?? {}).map((v) => v ?? '');
+}
+
+const FIELDS = /Expected Number of Columns: (\d+) Found: (\d+)/;
+
+/** A reader reject in s3bridge's words: what is wrong with the line, and how RFC 4180 wants it. */
+function rejectReason(errorType: string, message: string, columns: number): string {
+  const fields = FIELDS.exec(message);
+  if ((errorType === 'TOO MANY COLUMNS' || errorType === 'MISSING COLUMNS') && fields) {
+    return `the line has ${fields[2]} field${fields[2] === '1' ? '' : 's'}, the header has ${columns}`;
+  }
+  if (errorType === 'UNQUOTED VALUE') return 'a quote inside an unquoted value (RFC 4180: quote the whole value and double each quote inside it)';
+  if (errorType === 'INVALID UNICODE') return 'the line is not valid UTF-8';
+  if (errorType === 'LINE SIZE OVER MAXIMUM') return 'the line is longer than 2 MB (the reader\'s limit)';
+  return message;
+}
+
+export function csvReader(format: FileFormat): FormatReader {
+  const facts = FORMATS[format];
+  return {
+    format,
+    facts,
+    async columns(db, url) {
+      return headerNames(await readHeader(db, format, url)).map((name) => ({ name, type: 'VARCHAR' }));
+    },
+    async describe(db, url) {
+      const names = headerNames(await readHeader(db, format, url));
+      // Types from DuckDB's sniffer with the same dialect; `""` is text, so a column holding it stays VARCHAR.
+      const sniffed = await queryRows<{ column_type: string }>(db,
+        `DESCRIBE SELECT * FROM read_csv($url, header=true, allow_quoted_nulls=false, ignore_errors=true, ${dialect(format)})`, { url })
+        .catch(() => []);
+      return names.map((name, i) => ({ name, type: sniffed.length === names.length ? sniffed[i]!.column_type : 'VARCHAR' }));
+    },
+    async sample(db, url, rows) {
+      const columns = await this.columns(db, url);
+      const [read] = await queryRows<{ n: bigint }>(db, `SELECT count(*) AS n FROM (SELECT 1 FROM read_csv($url, header=true, auto_detect=false,
+        ${dialect(format)}, allow_quoted_nulls=false, columns=${struct(columns)}) LIMIT ${Math.max(1, Math.floor(rows))})`, { url });
+      return Number(read?.n ?? 0);
+    },
+    scanSql(columns, tables) {
+      return `(SELECT *, NULL::BIGINT AS __row, NULL::VARCHAR AS __format_error FROM read_csv($files, header=true, auto_detect=false,
+        ${dialect(format)}, allow_quoted_nulls=false, columns=${struct(columns)},
+        store_rejects=true, rejects_table=${quoteLiteral(tables.rejects)}, rejects_scan=${quoteLiteral(tables.scans)}, filename=${quoteLiteral(FILE_COLUMN)}))`;
+    },
+    scannedType: (type) => type,
+    rawSql: rawValuesJson,
+    async rejects(db, tables, columns) {
+      const rows = await queryRows<{ url: string; line: bigint; pos: bigint | null; column_name: string | null; error_type: string; error_message: string; csv_line: string }>(db,
+        `SELECT f.file_path AS url, r.line, r.line_byte_position AS pos, r.column_name, r.error_type::VARCHAR AS error_type, r.error_message, r.csv_line
+         FROM ${quoteIdentifier(tables.rejects)} r JOIN ${quoteIdentifier(tables.scans)} f USING (scan_id, file_id)
+         -- One reject per line: a line DuckDB faults twice (a stray quote, then its value's conversion) is named by its first, structural fault.
+         QUALIFY row_number() OVER (PARTITION BY f.file_path, r.line ORDER BY r.error_type = 'CAST', r.byte_position) = 1
+         ORDER BY url, r.line`);
+      // DuckDB numbers records; a quoted line break makes a record span lines, so the file says which line a record starts on.
+      const texts = new Map<string, Promise<Buffer | undefined>>();
+      const bytesOf = (url: string) => {
+        if (!texts.has(url)) texts.set(url, fileBytes(db, url, facts.gzip));
+        return texts.get(url)!;
+      };
+      const rejects: ReaderReject[] = [];
+      for (const r of rows) {
+        const bytes = r.pos === null ? undefined : await bytesOf(r.url);
+        const line = bytes ? lineAtByte(bytes, Number(r.pos)) : null;
+        const reason = rejectReason(r.error_type, r.error_message, columns);
+        rejects.push({
+          url: r.url, line, column: r.error_type === 'CAST' ? r.column_name : null,
+          reason: line === null ? `record ${r.line}: ${reason}` : reason,
+          // DuckDB keeps the previous line's LF on a CRLF file's line.
+          raw: r.csv_line.replace(/^\r?\n/, ''),
+        });
+      }
+      return rejects;
+    },
+  };
+}
+
+function struct(columns: ColumnSchema[]): string {
+  return `{${columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(checkedType(c.type, `column "${c.name}"`))}`).join(', ')}}`;
+}
+
+/** A rejected row's values as a JSON object (Parquet and CSV rows; the CSV line itself goes with the reader's own rejects). */
+export function rawValuesJson(columns: ColumnSchema[]): string {
+  if (columns.length === 0) return "'{}'";
+  return `CAST(json_object(${columns.map((c) => `${quoteLiteral(c.name)}, s.${quoteIdentifier(c.name)}`).join(', ')}) AS VARCHAR)`;
+}

@@ -1,0 +1,37 @@
+/**
+ * Names s3bridge gives its own columns in every warehouse table, and the rule for a file column
+ * that would take one of them. Pure: discovery (the catalog's columns) and import (the scan)
+ * apply the same rule.
+ */
+
+/** The lineage columns every imported row carries (src/import/lineage.ts produces them). */
+export const LINEAGE_COLUMN_NAMES = ['_connection', '_table', '_day', '_source_key', '_load_id'] as const;
+
+/**
+ * Names no file column may take: the lineage columns, and `_file_id` (reserved for the
+ * per-file lineage that will replace `_source_key` and `_load_id` in each row).
+ */
+const RESERVED_COLUMN_NAMES: readonly string[] = [...LINEAGE_COLUMN_NAMES, '_file_id'];
+
+/** What a file column named like a reserved one is renamed by: `_day` loads as `_day__source`. */
+const RENAMED_SUFFIX = '__source';
+
+const RESERVED = new RegExp(`^(${RESERVED_COLUMN_NAMES.join('|')})(${RENAMED_SUFFIX})*$`, 'i');
+
+/**
+ * The warehouse name of a file column. A name that is reserved (case-insensitively: DuckDB's
+ * names are), or is a reserved name already renamed (`_day__source`, from a raw table exported
+ * and imported again), gets `__source` appended, so a file holding `_day` and `_day__source`
+ * loads them as `_day__source` and `_day__source__source`: nothing is overwritten, s3bridge's
+ * own columns stay its own, and every step of an export/import chain keeps its values apart.
+ */
+export function tableColumnName(fileColumn: string): string {
+  return RESERVED.test(fileColumn) ? `${fileColumn}${RENAMED_SUFFIX}` : fileColumn;
+}
+
+/** The file column a warehouse column reads (tableColumnName's inverse). */
+export function fileColumnName(tableColumn: string): string {
+  return RESERVED.test(tableColumn) && tableColumn.toLowerCase().endsWith(RENAMED_SUFFIX)
+    ? tableColumn.slice(0, -RENAMED_SUFFIX.length)
+    : tableColumn;
+}
