@@ -21,6 +21,8 @@ export const SECRET_UNRESOLVED = 'SecretUnresolved';
 export const SECRET_REFUSED = 'SecretRefused';
 export const ENDPOINT_REFUSED = 'EndpointRefused';
 export const QUERY_REFUSED = 'QueryRefused';
+/** A `s3bridge sql` query interrupted at its timeout; not retried (it would run as long again). */
+export const QUERY_TIMED_OUT = 'QueryTimedOut';
 
 // A day's load: each non-retryable, since retrying the same bytes fails the same way
 export const BAD_DATA = 'BadData';
