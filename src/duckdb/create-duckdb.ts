@@ -65,10 +65,22 @@ export async function createDuckDB(settings: Settings, file = ':memory:'): Promi
   };
 }
 
-/** Loads httpfs: from the offline folder when configured, else DuckDB's normal INSTALL. */
+/** The settings httpfs fills from AWS_* and DUCKDB_S3_* variables when it loads (its AWSEnvironmentCredentialsProvider). */
+const SETTINGS_FROM_ENVIRONMENT = [
+  's3_access_key_id', 's3_secret_access_key', 's3_session_token', 's3_region', 's3_endpoint', 's3_use_ssl', 's3_url_style', 's3_kms_key_id',
+];
+
+/**
+ * Loads httpfs: from the offline folder when configured, else DuckDB's normal INSTALL. Loading it
+ * copies the worker's AWS_* and DUCKDB_S3_* environment (keys, session token, region, endpoint)
+ * into the instance's s3_* settings, where SQL could read them (`current_setting`) and where
+ * every unscoped S3 request would sign with them. They are reset at once: credentials reach
+ * DuckDB only as the scoped secrets s3bridge creates (src/duckdb/s3-session.ts, src/lake/).
+ */
 export async function loadHttpfs(connection: DuckDBConnection, settings: Settings): Promise<void> {
   if (!settings.duckdbExtensionDir) await connection.run('INSTALL httpfs');
   await connection.run('LOAD httpfs');
+  for (const name of SETTINGS_FROM_ENVIRONMENT) await connection.run(`RESET GLOBAL ${name}`);
 }
 
 /**
