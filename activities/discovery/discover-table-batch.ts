@@ -37,7 +37,7 @@ export function createDiscoverTableBatch({ settings, catalog }: ActivityDeps) {
     const context = Context.current();
     // Before anything slow (credentials, a DuckDB memory slot, the first listing): the heartbeat timeout counts from the start.
     context.heartbeat({ tablesDone: 0 });
-    const credentials = await resolveCredentials(connection, settings);
+    const credentials = await resolveCredentials(connection, settings, catalog);
     const s3 = createS3Client(connection, credentials);
     // Waiting for a DuckDB memory slot may take a while: keep heartbeating meanwhile.
     const waiting = setInterval(() => context.heartbeat({ tablesDone: 0 }), 5_000);

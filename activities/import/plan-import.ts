@@ -51,7 +51,7 @@ export function createPlanImport({ settings, catalog, sink }: ActivityDeps) {
     const target = targetTable(connection.name, table.name, mapping);
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
     // A long listing outlives a role session: the client asks for fresh credentials before they expire.
-    const session = refreshingCredentials(() => resolveCredentials(connection, settings));
+    const session = refreshingCredentials(() => resolveCredentials(connection, settings, catalog));
     await session.get();
     const s3 = createS3Client(connection, () => session.get());
     let units;

@@ -15,10 +15,10 @@ export interface CheckSetupActivityInput {
   sampleKey?: string;
 }
 
-export function createCheckSetup({ settings }: ActivityDeps) {
+export function createCheckSetup({ settings, catalog }: ActivityDeps) {
   /** Lists the connection's prefix and reads one Parquet object through DuckDB's httpfs. */
   return async function checkSetup({ connection, sampleKey }: CheckSetupActivityInput): Promise<CheckSetupResult> {
-    const credentials = await resolveCredentials(connection, settings);
+    const credentials = await resolveCredentials(connection, settings, catalog);
     const s3 = createS3Client(connection, credentials);
     const prefix = connection.prefix ? `${connection.prefix}/` : '';
     let keys: string[];

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_TASK_QUEUE } from '../workflow-safe/task-queue';
 import { temporalProfile } from './temporal-connection';
-import { defaultSecretEnvAllow, parseSecretEnvAllow, type SecretEnvRule } from '../secrets/secret-policy';
+import { defaultSecretEnvAllow, endpointOrigin, parseSecretEnvAllow, type SecretEnvRule } from '../secrets/secret-policy';
 
 /** Process-wide settings, read once from the environment (see README, "Configuration"). */
 export interface Settings {
@@ -23,6 +23,14 @@ export interface Settings {
   secretsDir: string | undefined;
   /** Endpoint hosts allowed although link-local or cloud metadata addresses (S3BRIDGE_ENDPOINT_ALLOW). */
   endpointAllow: string[];
+  /**
+   * Whether a connection may sign with the worker's own AWS credentials (auth default-chain, or
+   * assume-role without baseCredentials) (S3BRIDGE_WORKER_CREDENTIALS): "off" (the default), or
+   * "stored": stored connections may, inline ones never (anyone who can start a workflow sends those).
+   */
+  workerCredentials: 'off' | 'stored';
+  /** Endpoint origins besides AWS's own that may receive the worker's own credentials (S3BRIDGE_WORKER_CREDENTIALS_ENDPOINTS). */
+  workerCredentialsEndpoints: string[];
   /** DuckDB `max_temp_directory_size` of each instance: what one instance may spill to disk. */
   duckdbMaxTempSize?: string;
   /**
@@ -131,6 +139,12 @@ function sharedStore(env: NodeJS.ProcessEnv): Pick<Settings, 'postgres' | 'lake'
   };
 }
 
+function workerCredentialsSetting(value: string | undefined): Settings['workerCredentials'] {
+  if (value === undefined || value === '' || value === 'off') return 'off';
+  if (value === 'stored') return 'stored';
+  throw new Error(`S3BRIDGE_WORKER_CREDENTIALS: expected "off" or "stored" (stored connections may use the worker's own AWS credentials), got ${JSON.stringify(value)}`);
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const dataDir = path.resolve(env.S3BRIDGE_DATA_DIR ?? '.s3bridge');
   if (GLOB_CHARACTERS.test(dataDir)) {
@@ -156,6 +170,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     secretEnvAllow: parseSecretEnvAllow(env.S3BRIDGE_SECRET_ENV_ALLOW ?? defaultSecretEnvAllow(env)),
     secretsDir: env.S3BRIDGE_SECRETS_DIR ? path.resolve(env.S3BRIDGE_SECRETS_DIR) : undefined,
     endpointAllow: (env.S3BRIDGE_ENDPOINT_ALLOW ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    workerCredentials: workerCredentialsSetting(env.S3BRIDGE_WORKER_CREDENTIALS),
+    workerCredentialsEndpoints: (env.S3BRIDGE_WORKER_CREDENTIALS_ENDPOINTS ?? '').split(',').map((e) => e.trim()).filter(Boolean).map(endpointOrigin),
     duckdbMaxTempSize: env.S3BRIDGE_DUCKDB_MAX_TEMP_SIZE ?? '20GB',
     directLoadMinFileBytes: env.S3BRIDGE_DIRECT_LOAD_MIN_FILE_SIZE === 'off'
       ? undefined

@@ -4,11 +4,12 @@ import type { Auth, Connection } from '../workflow-safe/connection';
 import type { Settings } from '../config/settings';
 import { resolveSecret, type SecretPolicy } from '../secrets/resolve-secret';
 import { checkEndpoint } from './endpoint-guard';
+import { checkWorkerCredentialsGrant, type StoredConnections, type WorkerCredentialSettings } from './worker-credentials-grant';
 
 type BaseAuth = Exclude<Auth, { type: 'assume-role' }>;
 
 /** What resolving needs from the worker's settings. */
-export type CredentialSettings = SecretPolicy & Pick<Settings, 'endpointAllow'>;
+export type CredentialSettings = SecretPolicy & WorkerCredentialSettings & Pick<Settings, 'endpointAllow'>;
 
 async function resolveBase(auth: BaseAuth, settings: CredentialSettings, endpoint: string | undefined): Promise<AwsCredentialIdentity> {
   if (auth.type === 'default-chain') return fromNodeProviderChain()();
@@ -22,11 +23,13 @@ async function resolveBase(auth: BaseAuth, settings: CredentialSettings, endpoin
 /**
  * Resolves a connection's auth to concrete credentials, inside an activity only. The endpoint is
  * checked first (every S3, STS and DuckDB request of the connection goes there, signed with these
- * credentials), then each secret reference within the worker's policy. For assume-role, STS is
+ * credentials), then the worker's grant for its own credentials (a stored connection, allowed by
+ * S3BRIDGE_WORKER_CREDENTIALS), then each secret reference within the worker's policy. For assume-role, STS is
  * called with the external ID; against an S3-compatible endpoint (MinIO) STS is served there too.
  */
-export async function resolveCredentials(connection: Connection, settings: CredentialSettings): Promise<AwsCredentialIdentity> {
+export async function resolveCredentials(connection: Connection, settings: CredentialSettings, stored: StoredConnections): Promise<AwsCredentialIdentity> {
   await checkEndpoint(connection.endpoint, settings.endpointAllow);
+  await checkWorkerCredentialsGrant(connection, settings, stored);
   const { auth } = connection;
   if (auth.type !== 'assume-role') return resolveBase(auth, settings, connection.endpoint);
   const master = await resolveBase(auth.baseCredentials, settings, connection.endpoint);

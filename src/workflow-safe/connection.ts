@@ -192,3 +192,16 @@ export type ConnectionRef = z.infer<typeof ConnectionRef>;
 export function connectionName(ref: ConnectionRef): string {
   return typeof ref === 'string' ? ref : ref.name;
 }
+
+/** JSON with sorted keys: the same settings compare equal whatever order their fields came in. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v);
+}
+
+/** Whether two connections have the same settings (an inline copy of a stored connection, a status's config). */
+export function sameSettings(a: Connection, b: Connection): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}

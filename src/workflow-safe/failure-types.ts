@@ -20,6 +20,8 @@ export const DESTINATION_LOCATION_IN_USE = 'DestinationLocationInUse';
 export const SECRET_UNRESOLVED = 'SecretUnresolved';
 export const SECRET_REFUSED = 'SecretRefused';
 export const ENDPOINT_REFUSED = 'EndpointRefused';
+/** A connection would sign with the worker's own AWS credentials without the worker's grant. */
+export const WORKER_CREDENTIALS_REFUSED = 'WorkerCredentialsRefused';
 export const QUERY_REFUSED = 'QueryRefused';
 /** A `s3bridge sql` query interrupted at its timeout; not retried (it would run as long again). */
 export const QUERY_TIMED_OUT = 'QueryTimedOut';

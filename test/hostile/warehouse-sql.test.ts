@@ -6,7 +6,9 @@ import { putTable } from '../support/objects';
 import { historyText } from '../support/history-text';
 import { innermostFailure } from '../support/workflow-failure';
 import { discover, rawTable } from '../import/fixtures';
+import { sharedSettings } from '../support/shared-store';
 import { startQueryWarehouse } from '../../src/client/warehouse-client';
+import { buildDeps } from '../../src/worker/build-deps';
 import type { QueryWarehouseInput } from '../../src/workflow-safe/inputs/warehouse-maintenance-input';
 import { QUERY_REFUSED, QUERY_TIMED_OUT } from '../../src/workflow-safe/failure-types';
 
@@ -98,4 +100,20 @@ describe('s3bridge sql cannot stall imports', () => {
     const history = await slow.fetchHistory();
     expect(history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([1]);
   }, 180_000);
+});
+
+describe('in the shared setup, s3bridge sql reads the lake\'s tables only', () => {
+  it('reads the lake\'s bookkeeping tables, not the Postgres catalog beside it nor DuckLake\'s own metadata', async () => {
+    const deps = buildDeps(await sharedSettings(env));
+    const lake = (sql: string) => deps.sink.query(sql, { limit: 5, timeoutMs: 30_000 }).then((r) => r.rows, (e: Error) => e.message);
+    try {
+      expect(await lake('SELECT count(*)::INTEGER AS n FROM s3bridge.load_ledger')).toEqual([{ n: 0 }]);
+      expect(await lake('SELECT * FROM s3bridge_catalog.s3bridge.connections')).toBe(`s3bridge_catalog.s3bridge.connections is not a table of the warehouse: ${READS}`);
+      expect(await lake('SELECT * FROM s3bridge.connections')).toBe(`s3bridge.connections is not a table of the warehouse: ${READS}`);
+      expect(await lake('SELECT * FROM __ducklake_metadata_s3bridge_lake.ducklake.ducklake_snapshot'))
+        .toBe(`__ducklake_metadata_s3bridge_lake.ducklake.ducklake_snapshot is not a table of the warehouse: ${READS}`);
+    } finally {
+      await deps.close();
+    }
+  });
 });

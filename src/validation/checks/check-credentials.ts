@@ -4,7 +4,7 @@ import { describeS3Error } from '../../s3/classify-s3-error';
 import { connectionPolicies } from '../../workflow-safe/policies/connection-policies';
 import type { Auth } from '../../workflow-safe/connection';
 import type { CheckContext, CheckOutcome } from '../check-context';
-import { ENDPOINT_REFUSED, SECRET_REFUSED, SECRET_UNRESOLVED } from '../../workflow-safe/failure-types';
+import { ENDPOINT_REFUSED, SECRET_REFUSED, SECRET_UNRESOLVED, WORKER_CREDENTIALS_REFUSED } from '../../workflow-safe/failure-types';
 
 function describeAuth(auth: Auth): string {
   switch (auth.type) {
@@ -32,6 +32,9 @@ export async function checkCredentials(ctx: CheckContext): Promise<CheckOutcome>
     // Refused by the worker's settings before anything was sent: the message names the setting.
     if (error instanceof ApplicationFailure && error.type === SECRET_REFUSED) {
       return failed(error.message, 'reference a secret the worker\'s settings allow, or change the setting named in the detail');
+    }
+    if (error instanceof ApplicationFailure && error.type === WORKER_CREDENTIALS_REFUSED) {
+      return failed(error.message, 'give the connection credentials of its own, or change the worker setting named in the detail');
     }
     if (error instanceof ApplicationFailure && error.type === ENDPOINT_REFUSED) {
       return failed(error.message, 'point the connection\'s endpoint at the S3 service, or allow the host with the setting named in the detail');
