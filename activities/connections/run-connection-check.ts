@@ -35,7 +35,7 @@ export function createRunConnectionCheck({ settings, catalog }: ActivityDeps) {
       // Stable across retries of this run (a retried put overwrites), hidden from discovery by the dot.
       probeKey: (label) => `${prefixPath(connection.prefix)}.s3bridge-probe/${runId}-${label}`,
       credentials: () => (credentials ??= resolveCredentials(connection, settings, catalog)),
-      s3: async () => (s3 ??= createS3Client(connection, await ctx.credentials())),
+      s3: async () => (s3 ??= createS3Client(connection, await ctx.credentials(), settings)),
     };
     try {
       const outcome = await runCheck(ctx, check);

@@ -53,7 +53,7 @@ export function createPlanImport({ settings, catalog, sink }: ActivityDeps) {
     // A long listing outlives a role session: the client asks for fresh credentials before they expire.
     const session = refreshingCredentials(() => resolveCredentials(connection, settings, catalog));
     await session.get();
-    const s3 = createS3Client(connection, () => session.get());
+    const s3 = createS3Client(connection, () => session.get(), settings);
     let units;
     try {
       units = await listTableFiles(s3, connection.bucket, table, { onPage: (listed) => context.heartbeat({ listed }), connectionFormat: connection.direction === 'source' ? connection.format : 'auto' });

@@ -18,7 +18,7 @@ export async function withBaselineDuckDB<T>(name: string, connection: SourceConn
   const opened = await createDuckDB(settings, path.join(dir, 'baseline.duckdb'));
   const db = await opened.instance.connect();
   try {
-    await loadHttpfs(db, settings);
+    await loadHttpfs(db, settings, opened.egress);
     await db.run('SET GLOBAL s3_url_compatibility_mode = true');
     await createS3Secret(db, connection, { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! });
     return await fn(db);

@@ -73,7 +73,7 @@ export class SharedDuckDB {
     try {
       await withConnection(opened.instance, async (db) => {
         // httpfs as every instance loads it: without the worker's AWS_* environment in its settings.
-        await loadHttpfs(db, settings);
+        await loadHttpfs(db, settings, opened.egress);
         for (const name of ['postgres', 'ducklake']) await loadExtension(db, settings, name);
         await db.run("SET GLOBAL TimeZone = 'UTC'");
         await createSecrets(db, postgres, lake);

@@ -1,15 +1,16 @@
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Auth, Connection } from '../workflow-safe/connection';
-import type { Settings } from '../config/settings';
 import { resolveSecret, type SecretPolicy } from '../secrets/resolve-secret';
 import { checkEndpoint } from './endpoint-guard';
+import { egressGate, type EgressSettings } from '../egress/egress-gate';
+import { gatedAgents } from '../egress/gated-agents';
 import { checkWorkerCredentialsGrant, type StoredConnections, type WorkerCredentialSettings } from './worker-credentials-grant';
 
 type BaseAuth = Exclude<Auth, { type: 'assume-role' }>;
 
 /** What resolving needs from the worker's settings. */
-export type CredentialSettings = SecretPolicy & WorkerCredentialSettings & Pick<Settings, 'endpointAllow'>;
+export type CredentialSettings = SecretPolicy & WorkerCredentialSettings & EgressSettings;
 
 async function resolveBase(auth: BaseAuth, settings: CredentialSettings, endpoint: string | undefined): Promise<AwsCredentialIdentity> {
   if (auth.type === 'default-chain') return fromNodeProviderChain()();
@@ -28,7 +29,8 @@ async function resolveBase(auth: BaseAuth, settings: CredentialSettings, endpoin
  * called with the external ID; against an S3-compatible endpoint (MinIO) STS is served there too.
  */
 export async function resolveCredentials(connection: Connection, settings: CredentialSettings, stored: StoredConnections): Promise<AwsCredentialIdentity> {
-  await checkEndpoint(connection.endpoint, settings.endpointAllow);
+  const gate = egressGate(settings);
+  await checkEndpoint(connection.endpoint, gate);
   await checkWorkerCredentialsGrant(connection, settings, stored);
   const { auth } = connection;
   if (auth.type !== 'assume-role') return resolveBase(auth, settings, connection.endpoint);
@@ -41,7 +43,7 @@ export async function resolveCredentials(connection: Connection, settings: Crede
       RoleSessionName: auth.sessionName,
       DurationSeconds: 3600,
     },
-    clientConfig: { region: connection.region, ...(connection.endpoint ? { endpoint: connection.endpoint } : {}) },
+    clientConfig: { region: connection.region, ...(connection.endpoint ? { endpoint: connection.endpoint } : {}), requestHandler: gatedAgents(gate) },
   });
   return provider();
 }

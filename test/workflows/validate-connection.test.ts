@@ -272,6 +272,8 @@ describe('validateConnection', () => {
   it('retries transient errors (an unreachable endpoint) and fails the check only when retries run out', async () => {
     // The local MinIO's root credentials are allowed for its own endpoint only: this one uses S3BRIDGE_SECRET_ variables.
     process.env.S3BRIDGE_SECRET_UNREACHABLE_KEY = 'unreachable-key';
+    // A closed port on loopback, which the worker's egress gate must be told it may reach.
+    env.settings.endpointAllow.push('127.0.0.1:9');
     const auth = { type: 'static-keys' as const, accessKeyId: 'env:S3BRIDGE_SECRET_UNREACHABLE_KEY', secretAccessKey: 'env:S3BRIDGE_SECRET_UNREACHABLE_KEY' };
     const report = await env.s3bridge.validateConnection({ connection: source('unreachable', { endpoint: 'http://127.0.0.1:9', auth }) });
     expect(statusOf(report)).toEqual(['credentials:failed', 'bucket:skipped', 'list-prefix:skipped', 'source-layout:skipped', 'sample-read:skipped']);
