@@ -97,12 +97,26 @@ const StaticKeys = z.object({
 
 const DefaultChain = z.object({ type: z.literal('default-chain') });
 
+/**
+ * AWS accepts external IDs of 2 characters; s3bridge asks for more. The external ID is what keeps
+ * someone else who uses the same s3bridge worker from having it assume your role (the confused
+ * deputy), so it must not be guessable.
+ */
+export const EXTERNAL_ID_MIN_LENGTH = 16;
+
+const ExternalId = z
+  .string({ error: required(`the role's external ID (at least ${EXTERNAL_ID_MIN_LENGTH} characters); \`s3bridge connections add\` generates a random one when you leave it out`) })
+  .min(EXTERNAL_ID_MIN_LENGTH, `at least ${EXTERNAL_ID_MIN_LENGTH} characters: the external ID keeps anyone else who uses the same s3bridge worker from having it assume your role, `
+    + 'so it must not be guessable; leave it out and `s3bridge connections add` generates a random one')
+  .max(1224)
+  .regex(/^[\w+=,.@:/-]+$/, 'external IDs use letters, digits and +=,.@:/-');
+
 export const Auth = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('assume-role'),
     roleArn: RoleArn,
     // Not a secret (AWS documents it as such); it must reach STS unchanged.
-    externalId: z.string().min(2).max(1224).regex(/^[\w+=,.@:/-]+$/, 'external IDs use letters, digits and +=,.@:/-'),
+    externalId: ExternalId,
     // The credentials that call sts:AssumeRole; the default chain unless given.
     baseCredentials: z.discriminatedUnion('type', [StaticKeys, DefaultChain]).default({ type: 'default-chain' }),
     sessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/).default('s3bridge'),

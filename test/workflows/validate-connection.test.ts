@@ -152,7 +152,7 @@ describe('validateConnection', () => {
     const report = await env.s3bridge.validateConnection({
       connection: {
         ...connection,
-        auth: { type: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/s3bridge-reader', externalId: 'acme-42', baseCredentials: user.auth, sessionName: 's3bridge' },
+        auth: { type: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/s3bridge-reader', externalId: 'acme-workspace-0042', baseCredentials: user.auth, sessionName: 's3bridge' },
       },
     });
     expect(report.status).toBe('active');
@@ -222,7 +222,7 @@ describe('validateConnection', () => {
     const report = await env.s3bridge.validateConnection({
       connection: source('bad-base', {
         auth: {
-          type: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/s3bridge-reader', externalId: 'acme-42', sessionName: 's3bridge',
+          type: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/s3bridge-reader', externalId: 'acme-workspace-0042', sessionName: 's3bridge',
           baseCredentials: { type: 'static-keys', accessKeyId: 'env:MINIO_ROOT_USER', secretAccessKey: 'env:MINIO_ROOT_USER' },
         },
       }),
