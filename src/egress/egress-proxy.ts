@@ -75,6 +75,8 @@ function forward(gate: ProxiedGate, agent: http.Agent, req: http.IncomingMessage
       answer.pipe(res);
     });
     upstream.on('socket', (socket) => {
+      // A kept-alive socket was checked when it connected.
+      if (!socket.connecting) return;
       socket.once('connect', () => {
         const refused = gate.checkConnected(url.hostname, port, socket.remoteAddress);
         if (refused) socket.destroy(refused);
