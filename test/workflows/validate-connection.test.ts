@@ -231,8 +231,8 @@ describe('validateConnection', () => {
       status: 'failed',
       // MinIO's STS answers AccessDenied for a wrong secret, as AWS STS does for a refused trust policy.
       detail: 'AssumeRole was refused: AccessDenied (HTTP 403)',
-      fix: 'the role\'s trust policy must let the worker\'s identity assume arn:aws:iam::123456789012:role/s3bridge-reader with external ID "acme-42" (and the base credentials must be valid): ' +
-        '{"Sid":"AllowS3bridgeToAssumeRole","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::<S3BRIDGE_ACCOUNT_ID>:role/<S3BRIDGE_WORKER_ROLE>"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"acme-42"}}}',
+      fix: 'the role\'s trust policy must let the worker\'s identity assume arn:aws:iam::123456789012:role/s3bridge-reader with external ID "acme-workspace-0042" (and the base credentials must be valid): ' +
+        '{"Sid":"AllowS3bridgeToAssumeRole","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::<S3BRIDGE_ACCOUNT_ID>:role/<S3BRIDGE_WORKER_ROLE>"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"acme-workspace-0042"}}}',
     });
   });
 
