@@ -54,6 +54,8 @@ const { values: flags } = parseArgs({
     'no-growth': { type: 'boolean', default: false },
     // Which data sets the rounds run (comma-separated): large,small,csvgz,ndjsongz.
     sets: { type: 'string', default: 'large,small,csvgz,ndjsongz' },
+    // Also the baseline read through the egress gate's proxy and importTable without it: what the gate costs.
+    'gate-cost': { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(flags.runs);
@@ -154,7 +156,7 @@ function readerSql(s: DataSet): string {
 }
 
 /** The limit: one DuckDB query reading the objects into a table of a fresh DuckDB file. */
-async function baseline(s: DataSet, connection: SourceConnection, days = s.days): Promise<{ note: string }> {
+async function baseline(s: DataSet, connection: SourceConnection, days = s.days, throughEgressGate = false): Promise<{ note: string }> {
   return withBaselineDuckDB('s3bridge-bench-peers', connection, async (db) => {
     const files = urlsOf(s, days).map(quoteLiteral).join(', ');
     await db.run(`CREATE TABLE t AS SELECT * FROM ${readerSql(s).replace('$files', `[${files}]`)}`);
@@ -163,7 +165,7 @@ async function baseline(s: DataSet, connection: SourceConnection, days = s.days)
     const expected = days * s.files * s.rows;
     if (n !== expected) throw new Error(`baseline read ${n} rows, expected ${expected}`);
     return { note: `${n} rows` };
-  });
+  }, { throughEgressGate });
 }
 
 const DLT_SCRIPT = String.raw`
@@ -259,10 +261,13 @@ async function main(): Promise<void> {
   let warehouses = 0;
 
   /** A fresh warehouse with its own worker; validated and discovered (untimed). */
-  const withFreshWarehouse = async <T>(s: DataSet, fn: (client: S3BridgeClient) => Promise<T>): Promise<T> => {
+  const withFreshWarehouse = async <T>(s: DataSet, fn: (client: S3BridgeClient) => Promise<T>, bypassGate = false): Promise<T> => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-bench-peers-'));
     const n = ++warehouses;
-    const settings: Settings = { ...loadSettings({ ...process.env, S3BRIDGE_DATA_DIR: dataDir }), taskQueue: `bench-peers-${runId}-${n}` };
+    const settings: Settings = {
+      ...loadSettings({ ...process.env, S3BRIDGE_DATA_DIR: dataDir }), taskQueue: `bench-peers-${runId}-${n}`,
+      ...(bypassGate ? { bypassEgressProxyForBench: true } : {}),
+    };
     const nativeConnection = await NativeConnection.connect({ address: services.temporalAddress });
     const { worker } = await createWorker({ settings, connection: nativeConnection, workflowBundlePath: bundlePath });
     const running = worker.run();
@@ -289,7 +294,7 @@ async function main(): Promise<void> {
     },
   };
 
-  const importRun = (s: DataSet, mapping?: ImportInput['mapping'], days = s.days, concurrency = 4) => withFreshWarehouse(s, async (client) => {
+  const importRun = (s: DataSet, mapping?: ImportInput['mapping'], days = s.days, concurrency = 4, bypassGate = false) => withFreshWarehouse(s, async (client) => {
     const selection = days === s.days ? 'all' as const : { from: day(0), to: day(days - 1) };
     return measured(async () => {
       const report: ImportReport = await client.importTable({ connection: connectionOf(s), table: 'events', days: selection, concurrency, ...(mapping ? { mapping } : {}) });
@@ -299,7 +304,7 @@ async function main(): Promise<void> {
       }
       return { note: `${report.totals.rows} rows, ${days} days` };
     });
-  });
+  }, bypassGate);
 
   const samples = new Map<string, Sample[]>();
   const record = async (row: string, fn: () => Promise<Sample>) => {
@@ -333,7 +338,9 @@ async function main(): Promise<void> {
       for (const name of flags.sets.split(',').map((x) => x.trim()).filter(Boolean)) {
         const s = setNamed(name);
         await record(`${name}:baseline`, () => measured(() => baseline(s, connectionOf(s))));
+        if (flags['gate-cost']) await record(`${name}:baseline-gated`, () => measured(() => baseline(s, connectionOf(s), s.days, true)));
         await record(`${name}:raw`, () => importRun(s));
+        if (flags['gate-cost']) await record(`${name}:raw-no-gate`, () => importRun(s, undefined, s.days, 4, true));
         if (name === 'large') await record(`${name}:events`, () => importRun(s, eventsMapping));
         if (python && s.format !== 'ndjson.gz') await record(`${name}:dlt-fastest`, () => measured(() => runDlt(python, s, 'fastest', `**/*.${s.format}`, total(s))));
       }
@@ -364,6 +371,12 @@ async function main(): Promise<void> {
     const seconds = xs.map((x) => x.seconds);
     console.log(`| ${set} (${describe(s)}) | ${run} | ${m.toFixed(2)} | ${Math.min(...seconds).toFixed(1)}-${Math.max(...seconds).toFixed(1)} | ` +
       `${Math.round(total(s) / m).toLocaleString('en-US')} | ${(m / med(`${set}:baseline`)).toFixed(2)}x | ${median(xs.map((x) => x.cpuSeconds)).toFixed(1)} | ${mb(Math.max(...xs.map((x) => x.peakRss)))} |`);
+  }
+  for (const set of flags['gate-cost'] ? flags.sets.split(',').map((x) => x.trim()) : []) {
+    const cpu = (row: string) => median((samples.get(row) ?? []).map((x) => x.cpuSeconds));
+    console.log(`\negress gate on ${set}: baseline read through it / direct ${(med(`${set}:baseline-gated`) / med(`${set}:baseline`)).toFixed(3)}x wall, `
+      + `${(cpu(`${set}:baseline-gated`) / cpu(`${set}:baseline`)).toFixed(3)}x CPU; importTable raw with it / without ${(med(`${set}:raw`) / med(`${set}:raw-no-gate`)).toFixed(3)}x wall, `
+      + `${(cpu(`${set}:raw`) / cpu(`${set}:raw-no-gate`)).toFixed(3)}x CPU`);
   }
   if (samples.has('large:dlt-fastest')) {
     console.log(`\ns3bridge raw vs dlt fastest on large: ${(med('large:dlt-fastest') / med('large:raw')).toFixed(2)}x faster; events: ${(med('large:dlt-fastest') / med('large:events')).toFixed(2)}x`);

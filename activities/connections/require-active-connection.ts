@@ -1,18 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { Connection, connectionName, type ConnectionRef } from '../../src/workflow-safe/connection';
+import { Connection, connectionName, sameSettings, type ConnectionRef } from '../../src/workflow-safe/connection';
 import type { ActivityDeps } from '../deps';
 import { CONNECTION_NOT_ACTIVE } from '../../src/workflow-safe/failure-types';
 
 export interface RequireActiveConnectionInput {
   connection: ConnectionRef;
-}
-
-/** JSON with sorted keys: the same settings compare equal whatever order their fields came in. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v);
 }
 
 function notActive(message: string, details: { status: string; reason?: string }): ApplicationFailure {
@@ -29,7 +21,7 @@ export function createRequireActiveConnection({ catalog }: ActivityDeps) {
       const status = await store.findConnectionStatus(name);
       const validate = `run \`s3bridge connections validate ${name}\``;
       if (!status) throw notActive(`connection "${name}" has not been validated: ${validate}`, { status: 'unvalidated' });
-      if (canonical(status.config) !== canonical(connection)) {
+      if (!sameSettings(status.config, connection)) {
         throw notActive(`connection "${name}" changed since its validation at ${status.updatedAt}: ${validate} again`, { status: 'stale' });
       }
       if (status.status === 'processing') {

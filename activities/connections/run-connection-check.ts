@@ -21,7 +21,7 @@ export interface RunConnectionCheckResult {
   facts: CheckFacts;
 }
 
-export function createRunConnectionCheck({ settings }: ActivityDeps) {
+export function createRunConnectionCheck({ settings, catalog }: ActivityDeps) {
   /** Runs one validation check against the connection's bucket and returns its report row. */
   return async function runConnectionCheck({ connection, check, facts }: RunConnectionCheckInput): Promise<RunConnectionCheckResult> {
     // Outside a workflow (a standalone activity) the activity id keeps probes apart.
@@ -34,8 +34,8 @@ export function createRunConnectionCheck({ settings }: ActivityDeps) {
       facts,
       // Stable across retries of this run (a retried put overwrites), hidden from discovery by the dot.
       probeKey: (label) => `${prefixPath(connection.prefix)}.s3bridge-probe/${runId}-${label}`,
-      credentials: () => (credentials ??= resolveCredentials(connection, settings)),
-      s3: async () => (s3 ??= createS3Client(connection, await ctx.credentials())),
+      credentials: () => (credentials ??= resolveCredentials(connection, settings, catalog)),
+      s3: async () => (s3 ??= createS3Client(connection, await ctx.credentials(), settings)),
     };
     try {
       const outcome = await runCheck(ctx, check);

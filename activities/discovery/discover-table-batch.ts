@@ -6,7 +6,7 @@ import { createS3Client } from '../../src/s3/create-s3-client';
 import type { StagedResult } from '../../src/catalog/discovery-staging-store';
 import { discoverTable } from '../../src/discovery/discover-table';
 import { mapBounded } from '../../src/discovery/map-bounded';
-import { openS3DuckDB } from '../../src/duckdb/s3-session';
+import { failOnEgressRefusal, openS3DuckDB, SAMPLE_READ_BUDGET_BYTES } from '../../src/duckdb/s3-session';
 import type { ActivityDeps } from '../deps';
 
 export interface DiscoverTableBatchInput {
@@ -37,16 +37,17 @@ export function createDiscoverTableBatch({ settings, catalog }: ActivityDeps) {
     const context = Context.current();
     // Before anything slow (credentials, a DuckDB memory slot, the first listing): the heartbeat timeout counts from the start.
     context.heartbeat({ tablesDone: 0 });
-    const credentials = await resolveCredentials(connection, settings);
-    const s3 = createS3Client(connection, credentials);
+    const credentials = await resolveCredentials(connection, settings, catalog);
+    const s3 = createS3Client(connection, credentials, settings);
     // Waiting for a DuckDB memory slot may take a while: keep heartbeating meanwhile.
     const waiting = setInterval(() => context.heartbeat({ tablesDone: 0 }), 5_000);
-    const opened = await openS3DuckDB(settings, connection, credentials).finally(() => clearInterval(waiting));
+    // Samples only: a server that ignores Range cannot make the batch read whole objects.
+    const opened = await openS3DuckDB(settings, connection, credentials, { readBudgetBytes: SAMPLE_READ_BUDGET_BYTES }).finally(() => clearInterval(waiting));
     const duckdb = opened.instance;
     try {
       // The catalog stays open for the batch (reopening a DuckDB file per table is slow);
       // its one connection stages results one at a time.
-      return await catalog.session(async (store) => {
+      return await failOnEgressRefusal(opened, () => catalog.session(async (store) => {
         const candidates = await store.readCandidates(discoveryId, input.offset, input.limit);
         const names = new Set(candidates.map((c) => c.name));
         // A retried attempt resumes: tables staged by an earlier attempt are not read again.
@@ -71,7 +72,7 @@ export function createDiscoverTableBatch({ settings, catalog }: ActivityDeps) {
           return result;
         });
         return summarize([...done, ...results]);
-      });
+      }));
     } finally {
       opened.close();
       s3.destroy();

@@ -19,7 +19,7 @@ export interface ListSchemaTablesResult {
 export function createListSchemaTables({ settings, catalog }: ActivityDeps) {
   /** Lists the table folders under the schema prefix and stages them for the run's batches; returns the count. */
   return async function listSchemaTables({ connection, discoveryId }: ListSchemaTablesInput): Promise<ListSchemaTablesResult> {
-    const s3 = createS3Client(connection, await resolveCredentials(connection, settings));
+    const s3 = createS3Client(connection, await resolveCredentials(connection, settings, catalog), settings);
     try {
       heartbeat();
       const { candidates, problems } = await listTableCandidates(s3, connection);

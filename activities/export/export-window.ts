@@ -32,7 +32,7 @@ export function createExportWindow({ settings, catalog, sink }: ActivityDeps) {
    * keys and removes batches the window no longer has.
    */
   return async function exportWindow(input: ExportWindowInput): Promise<WindowReport> {
-    const s3 = await destinationS3(input.destination, settings);
+    const s3 = await destinationS3(input.destination, { settings, catalog });
     const window = windowLabel(input.windowStart);
     try {
       return await sink.read(async (db) => {

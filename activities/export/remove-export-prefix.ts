@@ -15,7 +15,7 @@ export function createRemoveExportPrefix({ settings, catalog }: ActivityDeps) {
   /** Removes an export folder (objects and open uploads) and its ledger entries; idempotent. */
   return async function removeExportPrefix({ destination, prefix }: RemoveExportPrefixInput): Promise<{ deleted: number; aborted: number }> {
     if (!prefix) throw new Error('refusing to remove an empty prefix (the whole bucket)');
-    const s3 = await destinationS3(destination, settings);
+    const s3 = await destinationS3(destination, { settings, catalog });
     try {
       const aborted = (await abortOpenUploads(s3, destination.bucket, `${prefix}/`)) ?? 0;
       const keys = await listKeys(s3, destination.bucket, `${prefix}/`);

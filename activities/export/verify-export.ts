@@ -14,13 +14,13 @@ export interface VerifyExportInput {
   windows: number[];
 }
 
-export function createVerifyExport({ settings, sink }: ActivityDeps) {
+export function createVerifyExport({ settings, catalog, sink }: ActivityDeps) {
   /**
    * Reads the exported windows back from the destination as a consumer would and compares
    * them with the warehouse: every expected row present exactly once, nothing else.
    */
   return async function verifyExport(input: VerifyExportInput): Promise<WindowVerification[]> {
-    const s3 = await destinationS3(input.destination, settings);
+    const s3 = await destinationS3(input.destination, { settings, catalog });
     try {
       return await sink.read(async (db) => {
         const rows = await exportRows(db, input.spec.table, input.spec.timeColumn);

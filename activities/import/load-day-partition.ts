@@ -80,9 +80,9 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
     const target = targetTable(connection.name, table.name, mapping);
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
     // Assume-role sessions expire: the listing and DuckDB's secret get new credentials before they do.
-    const session = refreshingCredentials(() => resolveCredentials(connection, settings));
+    const session = refreshingCredentials(() => resolveCredentials(connection, settings, catalog));
     const credentials = await session.get();
-    const s3 = createS3Client(connection, () => session.get());
+    const s3 = createS3Client(connection, () => session.get(), settings);
     const listed = await listTableFiles(s3, connection.bucket, table, { onlyUnit: input.unit, connectionFormat: connection.direction === 'source' ? connection.format : 'auto' }).finally(() => s3.destroy());
     const unit = listed.get(input.unit);
     const base = { unit: input.unit, day: unit?.day ?? (input.unit === 'all' ? null : input.unit), rejectedRows: 0 };

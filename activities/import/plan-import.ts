@@ -52,9 +52,9 @@ export function createPlanImport({ settings, catalog, sink }: ActivityDeps) {
     const target = targetTable(connection.name, table.name, mapping);
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
     // A long listing outlives a role session: the client asks for fresh credentials before they expire.
-    const session = refreshingCredentials(() => resolveCredentials(connection, settings));
+    const session = refreshingCredentials(() => resolveCredentials(connection, settings, catalog));
     await session.get();
-    const s3 = createS3Client(connection, () => session.get());
+    const s3 = createS3Client(connection, () => session.get(), settings);
     let units;
     try {
       units = await listTableFiles(s3, connection.bucket, table, { onPage: (listed) => context.heartbeat({ listed }), connectionFormat: connection.direction === 'source' ? connection.format : 'auto' });

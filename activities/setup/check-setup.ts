@@ -4,7 +4,7 @@ import type { CheckSetupResult } from '../../src/workflow-safe/inputs/check-setu
 import { resolveCredentials } from '../../src/s3/resolve-credentials';
 import { createS3Client } from '../../src/s3/create-s3-client';
 import { toS3Failure } from '../../src/s3/classify-s3-error';
-import { s3ObjectUrl, withS3DuckDB } from '../../src/duckdb/s3-session';
+import { s3ObjectUrl, SAMPLE_READ_BUDGET_BYTES, withS3DuckDB } from '../../src/duckdb/s3-session';
 import { parquetReader } from '../../src/formats/parquet';
 import type { ActivityDeps } from '../deps';
 import { listObjectsPage } from '../../src/s3/list-objects-page';
@@ -15,11 +15,11 @@ export interface CheckSetupActivityInput {
   sampleKey?: string;
 }
 
-export function createCheckSetup({ settings }: ActivityDeps) {
+export function createCheckSetup({ settings, catalog }: ActivityDeps) {
   /** Lists the connection's prefix and reads one Parquet object through DuckDB's httpfs. */
   return async function checkSetup({ connection, sampleKey }: CheckSetupActivityInput): Promise<CheckSetupResult> {
-    const credentials = await resolveCredentials(connection, settings);
-    const s3 = createS3Client(connection, credentials);
+    const credentials = await resolveCredentials(connection, settings, catalog);
+    const s3 = createS3Client(connection, credentials, settings);
     const prefix = connection.prefix ? `${connection.prefix}/` : '';
     let keys: string[];
     try {
@@ -51,6 +51,6 @@ export function createCheckSetup({ settings }: ActivityDeps) {
         sampleRows: count,
         sampleColumns: schema,
       };
-    });
+    }, { readBudgetBytes: SAMPLE_READ_BUDGET_BYTES });
   };
 }

@@ -4,8 +4,8 @@ import type { CliContext } from './context';
 import { followRun } from './follow-run';
 
 /** Runs a read-only query on the worker (which owns the warehouse file) and returns its rows. */
-export async function queryWarehouse(context: CliContext, sql: string, limit: number): Promise<QueryWarehouseResult> {
-  const handle = await startQueryWarehouse(await context.s3bridge(), { sql, limit });
+export async function queryWarehouse(context: CliContext, sql: string, limit: number, timeoutSeconds?: number): Promise<QueryWarehouseResult> {
+  const handle = await startQueryWarehouse(await context.s3bridge(), { sql, limit, timeoutSeconds });
   const { result } = await followRun<QueryWarehouseResult>(context, handle, { quiet: true });
   return result!;
 }

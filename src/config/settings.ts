@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { temporalProfile } from './temporal-connection';
 import { DEFAULTS } from './environment-variables';
-import { defaultSecretEnvAllow, parseSecretEnvAllow, type SecretEnvRule } from '../secrets/secret-policy';
+import { defaultSecretEnvAllow, endpointOrigin, parseSecretEnvAllow, type SecretEnvRule } from '../secrets/secret-policy';
 
 /**
  * Process-wide settings, read once from the environment. Every variable, its default and its
@@ -24,8 +24,27 @@ export interface Settings {
   secretEnvAllow: SecretEnvRule[];
   /** The only folder `file:` references may point into (S3BRIDGE_SECRETS_DIR); `file:` is refused when unset. */
   secretsDir: string | undefined;
-  /** Endpoint hosts allowed although link-local or cloud metadata addresses (S3BRIDGE_ENDPOINT_ALLOW). */
+  /**
+   * Where the worker may connect although the address is loopback, private, link-local or a cloud
+   * metadata service's (S3BRIDGE_ENDPOINT_ALLOW): hosts, host:port, *.suffix and CIDR ranges, lower-cased.
+   * The endpoints the worker itself is configured with (S3BRIDGE_S3_ENDPOINT, the lake's) are always in.
+   */
   endpointAllow: string[];
+  /** DNS servers the egress gate resolves with (S3BRIDGE_DNS_SERVERS, `ip` or `ip:port`); the system resolver when unset. */
+  dnsServers?: string[];
+  /**
+   * Benches only (never read from the environment): DuckDB connects directly instead of through
+   * the egress gate's proxy, so a bench can measure what the gate costs.
+   */
+  bypassEgressProxyForBench?: boolean;
+  /**
+   * Whether a connection may sign with the worker's own AWS credentials (auth default-chain, or
+   * assume-role without baseCredentials) (S3BRIDGE_WORKER_CREDENTIALS): "off" (the default), or
+   * "stored": stored connections may, inline ones never (anyone who can start a workflow sends those).
+   */
+  workerCredentials: 'off' | 'stored';
+  /** Endpoint origins besides AWS's own that may receive the worker's own credentials (S3BRIDGE_WORKER_CREDENTIALS_ENDPOINTS). */
+  workerCredentialsEndpoints: string[];
   /** DuckDB `max_temp_directory_size` of each instance: what one instance may spill to disk. */
   duckdbMaxTempSize?: string;
   /**
@@ -127,11 +146,35 @@ function sharedStore(env: NodeJS.ProcessEnv): Pick<Settings, 'postgres' | 'lake'
     lake: {
       dataPath: dataPath.endsWith('/') ? dataPath : `${dataPath}/`,
       region: env.S3BRIDGE_LAKE_S3_REGION ?? env.AWS_REGION ?? 'us-east-1',
-      endpoint: env.S3BRIDGE_LAKE_S3_ENDPOINT ?? env.S3BRIDGE_S3_ENDPOINT,
+      endpoint: lakeEndpoint(env),
       accessKeyIdEnv: env.S3BRIDGE_LAKE_S3_ACCESS_KEY_ID ? 'S3BRIDGE_LAKE_S3_ACCESS_KEY_ID' : 'AWS_ACCESS_KEY_ID',
       secretAccessKeyEnv: env.S3BRIDGE_LAKE_S3_SECRET_ACCESS_KEY ? 'S3BRIDGE_LAKE_S3_SECRET_ACCESS_KEY' : 'AWS_SECRET_ACCESS_KEY',
     },
   };
+}
+
+/** host:port of an endpoint URL (the port its scheme implies when it names none). */
+function endpointHostPort(endpoint: string): string {
+  const url = new URL(endpoint);
+  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+}
+
+/** The lake's S3-compatible endpoint, when it has one (AWS otherwise). */
+function lakeEndpoint(env: NodeJS.ProcessEnv): string | undefined {
+  return env.S3BRIDGE_LAKE_S3_ENDPOINT ?? env.S3BRIDGE_S3_ENDPOINT;
+}
+
+/** S3BRIDGE_ENDPOINT_ALLOW, plus the endpoints the worker is configured with: the local S3 service and the lake's. */
+function endpointAllow(env: NodeJS.ProcessEnv, lake: string | undefined): string[] {
+  const listed = (env.S3BRIDGE_ENDPOINT_ALLOW ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const configured = [env.S3BRIDGE_S3_ENDPOINT, lake].filter((e): e is string => Boolean(e)).map(endpointHostPort);
+  return [...new Set([...listed, ...configured.map((e) => e.toLowerCase())])];
+}
+
+function workerCredentialsSetting(value: string | undefined): Settings['workerCredentials'] {
+  if (value === undefined || value === '' || value === 'off') return 'off';
+  if (value === 'stored') return 'stored';
+  throw new Error(`S3BRIDGE_WORKER_CREDENTIALS: expected "off" or "stored" (stored connections may use the worker's own AWS credentials), got ${JSON.stringify(value)}`);
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -158,7 +201,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     duckdbThreads: env.S3BRIDGE_DUCKDB_THREADS ? Number(env.S3BRIDGE_DUCKDB_THREADS) : undefined,
     secretEnvAllow: parseSecretEnvAllow(env.S3BRIDGE_SECRET_ENV_ALLOW ?? defaultSecretEnvAllow(env)),
     secretsDir: env.S3BRIDGE_SECRETS_DIR ? path.resolve(env.S3BRIDGE_SECRETS_DIR) : undefined,
-    endpointAllow: (env.S3BRIDGE_ENDPOINT_ALLOW ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    endpointAllow: endpointAllow(env, store === 'shared' ? lakeEndpoint(env) : undefined),
+    dnsServers: env.S3BRIDGE_DNS_SERVERS ? env.S3BRIDGE_DNS_SERVERS.split(',').map((d) => d.trim()).filter(Boolean) : undefined,
+    workerCredentials: workerCredentialsSetting(env.S3BRIDGE_WORKER_CREDENTIALS),
+    workerCredentialsEndpoints: (env.S3BRIDGE_WORKER_CREDENTIALS_ENDPOINTS ?? '').split(',').map((e) => e.trim()).filter(Boolean).map(endpointOrigin),
     duckdbMaxTempSize: env.S3BRIDGE_DUCKDB_MAX_TEMP_SIZE ?? DEFAULTS.S3BRIDGE_DUCKDB_MAX_TEMP_SIZE,
     directLoadMinFileBytes: env.S3BRIDGE_DIRECT_LOAD_MIN_FILE_SIZE === 'off'
       ? undefined

@@ -5,6 +5,7 @@ import type { S3BridgeClient } from '../client/s3bridge-client';
 import { startResetTable } from '../client/warehouse-client';
 import { CliFailure, UsageError } from '../cli/command';
 import { withCatalog, type CatalogSession } from '../cli/with-catalog';
+import { withGeneratedExternalId } from '../cli/external-id';
 import { Connection } from '../workflow-safe/connection';
 import type { ImportInput } from '../workflow-safe/import/import-input';
 import type { ResetTableResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
@@ -30,7 +31,8 @@ export class ConsoleActions {
     } catch (error) {
       throw new UsageError(`the connection is not valid JSON: ${(error as Error).message}`);
     }
-    const connection = Connection.parse(raw);
+    // An assume-role connection without an external ID gets a generated one, as `connections add` does.
+    const connection = Connection.parse(withGeneratedExternalId(raw).connection);
     await this.catalog((catalog) => catalog.saveConnection(connection));
     if (!validate) return { name: connection.name };
     return { name: connection.name, validation: await this.validate(connection.name) };

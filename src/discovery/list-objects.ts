@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { ListedObject } from '../workflow-safe/discovery/listed-object';
 import { toS3Failure } from '../s3/classify-s3-error';
 import { listObjectsPage } from '../s3/list-objects-page';
+import { ListingGuard } from '../s3/listing-guard';
 
 /** One level of a prefix: its sub-folders (full prefixes, ending with "/") and the objects directly in it. */
 export interface FolderLevel {
@@ -9,9 +10,10 @@ export interface FolderLevel {
   objects: ListedObject[];
 }
 
-/** Lists one level below `prefix` (ListObjectsV2 with the "/" delimiter), every page. */
+/** Lists one level below `prefix` (ListObjectsV2 with the "/" delimiter), every page (a listing that does not end is stopped: ListingGuard). */
 export async function listFolderLevel(s3: S3Client, bucket: string, prefix: string): Promise<FolderLevel> {
   const level: FolderLevel = { folders: [], objects: [] };
+  const guard = new ListingGuard(`s3://${bucket}/${prefix}`);
   let token: string | undefined;
   do {
     const page = await listObjectsPage(s3, { Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token })
@@ -20,7 +22,7 @@ export async function listFolderLevel(s3: S3Client, bucket: string, prefix: stri
     for (const o of page.Contents ?? []) {
       if (o.Key) level.objects.push({ key: o.Key.slice(prefix.length), size: o.Size ?? 0, lastModified: o.LastModified?.getTime() ?? 0 });
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    token = guard.next(page);
   } while (token);
   return level;
 }
@@ -36,6 +38,7 @@ export async function listAllObjects(
   onPage?: (listed: number) => void,
 ): Promise<ListedObject[]> {
   const objects: ListedObject[] = [];
+  const guard = new ListingGuard(`s3://${bucket}/${prefix}`);
   let token: string | undefined;
   do {
     const page = await listObjectsPage(s3, { Bucket: bucket, Prefix: prefix, ContinuationToken: token })
@@ -44,7 +47,7 @@ export async function listAllObjects(
       if (o.Key) objects.push({ key: o.Key.slice(prefix.length), size: o.Size ?? 0, lastModified: o.LastModified?.getTime() ?? 0 });
     }
     onPage?.(objects.length);
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    token = guard.next(page);
   } while (token);
   return objects;
 }

@@ -1,5 +1,6 @@
 import { gunzipSync, constants } from 'node:zlib';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { readObjectHead } from '../s3/read-object-head';
 import { magicOf, textKind, type Magic } from '../workflow-safe/formats/file-format';
 import { toS3Failure } from '../s3/classify-s3-error';
 
@@ -11,12 +12,10 @@ export interface Sniffed {
 
 const HEAD_BYTES = 16 * 1024;
 
-/** Reads a file's first bytes (one ranged GET) to confirm its format by magic bytes and content. */
+/** Reads a file's first bytes (one ranged GET, at most HEAD_BYTES whatever the server sends) to confirm its format by magic bytes and content. */
 export async function sniffFile(s3: S3Client, bucket: string, key: string): Promise<Sniffed> {
-  const response = await s3
-    .send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${HEAD_BYTES - 1}` }))
+  const head = await readObjectHead(s3, bucket, key, HEAD_BYTES)
     .catch((error: unknown) => { throw toS3Failure(error, `reading s3://${bucket}/${key}`); });
-  const head = await response.Body!.transformToByteArray();
   const magic = magicOf(head);
   if (magic === 'parquet') return { magic };
   if (magic === 'text') return { magic, text: textKind(Buffer.from(head).toString('utf8')) };

@@ -4,12 +4,16 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Settings } from '../config/settings';
 import { quoteLiteral } from './sql';
 import { trustedExtensionDir } from './verified-extensions';
+import { egressGate } from '../egress/egress-gate';
+import type { EgressSession } from '../egress/egress-session';
 
 /** An open DuckDB instance and the spill folder that is its alone; close() removes both. */
 export interface OpenDuckDB {
   instance: DuckDBInstance;
   /** This instance's own spill folder, removed on close. */
   tempDirectory: string;
+  /** Its session with the worker's egress gate: what it read through it, and what the gate refused it. */
+  egress: EgressSession;
   close(this: void): void;
 }
 
@@ -50,25 +54,48 @@ export async function createDuckDB(settings: Settings, file = ':memory:'): Promi
     throw error;
   }
   let closed = false;
+  const egress = egressGate(settings).openSession();
   return {
     instance,
     tempDirectory,
+    egress,
     close() {
       if (closed) return;
       closed = true;
       try {
         instance.closeSync();
       } finally {
+        egress.close();
         rmSync(tempDirectory, { recursive: true, force: true });
       }
     },
   };
 }
 
-/** Loads httpfs: from the offline folder when configured, else DuckDB's normal INSTALL. */
-export async function loadHttpfs(connection: DuckDBConnection, settings: Settings): Promise<void> {
+/** The settings httpfs fills from AWS_* and DUCKDB_S3_* variables when it loads (its AWSEnvironmentCredentialsProvider). */
+const SETTINGS_FROM_ENVIRONMENT = [
+  's3_access_key_id', 's3_secret_access_key', 's3_session_token', 's3_region', 's3_endpoint', 's3_use_ssl', 's3_url_style', 's3_kms_key_id',
+];
+
+/**
+ * Loads httpfs: from the offline folder when configured, else DuckDB's normal INSTALL. Loading it
+ * copies the worker's AWS_* and DUCKDB_S3_* environment (keys, session token, region, endpoint)
+ * into the instance's s3_* settings, where SQL could read them (`current_setting`) and where
+ * every unscoped S3 request would sign with them. They are reset at once: credentials reach
+ * DuckDB only as the scoped secrets s3bridge creates (src/duckdb/s3-session.ts, src/lake/).
+ * Every request the instance makes then goes through the worker's egress gate (its forward
+ * proxy, as the instance's `egress` session): each redirect hop, whatever DNS answers.
+ */
+export async function loadHttpfs(connection: DuckDBConnection, settings: Settings, egress: EgressSession): Promise<void> {
   if (!settings.duckdbExtensionDir) await connection.run('INSTALL httpfs');
   await connection.run('LOAD httpfs');
+  for (const name of SETTINGS_FROM_ENVIRONMENT) await connection.run(`RESET GLOBAL ${name}`);
+  if (settings.bypassEgressProxyForBench) return;
+  const gate = egressGate(settings);
+  const { port } = await gate.proxy();
+  await connection.run(`SET GLOBAL http_proxy = '127.0.0.1:${port}'`);
+  await connection.run(`SET GLOBAL http_proxy_username = ${quoteLiteral(egress.id)}`);
+  await connection.run(`SET GLOBAL http_proxy_password = ${quoteLiteral(gate.proxyPassword)}`);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Connection } from '../workflow-safe/connection';
 import { createDuckDB, loadHttpfs, lockDown, type OpenDuckDB } from './create-duckdb';
 import { acquireMemorySlot } from './memory-slots';
 import { withConnection } from './with-connection';
+import { bucketAddressing } from '../s3/bucket-addressing';
 
 /**
  * The URL DuckDB reads one object by. Every S3 instance runs in `s3_url_compatibility_mode`,
@@ -39,7 +40,8 @@ export async function createS3Secret(
     params.use_ssl = endpoint.protocol === 'https:';
     extra = ', ENDPOINT $endpoint, USE_SSL $use_ssl';
   }
-  if (connection.forcePathStyle ?? endpoint !== undefined) extra += ", URL_STYLE 'path'";
+  // The same addressing as the AWS SDK client (an IP endpoint cannot serve <bucket>.<ip>).
+  extra += bucketAddressing(connection) === 'path' ? ", URL_STYLE 'path'" : ", URL_STYLE 'vhost'";
   await db.run(
     `CREATE OR REPLACE TEMPORARY SECRET s3bridge_source (TYPE s3, KEY_ID $key_id, SECRET $secret,
        SESSION_TOKEN $session_token, REGION $region, SCOPE $scope${extra})`,
@@ -55,7 +57,12 @@ export async function dropS3Secret(db: DuckDBConnection): Promise<void> {
 export interface S3DuckDBOptions {
   /** Local folders the instance may read and write besides its spill folder (a load's staging). */
   localDirectories?: string[];
+  /** Bytes the instance may read over its life, whatever servers send (samples and probes; a load reads what it needs). */
+  readBudgetBytes?: number;
 }
+
+/** What a sample's or discovery batch's DuckDB may read: a first row group of wide Parquet fits, a whole hostile object does not. */
+export const SAMPLE_READ_BUDGET_BYTES = 256 * 1024 * 1024;
 
 /**
  * Opens an in-memory DuckDB that can read the connection's bucket and nothing else: httpfs
@@ -72,9 +79,11 @@ export async function openS3DuckDB(
   const release = await acquireMemorySlot(settings);
   let opened: OpenDuckDB | undefined;
   try {
-    opened = await createDuckDB(settings);
-    await withConnection(opened.instance, async (db) => {
-      await loadHttpfs(db, settings);
+    const created = await createDuckDB(settings);
+    opened = created;
+    if (options.readBudgetBytes !== undefined) created.egress.limitReads(options.readBudgetBytes);
+    await withConnection(created.instance, async (db) => {
+      await loadHttpfs(db, settings, created.egress);
       await db.run('SET GLOBAL s3_url_compatibility_mode = true');
       await db.run("SET GLOBAL TimeZone = 'UTC'");
       // Footers and object metadata (HEAD) read once per load: the day's schema query, its row
@@ -98,6 +107,8 @@ export async function openS3DuckDB(
 /**
  * Runs `fn` with an in-memory DuckDB that can read the connection's bucket; closes it after.
  * `withAnother` runs a read on another connection to the same instance, for reads side by side.
+ * Anything the egress gate refused the instance (an address, a read past its budget) fails the
+ * call non-retryably with the gate's reason.
  */
 export async function withS3DuckDB<T>(
   settings: Settings,
@@ -108,8 +119,25 @@ export async function withS3DuckDB<T>(
 ): Promise<T> {
   const opened = await openS3DuckDB(settings, connection, credentials, options);
   try {
-    return await withConnection(opened.instance, (db) => fn(db, (read) => withConnection(opened.instance, read)));
+    return await failOnEgressRefusal(opened, () => withConnection(opened.instance, (db) => fn(db, (read) => withConnection(opened.instance, read))));
   } finally {
     opened.close();
   }
+}
+
+/**
+ * Runs `fn` with an open instance; when the egress gate refused the instance anything meanwhile,
+ * fails with the gate's reason, non-retryably: also when DuckDB shrugged the refusal off (a read
+ * reported as unreadable, a retried transfer) or worded it its own way ("Proxy connection failed").
+ */
+export async function failOnEgressRefusal<T>(opened: OpenDuckDB, fn: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await fn();
+  } catch (error) {
+    throw opened.egress.failure() ?? error;
+  }
+  const refused = opened.egress.failure();
+  if (refused) throw refused;
+  return result;
 }

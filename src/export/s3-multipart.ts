@@ -1,5 +1,6 @@
 import { AbortMultipartUploadCommand, DeleteObjectsCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { describeS3Error } from '../s3/classify-s3-error';
+import { ListingGuard } from '../s3/listing-guard';
 
 /**
  * Aborts every multipart upload still open under each of `prefixes` (one a killed worker left
@@ -42,11 +43,12 @@ async function abortOpenUploadsUnder(s3: S3Client, bucket: string, prefix: strin
 /** Every key under `prefix` (paginated). */
 export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
+  const guard = new ListingGuard(`s3://${bucket}/${prefix}`);
   let token: string | undefined;
   do {
     const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
     for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    token = guard.next(page);
   } while (token);
   return keys;
 }

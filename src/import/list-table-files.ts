@@ -8,6 +8,7 @@ import { formatDayFolder } from '../workflow-safe/layout/day-folder';
 import { WHOLE_TABLE_UNIT } from '../workflow-safe/workflow-ids';
 import type { SourceFile } from '../workflow-safe/import/source-file';
 import { listObjectsPage } from '../s3/list-objects-page';
+import { ListingGuard } from '../s3/listing-guard';
 
 export interface UnitFiles {
   unit: string;
@@ -29,6 +30,7 @@ export async function listTableFiles(
   let token: string | undefined;
   let listed = 0;
   const prefix = narrowedPrefix(table, options.onlyUnit);
+  const guard = new ListingGuard(`s3://${bucket}/${prefix}`);
   do {
     let page;
     try {
@@ -51,7 +53,7 @@ export async function listTableFiles(
     }
     listed += page.KeyCount ?? 0;
     options.onPage?.(listed);
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    token = guard.next(page);
   } while (token);
   for (const unit of units.values()) unit.files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return units;

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LakeSettings, PostgresSettings, Settings } from '../config/settings';
-import { createDuckDB, lockDown, type OpenDuckDB } from '../duckdb/create-duckdb';
+import { createDuckDB, loadHttpfs, lockDown, type OpenDuckDB } from '../duckdb/create-duckdb';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
 import { withConnection } from '../duckdb/with-connection';
 
@@ -98,7 +98,9 @@ export class SharedDuckDB {
     const opened = await createDuckDB(settings);
     try {
       await withConnection(opened.instance, async (db) => {
-        for (const name of ['httpfs', 'postgres', 'ducklake']) await loadExtension(db, settings, name);
+        // httpfs as every instance loads it: without the worker's AWS_* environment in its settings.
+        await loadHttpfs(db, settings, opened.egress);
+        for (const name of ['postgres', 'ducklake']) await loadExtension(db, settings, name);
         await db.run("SET GLOBAL TimeZone = 'UTC'");
         await createSecrets(db, postgres, lake);
         await db.run(`ATTACH '' AS ${quoteIdentifier(CATALOG_DB)} (TYPE postgres)`);

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { s3FailureType } from '../workflow-safe/failure-types';
+import { ENDPOINT_REFUSED, s3FailureType } from '../workflow-safe/failure-types';
 
 type S3ErrorKind =
   | 'access-denied'
@@ -8,6 +8,7 @@ type S3ErrorKind =
   | 'no-such-key'
   | 'wrong-region'
   | 'encryption-required'
+  | 'egress-refused'
   | 'transient'
   | 'other';
 
@@ -43,6 +44,8 @@ export function describeS3Error(error: unknown): S3ErrorInfo {
   const bucketRegion = e.Region ?? headerRegion;
   const message = e.message ?? String(error);
   const info = (kind: S3ErrorKind): S3ErrorInfo => ({ kind, code, status, bucketRegion, message });
+  // The worker's egress gate refused the address (src/egress/): its message says why and what to allow.
+  if (code === 'EgressRefused') return info('egress-refused');
   if (code === 'NoSuchBucket') return info('no-such-bucket');
   if (code === 'NoSuchKey' || (code === 'NotFound' && status === 404)) return info('no-such-key');
   if (['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException'].includes(code)) {
@@ -70,6 +73,7 @@ export function describeS3Error(error: unknown): S3ErrorInfo {
 export function toS3Failure(error: unknown, what: string): Error {
   const info = describeS3Error(error);
   if (info.kind === 'transient') return error instanceof Error ? error : new Error(String(error));
+  if (info.kind === 'egress-refused') return ApplicationFailure.create({ type: ENDPOINT_REFUSED, nonRetryable: true, message: `${what}: ${info.message}` });
   const hint: Record<S3ErrorKind, string> = {
     'access-denied': 'the credentials lack the permission for this action; see `s3bridge policy` for the statement to add',
     'invalid-credentials': 'the access key, secret or session token is wrong or expired',
@@ -77,6 +81,7 @@ export function toS3Failure(error: unknown, what: string): Error {
     'no-such-key': 'the object does not exist (deleted or renamed since it was listed?)',
     'wrong-region': `the bucket is in another region${info.bucketRegion ? ` (${info.bucketRegion})` : ''}; fix the connection's region`,
     'encryption-required': 'the bucket policy requires server-side encryption',
+    'egress-refused': info.message,
     transient: '',
     other: 'unexpected S3 error',
   };

@@ -18,7 +18,7 @@ const SECRET_ENV_PREFIX = 'S3BRIDGE_SECRET_';
 export const LOCAL_SERVICE_SECRETS = ['MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD'];
 
 /** The origin of an endpoint URL, or the text itself when it is not one. */
-function endpointOrigin(endpoint: string): string {
+export function endpointOrigin(endpoint: string): string {
   try {
     return new URL(endpoint).origin;
   } catch {

@@ -18,6 +18,9 @@ export function missingPermission(connection: Connection, action: string, tried:
   };
 }
 
+/** What to do about a refusal by the worker's egress gate (the detail names the address and the setting). */
+export const EGRESS_FIX = 'point the connection\'s endpoint at the S3 service, or allow the address with the setting named in the detail';
+
 /**
  * Turns an S3 error from `call` into a failed row, or rethrows it when it is transient so that
  * Temporal retries the activity. `action` is the IAM action the call needs.
@@ -29,6 +32,8 @@ export function s3FailureOutcome(error: unknown, connection: Connection, call: {
   switch (info.kind) {
     case 'transient':
       throw error;
+    case 'egress-refused':
+      return { row: { status: 'failed', tried: call.tried, detail: info.message, fix: EGRESS_FIX } };
     case 'access-denied':
       return missingPermission(connection, call.action, call.tried, detail);
     case 'invalid-credentials':

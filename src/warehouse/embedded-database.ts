@@ -74,7 +74,7 @@ export class EmbeddedWarehouse {
       const buckets = await withConnection(opened.instance, async (db) => {
         const readable = this.options.readSources ? await sourceBuckets(db) : [];
         if (readable.length > 0) {
-          await loadHttpfs(db, settings);
+          await loadHttpfs(db, settings, opened.egress);
           // Keys taken literally, as in the S3 DuckDB (see s3ObjectUrl); a commit's describe and insert share footers.
           await db.run('SET GLOBAL s3_url_compatibility_mode = true');
           await db.run('SET GLOBAL parquet_metadata_cache = true');

@@ -1,60 +1,97 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApplicationFailure } from '@temporalio/common';
-import type { QueryWarehouseResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
+import { MAX_QUERY_TIMEOUT_SECONDS, type QueryWarehouseResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 import { queryRows } from '../duckdb/query-rows';
-import { QUERY_REFUSED } from '../workflow-safe/failure-types';
+import { scrubValues } from '../workflow-safe/excerpt';
+import { QUERY_REFUSED, QUERY_TIMED_OUT } from '../workflow-safe/failure-types';
+import { checkQueryTree, QueryRefusal, type QueryScope } from './query-tree';
 
-/** Table functions that read only the database itself; file and URL readers are refused. */
-const ALLOWED_TABLE_FUNCTIONS = new Set([
-  'duckdb_tables', 'duckdb_columns', 'duckdb_schemas', 'duckdb_views', 'duckdb_constraints', 'duckdb_indexes',
-  'range', 'generate_series', 'unnest', 'json_each', 'json_tree', 'pragma_table_info',
-]);
-
-function refuse(message: string): never {
-  throw ApplicationFailure.create({ type: QUERY_REFUSED, nonRetryable: true, message });
-}
-
-/** Walks DuckDB's parse tree for what could reach outside the database: table functions and file-like table names. */
-function checkNode(node: unknown): void {
-  if (Array.isArray(node)) {
-    node.forEach(checkNode);
-    return;
-  }
-  if (!node || typeof node !== 'object') return;
-  const record = node as Record<string, unknown>;
-  if (record.type === 'TABLE_FUNCTION') {
-    const name = String((record.function as { function_name?: string } | undefined)?.function_name ?? '');
-    if (!ALLOWED_TABLE_FUNCTIONS.has(name.toLowerCase())) refuse(`the table function ${name}() is not allowed: s3bridge sql reads the warehouse only, not files or URLs`);
-  }
-  const tableName = typeof record.table_name === 'string' ? record.table_name : '';
-  if (record.type === 'BASE_TABLE' && /[./:\\]/.test(tableName)) {
-    // DuckDB would read `FROM 'file.csv'` as a file (a replacement scan).
-    refuse(`"${tableName}" looks like a file: s3bridge sql reads the warehouse's tables only`);
-  }
-  Object.values(record).forEach(checkNode);
+function refusal(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: QUERY_REFUSED, nonRetryable: true, message });
 }
 
 /**
- * Runs one SELECT against the warehouse, read-only by construction: DuckDB's own parser must
- * serialize it as a single SELECT (json_serialize_sql refuses every other statement), no table
- * function or replacement scan may read files, and it runs in a transaction that is rolled back.
+ * What the warehouse's connection may name (see QueryScope): its own catalog's tables and views,
+ * and, to rule them out, what the temp and system catalogs hold under the same names.
  */
-export async function readOnlyQuery(db: DuckDBConnection, sql: string, limit: number): Promise<QueryWarehouseResult> {
+async function loadScope(db: DuckDBConnection): Promise<QueryScope> {
+  const objects = await queryRows<{ database: string; schema: string; name: string; current: string }>(db, `
+    SELECT database_name AS database, schema_name AS schema, table_name AS name, current_database() AS current FROM duckdb_tables()
+    UNION ALL SELECT database_name, schema_name, view_name, current_database() FROM duckdb_views()`);
+  const current = (objects[0]?.current ?? (await queryRows<{ c: string }>(db, 'SELECT current_database() AS c'))[0]!.c).toLowerCase();
+  const key = (o: { schema: string; name: string }) => `${o.schema}.${o.name}`.toLowerCase();
+  const catalogs = await queryRows<{ name: string }>(db, 'SELECT database_name AS name FROM duckdb_databases()');
+  const functions = await queryRows<{ name: string }>(db, "SELECT DISTINCT function_name AS name FROM duckdb_functions() WHERE database_name <> 'system'");
+  return {
+    database: current,
+    own: new Set(objects.filter((o) => o.database.toLowerCase() === current).map(key)),
+    elsewhere: new Set(objects.filter((o) => ['temp', 'system'].includes(o.database.toLowerCase())).map(key)),
+    catalogs: new Set(catalogs.map((c) => c.name.toLowerCase())),
+    userFunctions: new Set(functions.map((f) => f.name.toLowerCase())),
+  };
+}
+
+/** Parses `sql` with DuckDB's own parser and checks what it names; throws QueryRefused otherwise. */
+async function checkReadOnlyQuery(db: DuckDBConnection, sql: string): Promise<void> {
   const [parsed] = await queryRows<{ tree: string }>(db, 'SELECT json_serialize_sql($sql::VARCHAR) AS tree', { sql });
   const tree = JSON.parse(parsed?.tree ?? '{}') as { error?: boolean; error_message?: string; statements?: unknown[] };
-  if (tree.error) refuse(`only one SELECT statement is allowed (DuckDB: ${tree.error_message ?? 'not a SELECT'})`);
-  if (tree.statements?.length !== 1) refuse('give exactly one SELECT statement');
-  checkNode(tree.statements);
+  if (tree.error) throw refusal(`only one SELECT statement is allowed (DuckDB: ${scrubValues(tree.error_message ?? 'not a SELECT')})`);
+  if (tree.statements?.length !== 1) throw refusal('give exactly one SELECT statement');
+  try {
+    checkQueryTree(tree.statements[0], await loadScope(db));
+  } catch (error) {
+    if (error instanceof QueryRefusal) throw refusal(error.message);
+    throw error;
+  }
+}
+
+export interface ReadOnlyQueryOptions {
+  /** Rows returned at most. */
+  limit: number;
+  /** The query is interrupted after this long (milliseconds). */
+  timeoutMs: number;
+  /** Interrupts the query when it fires (the activity's cancellation). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs one SELECT against the warehouse, confined by construction: DuckDB's parser must serialize
+ * it as a single SELECT, and it may name only the warehouse's own tables and views and pure
+ * functions (src/warehouse/query-tree.ts), so it reads nothing but tables: no setting, secret,
+ * file or URL. It runs as exactly the statement that was checked (one prepared statement), in a
+ * transaction that is rolled back, beside commits (DuckDB's MVCC), and is interrupted at its
+ * deadline. Its errors are scrubbed like every other error before they reach history.
+ */
+export async function readOnlyQuery(db: DuckDBConnection, sql: string, options: ReadOnlyQueryOptions): Promise<QueryWarehouseResult> {
+  await checkReadOnlyQuery(db, sql);
+  let timedOut = false;
+  const stop = () => db.interrupt();
+  const timer = setTimeout(() => { timedOut = true; stop(); }, options.timeoutMs);
+  options.signal?.addEventListener('abort', stop);
   await db.run('BEGIN TRANSACTION');
   try {
-    const reader = await db.runAndReadAll(`SELECT * FROM (${sql.replace(/;\s*$/, '')}) LIMIT ${limit + 1}`);
-    const names = reader.columnNames();
-    const types = reader.columnTypes().map(String);
-    const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
-    return { columns: names.map((name, i) => ({ name, type: types[i] ?? '' })), rows: rows.slice(0, limit), truncated: rows.length > limit };
+    if (options.signal?.aborted) throw new Error('the query was cancelled before it ran');
+    const prepared = await db.prepare(sql);
+    try {
+      const reader = await prepared.streamAndReadUntil(options.limit + 1);
+      const names = reader.columnNames();
+      const types = reader.columnTypes().map(String);
+      const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
+      return { columns: names.map((name, i) => ({ name, type: types[i] ?? '' })), rows: rows.slice(0, options.limit), truncated: rows.length > options.limit };
+    } finally {
+      prepared.destroySync();
+    }
   } catch (error) {
-    refuse(`the query failed: ${(error as Error).message}`);
+    if (timedOut) {
+      throw ApplicationFailure.create({
+        type: QUERY_TIMED_OUT, nonRetryable: true,
+        message: `the query ran longer than its timeout (${Math.round(options.timeoutMs / 1000)} s) and was stopped: narrow it (a WHERE on _day, fewer joins) or raise its timeout (s3bridge sql --timeout, at most ${MAX_QUERY_TIMEOUT_SECONDS} s)`,
+      });
+    }
+    throw refusal(`the query failed: ${scrubValues(error instanceof Error ? error.message : String(error))}`);
   } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', stop);
     await db.run('ROLLBACK').catch(() => undefined);
   }
 }

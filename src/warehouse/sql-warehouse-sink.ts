@@ -6,7 +6,7 @@ import { inTransaction } from '../duckdb/in-transaction';
 import { checkedType, widenType } from '../workflow-safe/type-rule';
 import type { EmbeddedWarehouse } from './embedded-database';
 import { ensureBookkeepingTables } from './bookkeeping-tables';
-import { readOnlyQuery } from './read-only-query';
+import { readOnlyQuery, type ReadOnlyQueryOptions } from './read-only-query';
 import { resetTable } from './reset-table';
 import type { QueryWarehouseResult, ResetTableResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS, targetLabel, targetSql, type TargetTable } from './target-table';
@@ -89,10 +89,11 @@ export class SqlWarehouseSink implements WarehouseSink {
     return (await this.options.readsSource?.(bucket)) ?? false;
   }
 
-  query(sql: string, limit: number): Promise<QueryWarehouseResult> {
-    // Between commits: a direct commit's S3 secret belongs to the whole instance while it lasts,
-    // so a user's query never runs beside one (it still refuses every file or URL reader).
-    return this.serialized(() => this.use((db) => readOnlyQuery(db, sql, limit)));
+  query(sql: string, options: ReadOnlyQueryOptions): Promise<QueryWarehouseResult> {
+    // Beside commits, not in their queue: the query can name nothing but the warehouse's tables
+    // (not a file, URL or setting, so not a direct commit's S3 secret either), DuckDB's MVCC keeps
+    // it apart from a commit, and it is interrupted at its deadline.
+    return this.use((db) => readOnlyQuery(db, sql, options));
   }
 
   resetTable(connection: string, table: string): Promise<ResetTableResult> {

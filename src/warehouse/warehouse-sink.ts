@@ -2,6 +2,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnSchema } from '../workflow-safe/catalog/discovered-table';
 import type { SourceFile } from '../workflow-safe/import/source-file';
 import type { TargetTable } from './target-table';
+import type { ReadOnlyQueryOptions } from './read-only-query';
 import type { QueryWarehouseResult, ResetTableResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 
 /** What the ledger knows of one loaded unit (a day, or a whole unpartitioned table). */
@@ -113,8 +114,8 @@ export interface WarehouseSink {
    * schema-qualified names), for reads: export builds its lines from warehouse rows in SQL.
    */
   read<T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T>;
-  /** Runs one read-only SELECT (refused otherwise) and returns at most `limit` rows. */
-  query(sql: string, limit: number): Promise<QueryWarehouseResult>;
+  /** Runs one read-only SELECT (refused otherwise) beside commits and returns at most `limit` rows; interrupted at its timeout. */
+  query(sql: string, options: ReadOnlyQueryOptions): Promise<QueryWarehouseResult>;
   /** Forgets a table's imports (rows, ledger, rejects, accepted schema) in one transaction. */
   resetTable(connection: string, table: string): Promise<ResetTableResult>;
 }

@@ -97,12 +97,26 @@ const StaticKeys = z.object({
 
 const DefaultChain = z.object({ type: z.literal('default-chain') });
 
+/**
+ * AWS accepts external IDs of 2 characters; s3bridge asks for more. The external ID is what keeps
+ * someone else who uses the same s3bridge worker from having it assume your role (the confused
+ * deputy), so it must not be guessable.
+ */
+const EXTERNAL_ID_MIN_LENGTH = 16;
+
+const ExternalId = z
+  .string({ error: required(`the role's external ID (at least ${EXTERNAL_ID_MIN_LENGTH} characters); \`s3bridge connections add\` generates a random one when you leave it out`) })
+  .min(EXTERNAL_ID_MIN_LENGTH, `at least ${EXTERNAL_ID_MIN_LENGTH} characters: the external ID keeps anyone else who uses the same s3bridge worker from having it assume your role, `
+    + 'so it must not be guessable; leave it out and `s3bridge connections add` generates a random one')
+  .max(1224)
+  .regex(/^[\w+=,.@:/-]+$/, 'external IDs use letters, digits and +=,.@:/-');
+
 export const Auth = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('assume-role'),
     roleArn: RoleArn,
     // Not a secret (AWS documents it as such); it must reach STS unchanged.
-    externalId: z.string().min(2).max(1224).regex(/^[\w+=,.@:/-]+$/, 'external IDs use letters, digits and +=,.@:/-'),
+    externalId: ExternalId,
     // The credentials that call sts:AssumeRole; the default chain unless given.
     baseCredentials: z.discriminatedUnion('type', [StaticKeys, DefaultChain]).default({ type: 'default-chain' }),
     sessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/).default('s3bridge'),
@@ -190,4 +204,17 @@ export type ConnectionRef = z.infer<typeof ConnectionRef>;
 
 export function connectionName(ref: ConnectionRef): string {
   return typeof ref === 'string' ? ref : ref.name;
+}
+
+/** JSON with sorted keys: the same settings compare equal whatever order their fields came in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v);
+}
+
+/** Whether two connections have the same settings (an inline copy of a stored connection, a status's config). */
+export function sameSettings(a: Connection, b: Connection): boolean {
+  return canonicalJson(a) === canonicalJson(b);
 }

@@ -20,7 +20,13 @@ export const DESTINATION_LOCATION_IN_USE = 'DestinationLocationInUse';
 export const SECRET_UNRESOLVED = 'SecretUnresolved';
 export const SECRET_REFUSED = 'SecretRefused';
 export const ENDPOINT_REFUSED = 'EndpointRefused';
+/** A sample or probe read more than its cap (a server that ignores Range), or a listing that never ends. */
+export const READ_LIMIT_EXCEEDED = 'ReadLimitExceeded';
+/** A connection would sign with the worker's own AWS credentials without the worker's grant. */
+export const WORKER_CREDENTIALS_REFUSED = 'WorkerCredentialsRefused';
 export const QUERY_REFUSED = 'QueryRefused';
+/** A `s3bridge sql` query interrupted at its timeout; not retried (it would run as long again). */
+export const QUERY_TIMED_OUT = 'QueryTimedOut';
 
 // A day's load: each non-retryable, since retrying the same bytes fails the same way
 export const BAD_DATA = 'BadData';

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Server } from 'node:http';
 import { createTestEnv, type TestEnv } from '../support/harness';
+import { freePort } from '../support/private-services';
 import { putTable } from '../support/objects';
 import { decodeHistoryPayloads, findSecrets, historyPayloads } from '../support/history-payloads';
 import { codecFromEnv } from '../../src/codec/data-converter';
@@ -39,9 +39,10 @@ beforeAll(async () => {
   expect(bundle).toBe(path.join(bundleDir, 'encoded.js'));
   await env.startWorker({ workflowBundlePath: bundle });
   await putTable(env.s3, env.bucket, `${MARKER}/events/part-0.parquet`, 'SELECT i AS id FROM range(42) t(i)');
-  server = createCodecServer({ codec, corsOrigins: [UI_ORIGIN], token: TOKEN });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  codecUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = await freePort();
+  server = createCodecServer({ codec, corsOrigins: [UI_ORIGIN], allowedHosts: [`127.0.0.1:${port}`], cliToken: TOKEN, encode: true });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  codecUrl = `http://127.0.0.1:${port}`;
 });
 afterAll(async () => {
   server?.close();

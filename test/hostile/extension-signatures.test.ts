@@ -47,7 +47,7 @@ async function loadResult(settings: Settings): Promise<{ loaded: string; unsigne
       const rows = await queryRows<{ name: string; value: string }>(db,
         "SELECT name, value FROM duckdb_settings() WHERE name IN ('allow_unsigned_extensions', 'extension_directory')");
       const setting = (name: string) => rows.find((r) => r.name === name)?.value;
-      const loaded = await loadHttpfs(db, settings).then(() => 'loaded', (error: unknown) => String(error));
+      const loaded = await loadHttpfs(db, settings, opened.egress).then(() => 'loaded', (error: unknown) => String(error));
       return { loaded, unsigned: setting('allow_unsigned_extensions'), directory: setting('extension_directory') };
     } finally {
       db.closeSync();

@@ -39,6 +39,8 @@ beforeAll(async () => {
   process.env.S3BRIDGE_SECRET_HOSTILE_TOKEN = ALLOWED;
   // The worker shares this settings object: file: references resolve inside secretsDir only.
   env.settings.secretsDir = secretsDir;
+  // The stand-in for a foreign host is reachable: what stops the secrets is the reference policy.
+  env.settings.endpointAllow.push(new URL(listener.endpoint).host);
   await env.startWorker();
   await putTable(env.s3, env.bucket, 'schema/events/part-0.parquet', 'SELECT i AS id FROM range(3) t(i)');
 });
@@ -158,20 +160,20 @@ describe('file: references', () => {
 
 describe('endpoints', () => {
   it.each([
-    ['http://169.254.169.254', '169.254.169.254 is a link-local or metadata address', '169.254.169.254'],
+    ['http://169.254.169.254', '169.254.169.254 is a link-local or metadata address', '169.254.169.254:80'],
     // The URL parser normalises other spellings of the same address before the check.
-    ['http://2852039166', '169.254.169.254 is a link-local or metadata address', '169.254.169.254'],
-    ['http://[fd00:ec2::254]', 'fd00:ec2::254 is a link-local or metadata address', 'fd00:ec2::254'],
-    ['http://[fe80::1]:9000', 'fe80::1 is a link-local or metadata address', 'fe80::1'],
-    ['http://[::ffff:169.254.170.2]', '::ffff:a9fe:aa02 is a link-local or metadata address', '::ffff:a9fe:aa02'],
-    ['http://metadata.google.internal', 'metadata.google.internal is a cloud metadata service', 'metadata.google.internal'],
-  ])('%s is refused before any secret is resolved', async (endpoint, why, host) => {
+    ['http://2852039166', '169.254.169.254 is a link-local or metadata address', '169.254.169.254:80'],
+    ['http://[fd00:ec2::254]', 'fd00:ec2::254 is a link-local or metadata address', '[fd00:ec2::254]:80'],
+    ['http://[fe80::1]:9000', 'fe80::1 is a link-local or metadata address', '[fe80::1]:9000'],
+    ['http://[::ffff:169.254.170.2]', '::ffff:a9fe:aa02 is a link-local or metadata address', '[::ffff:a9fe:aa02]:80'],
+    ['http://metadata.google.internal', 'metadata.google.internal is a cloud metadata service', 'metadata.google.internal:80'],
+  ])('%s is refused before any secret is resolved', async (endpoint, why, entry) => {
     const failed = await credentialsRow(source({ endpoint, auth: { type: 'static-keys', accessKeyId: 'env:MINIO_ROOT_USER', secretAccessKey: 'env:MINIO_ROOT_PASSWORD' } }));
     expect(failed.detail).toBe(
       `endpoint ${endpoint} is refused: ${why}, where a request can read the worker's own cloud credentials; ` +
-      `if this really is your S3 endpoint, add "${host}" to S3BRIDGE_ENDPOINT_ALLOW on the worker`,
+      `if this really is your S3 endpoint, add "${entry}" to S3BRIDGE_ENDPOINT_ALLOW on the worker`,
     );
-    expect(failed.fix).toBe('point the connection\'s endpoint at the S3 service, or allow the host with the setting named in the detail');
+    expect(failed.fix).toBe('point the connection\'s endpoint at the S3 service, or allow the address with the setting named in the detail');
   });
 
   it('the worker\'s own default credential chain is not even asked for a metadata endpoint', async () => {

@@ -71,6 +71,8 @@ export async function createTestEnv(name: string, options: TestEnvOptions = {}):
   if (local.length > 0) {
     settings.secretEnvAllow = [...settings.secretEnvAllow, ...parseSecretEnvAllow(
       local.flatMap((endpoint) => LOCAL_SERVICE_SECRETS.map((name) => `${name}@${endpoint}`)).join(','))];
+    // The worker's egress gate lets it reach them, as it does the shared MinIO (S3BRIDGE_S3_ENDPOINT).
+    settings.endpointAllow = [...settings.endpointAllow, ...local.map((endpoint) => new URL(endpoint).host)];
   }
   const bucket = `t-${id}`.slice(0, 63);
   const s3 = new S3Client({

@@ -15,7 +15,7 @@ import { SEARCH_ATTRIBUTE_KEYS } from '../../src/workflow-safe/observability/sea
  */
 const BIN = path.join(PROJECT_ROOT, '.tools/bin');
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -40,7 +40,7 @@ describe('Connection', () => {
   });
 
   it('checks the role ARN format and refuses secret values in place of references', () => {
-    expect(problems({ ...valid, auth: { type: 'assume-role', roleArn: 'arn:aws:iam::1234:role/reader', externalId: 'acme-42' } }))
+    expect(problems({ ...valid, auth: { type: 'assume-role', roleArn: 'arn:aws:iam::1234:role/reader', externalId: 'acme-workspace-0042' } }))
       .toBe('connection.auth.roleArn: expected a role ARN of the form arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME (12-digit account id)');
     expect(problems({ ...valid, auth: { type: 'static-keys', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'env:AWS_SECRET' } }))
       .toBe('connection.auth.accessKeyId: this looks like a secret value; pass a reference instead ("env:VARIABLE_NAME" or "file:/path/to/file") so it never enters workflow history');

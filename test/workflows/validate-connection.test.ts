@@ -153,7 +153,7 @@ describe('validateConnection', () => {
     const report = await env.s3bridge.validateConnection({
       connection: {
         ...connection,
-        auth: { type: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/s3bridge-reader', externalId: 'acme-42', baseCredentials: user.auth, sessionName: 's3bridge' },
+        auth: { type: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/s3bridge-reader', externalId: 'acme-workspace-0042', baseCredentials: user.auth, sessionName: 's3bridge' },
       },
     });
     expect(report.status).toBe('active');
@@ -230,7 +230,7 @@ describe('validateConnection', () => {
     const report = await env.s3bridge.validateConnection({
       connection: source('bad-base', {
         auth: {
-          type: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/s3bridge-reader', externalId: 'acme-42', sessionName: 's3bridge',
+          type: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/s3bridge-reader', externalId: 'acme-workspace-0042', sessionName: 's3bridge',
           baseCredentials: { type: 'static-keys', accessKeyId: 'env:MINIO_ROOT_USER', secretAccessKey: 'env:MINIO_ROOT_USER' },
         },
       }),
@@ -239,8 +239,8 @@ describe('validateConnection', () => {
       status: 'failed',
       // MinIO's STS answers AccessDenied for a wrong secret, as AWS STS does for a refused trust policy.
       detail: 'AssumeRole was refused: AccessDenied (HTTP 403)',
-      fix: 'the role\'s trust policy must let the worker\'s identity assume arn:aws:iam::123456789012:role/s3bridge-reader with external ID "acme-42" (and the base credentials must be valid): ' +
-        '{"Sid":"AllowS3bridgeToAssumeRole","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::<S3BRIDGE_ACCOUNT_ID>:role/<S3BRIDGE_WORKER_ROLE>"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"acme-42"}}}',
+      fix: 'the role\'s trust policy must let the worker\'s identity assume arn:aws:iam::123456789012:role/s3bridge-reader with external ID "acme-workspace-0042" (and the base credentials must be valid): ' +
+        '{"Sid":"AllowS3bridgeToAssumeRole","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::<S3BRIDGE_ACCOUNT_ID>:role/<S3BRIDGE_WORKER_ROLE>"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"acme-workspace-0042"}}}',
     });
   });
 
@@ -280,6 +280,8 @@ describe('validateConnection', () => {
   it('retries transient errors (an unreachable endpoint) and fails the check only when retries run out', async () => {
     // The local MinIO's root credentials are allowed for its own endpoint only: this one uses S3BRIDGE_SECRET_ variables.
     process.env.S3BRIDGE_SECRET_UNREACHABLE_KEY = 'unreachable-key';
+    // A closed port on loopback, which the worker's egress gate must be told it may reach.
+    env.settings.endpointAllow.push('127.0.0.1:9');
     const auth = { type: 'static-keys' as const, accessKeyId: 'env:S3BRIDGE_SECRET_UNREACHABLE_KEY', secretAccessKey: 'env:S3BRIDGE_SECRET_UNREACHABLE_KEY' };
     const report = await env.s3bridge.validateConnection({ connection: source('unreachable', { endpoint: 'http://127.0.0.1:9', auth }) });
     expect(statusOf(report)).toEqual(['credentials:failed', 'bucket:skipped', 'list-prefix:skipped', 'source-layout:skipped', 'sample-read:skipped']);

@@ -13,6 +13,7 @@ import { followRun } from '../follow-run';
 import { formatValidationReport } from '../format-validation-report';
 import { readConnectionArg } from '../read-connection-arg';
 import { readJsonArg } from '../read-json-arg';
+import { withGeneratedExternalId } from '../external-id';
 
 async function validateAndPrint(context: CliContext, connection: ConnectionRef): Promise<void> {
   const handle = await (await context.s3bridge()).startValidateConnection({ connection });
@@ -29,9 +30,11 @@ export const registerConnections: RegisterCommand = (program: Command, context) 
     .argument('<connection>', 'the connection as inline JSON, @file.json or - (stdin)')
     .option('--no-validate', 'store it without validating')
     .action(action(context, async (arg: string, options: { validate: boolean }) => {
-      const connection = Connection.parse(readJsonArg(arg, 'the connection'));
+      const { connection: raw, generated } = withGeneratedExternalId(readJsonArg(arg, 'the connection'));
+      const connection = Connection.parse(raw);
       await withCatalog(context.settings, (catalog) => catalog.saveConnection(connection));
       context.note(`saved connection "${connection.name}" (${connection.direction}) to ${catalogLocation(context.settings)}`);
+      if (generated) context.note(`generated its external ID: ${generated} (the role's trust policy must require it: \`s3bridge policy ${connection.name} --only trust\`)`);
       if (options.validate) await validateAndPrint(context, connection.name);
       else context.emit({ name: connection.name, saved: true }, () => `saved "${connection.name}"; validate it with \`s3bridge connections validate ${connection.name}\``);
     }));

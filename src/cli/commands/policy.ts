@@ -5,6 +5,7 @@ import { withCatalog } from '../with-catalog';
 import { action } from '../action';
 import { UsageError, type RegisterCommand } from '../command';
 import { readConnectionArg } from '../read-connection-arg';
+import { withGeneratedExternalId } from '../external-id';
 
 const SECTIONS: { key: keyof ConnectionPolicies; option: string; title: string }[] = [
   { key: 'identityPolicy', option: 'identity', title: 'IAM policy: attach to the role or user s3bridge uses' },
@@ -22,9 +23,12 @@ export const registerPolicy: RegisterCommand = (program: Command, context) => {
     .addOption(new Option('--only <policy>', 'print one policy as bare JSON').choices(['identity', 'bucket', 'trust', 'kms']))
     .action(action(context, async (arg: string, options: { principal?: string; workerPrincipal?: string; only?: string }) => {
       const ref = readConnectionArg(arg);
+      // An inline assume-role connection without an external ID gets one here: it must go into the connection too.
+      const inline = typeof ref === 'string' ? undefined : withGeneratedExternalId(ref);
       const connection = typeof ref === 'string'
         ? await withCatalog(context.settings, (catalog) => catalog.getConnection(ref))
-        : Connection.parse(ref);
+        : Connection.parse(inline!.connection);
+      if (inline?.generated) context.note(`generated an external ID: ${inline.generated}; put it in the connection's auth.externalId (\`s3bridge connections add\` stores one it generates)`);
       const policies = connectionPolicies(connection, { principal: options.principal, workerPrincipal: options.workerPrincipal });
       const sections = SECTIONS.filter((s) => policies[s.key] && (!options.only || options.only === s.option));
       if (options.only && sections.length === 0) throw new UsageError(`--only ${options.only}: not applicable to this connection`);
@@ -37,6 +41,7 @@ export const registerPolicy: RegisterCommand = (program: Command, context) => {
         ...sections.map((s) => `// ${s.title}\n${JSON.stringify(policies[s.key], null, 2)}\n`),
         ...(!options.principal && connection.auth.type !== 'assume-role' ? ['// --principal ARN fills in the bucket policy\'s principal'] : []),
         ...(policies.trustPolicy && !options.workerPrincipal ? ['// --worker-principal ARN fills in who may assume the role'] : []),
+        ...(connection.auth.type === 'assume-role' ? [`// external ID: ${connection.auth.externalId}`] : []),
       ].join('\n'));
     }));
 };

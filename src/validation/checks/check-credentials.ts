@@ -4,7 +4,8 @@ import { describeS3Error } from '../../s3/classify-s3-error';
 import { connectionPolicies } from '../../workflow-safe/policies/connection-policies';
 import type { Auth } from '../../workflow-safe/connection';
 import type { CheckContext, CheckOutcome } from '../check-context';
-import { ENDPOINT_REFUSED, SECRET_REFUSED, SECRET_UNRESOLVED } from '../../workflow-safe/failure-types';
+import { EGRESS_FIX } from '../s3-failure-row';
+import { ENDPOINT_REFUSED, SECRET_REFUSED, SECRET_UNRESOLVED, WORKER_CREDENTIALS_REFUSED } from '../../workflow-safe/failure-types';
 
 function describeAuth(auth: Auth): string {
   switch (auth.type) {
@@ -33,8 +34,11 @@ export async function checkCredentials(ctx: CheckContext): Promise<CheckOutcome>
     if (error instanceof ApplicationFailure && error.type === SECRET_REFUSED) {
       return failed(error.message, 'reference a secret the worker\'s settings allow, or change the setting named in the detail');
     }
+    if (error instanceof ApplicationFailure && error.type === WORKER_CREDENTIALS_REFUSED) {
+      return failed(error.message, 'give the connection credentials of its own, or change the worker setting named in the detail');
+    }
     if (error instanceof ApplicationFailure && error.type === ENDPOINT_REFUSED) {
-      return failed(error.message, 'point the connection\'s endpoint at the S3 service, or allow the host with the setting named in the detail');
+      return failed(error.message, EGRESS_FIX);
     }
     const info = describeS3Error(error);
     if (info.kind === 'transient') throw error;
@@ -56,6 +60,7 @@ export async function checkCredentials(ctx: CheckContext): Promise<CheckOutcome>
   } catch (error) {
     const info = describeS3Error(error);
     if (info.kind === 'transient') throw error;
+    if (info.kind === 'egress-refused') return failed(info.message, EGRESS_FIX);
     if (info.kind === 'invalid-credentials') {
       return failed(
         `S3 rejected the credentials: ${info.code} (HTTP ${info.status ?? '?'})`,

@@ -1,6 +1,5 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { s3ObjectUrl, withS3DuckDB } from '../../duckdb/s3-session';
+import { s3ObjectUrl, SAMPLE_READ_BUDGET_BYTES, withS3DuckDB } from '../../duckdb/s3-session';
 import { classifyDuckDBReadError } from '../../duckdb/classify-read-error';
 import type { DataFormat } from '../../workflow-safe/connection';
 import type { FileFormat } from '../../workflow-safe/catalog/discovered-table';
@@ -9,6 +8,7 @@ import { readerFor } from '../../formats';
 import type { CheckContext, CheckOutcome } from '../check-context';
 import { scrubValues } from '../../workflow-safe/excerpt';
 import { s3FailureOutcome } from '../s3-failure-row';
+import { readObjectHead } from '../../s3/read-object-head';
 
 /**
  * The formats to try for a key, as discovery and import decide them: the extension's, then the
@@ -53,8 +53,8 @@ export async function checkSampleRead(ctx: CheckContext): Promise<CheckOutcome> 
   const tried = `GetObject on ${first}, then read it with DuckDB${keys.length > 1 ? ` (up to ${keys.length} sample files until one reads)` : ''}`;
   try {
     const s3 = await ctx.s3();
-    const answer = await s3.send(new GetObjectCommand({ Bucket: connection.bucket, Key: keys[0], Range: 'bytes=0-0' }));
-    await answer.Body?.transformToByteArray();
+    // One byte, whatever the server sends.
+    await readObjectHead(s3, connection.bucket, keys[0]!, 1);
   } catch (error) {
     // A permission is missing (or the object vanished): the same for every file, so reported at once.
     return s3FailureOutcome(error, connection, { action: 's3:GetObject', tried, target: first });
@@ -69,7 +69,7 @@ export async function checkSampleRead(ctx: CheckContext): Promise<CheckOutcome> 
       failures.push(`${url}: ${result.errors}`);
     }
     return undefined;
-  });
+  }, { readBudgetBytes: SAMPLE_READ_BUDGET_BYTES });
   if (read !== undefined) {
     const others = failures.length > 0 ? `; could not read ${failures.length} other sample file${failures.length === 1 ? '' : 's'}: ${failures.join(' | ')}` : '';
     return { row: { status: 'ok', tried, detail: `DuckDB read ${read}${others}` } };

@@ -1,6 +1,6 @@
 import type { Connection } from '../connection';
 import type { PolicyStatement } from './policy-document';
-import { bucketArn, objectsArn } from './s3-arns';
+import { bucketArn, iamLiteral, objectsArn } from './s3-arns';
 
 /**
  * The least-privilege statements for one connection, in the identity-policy form (attached to
@@ -12,13 +12,19 @@ type Scope = Pick<Connection, 'region' | 'bucket' | 'prefix'>;
 /** The KMS actions a writer needs: a data key per object, and Decrypt to complete multipart uploads. */
 export const KMS_WRITE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
+/**
+ * What a destination's writer calls on its objects, and nothing more: each action is one the
+ * reference integrations grant their exports (Statsig's export policy) and one s3bridge uses.
+ */
 const DESTINATION_OBJECT_ACTIONS = [
+  // PutObject, and CreateMultipartUpload / UploadPart / CompleteMultipartUpload of exports' uploads.
   's3:PutObject',
   // A migration reads its test export back to verify it.
   's3:GetObject',
+  // A re-run window's or a removed export's objects.
   's3:DeleteObject',
+  // The uploads a killed worker left open.
   's3:AbortMultipartUpload',
-  's3:ListMultipartUploadParts',
 ];
 
 export function listBucketStatement(c: Scope): PolicyStatement {
@@ -28,7 +34,7 @@ export function listBucketStatement(c: Scope): PolicyStatement {
     Action: 's3:ListBucket',
     Resource: bucketArn(c.region, c.bucket),
     // The prefix itself and everything below it; listing elsewhere in the bucket stays denied.
-    ...(c.prefix ? { Condition: { StringLike: { 's3:prefix': [c.prefix, `${c.prefix}/*`] } } } : {}),
+    ...(c.prefix ? { Condition: { StringLike: { 's3:prefix': [iamLiteral(c.prefix), `${iamLiteral(c.prefix)}/*`] } } } : {}),
   };
 }
 

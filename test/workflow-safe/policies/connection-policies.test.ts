@@ -79,7 +79,7 @@ describe('connectionPolicies', () => {
       {
         Sid: 'WriteObjects',
         Effect: 'Allow',
-        Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
         Resource: 'arn:aws:s3:::acme-data/segment-logs/*',
       },
       {

@@ -1,0 +1,113 @@
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EgressGate } from '../../src/egress/egress-gate';
+import type { EgressProxy } from '../../src/egress/egress-proxy';
+
+/** The forward proxy DuckDB's http_proxy points at, spoken to as DuckDB does (absolute URIs, CONNECT). */
+let gate: EgressGate;
+let proxy: EgressProxy;
+let origin: http.Server;
+let originPort: number;
+
+beforeAll(async () => {
+  origin = http.createServer((req, res) => {
+    // Ignores Range, as a hostile server may: always 4 MB.
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(4 * 1024 * 1024) });
+    res.end(Buffer.alloc(4 * 1024 * 1024, 1));
+  });
+  await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+  originPort = (origin.address() as AddressInfo).port;
+  gate = new EgressGate({ endpointAllow: [`127.0.0.1:${originPort}`] });
+  proxy = await gate.proxy();
+});
+afterAll(async () => {
+  await proxy?.close();
+  origin?.close();
+});
+
+const auth = (user: string, password = gate.proxyPassword) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+function viaProxy(url: string, authorization?: string): Promise<{ status: number; message: string; bytes: number; error?: string }> {
+  return new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port: proxy.port, path: url, headers: authorization ? { 'proxy-authorization': authorization } : {} }, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => { bytes += c.length; });
+      res.on('end', () => resolve({ status: res.statusCode!, message: res.statusMessage!, bytes }));
+      res.on('error', (e) => resolve({ status: res.statusCode!, message: res.statusMessage!, bytes, error: e.message }));
+      res.on('aborted', () => resolve({ status: res.statusCode!, message: res.statusMessage!, bytes, error: 'aborted' }));
+    });
+    req.on('error', (e) => resolve({ status: 0, message: '', bytes: 0, error: e.message }));
+    req.end();
+  });
+}
+
+function connect(target: string, authorization: string): Promise<{ statusLine: string; socket: net.Socket }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(proxy.port, '127.0.0.1', () => socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\nProxy-Authorization: ${authorization}\r\n\r\n`));
+    socket.once('data', (chunk: Buffer) => resolve({ statusLine: chunk.toString('latin1').split('\r\n')[0]!, socket }));
+    socket.on('error', reject);
+  });
+}
+
+describe('the egress proxy', () => {
+  it('serves only DuckDB instances of this process: no session or a wrong password gets 407', async () => {
+    const session = gate.openSession();
+    try {
+      expect((await viaProxy(`http://127.0.0.1:${originPort}/x`)).status).toBe(407);
+      expect((await viaProxy(`http://127.0.0.1:${originPort}/x`, auth(session.id, 'wrong'))).status).toBe(407);
+      expect((await viaProxy(`http://127.0.0.1:${originPort}/x`, auth('no-such-session'))).status).toBe(407);
+      expect((await viaProxy(`http://127.0.0.1:${originPort}/x`, auth(session.id))).status).toBe(200);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('refuses an address the policy does not allow with 403 and the reason as status text, and keeps it on the session', async () => {
+    const session = gate.openSession();
+    try {
+      const answer = await viaProxy('http://127.0.0.3:9000/bucket/key', auth(session.id));
+      const reason = 's3bridge refused to connect to 127.0.0.3:9000: 127.0.0.3 is a loopback address, the worker\'s own machine; '
+        + 'if this really is your S3 endpoint, add "127.0.0.3:9000" to S3BRIDGE_ENDPOINT_ALLOW on the worker';
+      expect([answer.status, answer.message]).toEqual([403, reason]);
+      expect(session.failure()?.message).toBe(reason);
+      const tunnel = await connect('169.254.169.254:443', auth(session.id));
+      expect(tunnel.statusLine).toMatch(/^HTTP\/1\.1 403 s3bridge refused to connect to 169\.254\.169\.254:443: /);
+      tunnel.socket.destroy();
+    } finally {
+      session.close();
+    }
+  });
+
+  it('tunnels CONNECT to an allowed address', async () => {
+    const session = gate.openSession();
+    try {
+      const tunnel = await connect(`127.0.0.1:${originPort}`, auth(session.id));
+      expect(tunnel.statusLine).toBe('HTTP/1.1 200 Connection Established');
+      const first = await new Promise<string>((resolve) => {
+        tunnel.socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1').split('\r\n')[0]!));
+        tunnel.socket.write(`GET /x HTTP/1.1\r\nHost: 127.0.0.1:${originPort}\r\nConnection: close\r\n\r\n`);
+      });
+      expect(first).toBe('HTTP/1.1 200 OK');
+      tunnel.socket.destroy();
+    } finally {
+      session.close();
+    }
+  });
+
+  it('cuts a session\'s transfer once it has read its budget, whatever the server sends', async () => {
+    const session = gate.openSession();
+    session.limitReads(1024 * 1024);
+    try {
+      const answer = await viaProxy(`http://127.0.0.1:${originPort}/big`, auth(session.id));
+      expect(answer.bytes).toBeLessThan(2 * 1024 * 1024);
+      expect(session.failure()).toMatchObject({
+        type: 'ReadLimitExceeded', nonRetryable: true,
+        message: 'read more than 1048576 bytes from 127.0.0.1 for a sample: the server sent more than was asked for (does it ignore Range?), so the read was stopped',
+      });
+    } finally {
+      session.close();
+    }
+  });
+});
