@@ -87,7 +87,8 @@ function numbersIn<T>(rows: Record<string, unknown>[], columns: string[]): T[] {
  */
 function missingTable(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (/Table with name \S+ does not exist/.test(e.message)) return true;
+    // DuckDB's binder, or the sql gate (src/warehouse/query-tree.ts), which refuses a name the warehouse does not hold.
+    if (/Table with name \S+ does not exist| is not a table of the warehouse/.test(e.message)) return true;
   }
   return false;
 }

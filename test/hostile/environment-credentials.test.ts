@@ -60,7 +60,9 @@ describe('no environment credentials in any DuckDB', () => {
   });
 
   it('the warehouse that read a day in its commit has none either', async () => {
-    // Held open by the test: the instance that reads the day in its commit is the one looked at.
+    // Opened afresh (the connection is Active by now, so the warehouse may read its bucket) and held
+    // open by the test: the instance that reads the day in its commit is the one looked at.
+    await env.deps.close();
     await env.withWarehouse(async (held) => {
       const report = await env.s3bridge.importTable({ connection: env.source(), table: 'events', days: 'all' });
       expect(report.days.map((d) => [d.day, d.status, d.rows, d.path])).toEqual([['2025-05-01', 'loaded', 100, 'direct']]);

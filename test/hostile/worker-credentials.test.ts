@@ -4,7 +4,6 @@ import { putTable } from '../support/objects';
 import { startRecordingListener, type RecordingListener } from '../support/recording-listener';
 import { innermostFailure } from '../support/workflow-failure';
 import { saveConnection } from '../../src/catalog/connection-store';
-import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { CheckRow, ValidationReport } from '../../src/workflow-safe/validation/validation-report';
 import type { SourceConnection } from '../../src/workflow-safe/connection';
 import { WORKER_CREDENTIALS_REFUSED } from '../../src/workflow-safe/failure-types';
@@ -78,7 +77,7 @@ describe('an inline connection cannot borrow the worker\'s own cloud identity', 
 describe('a stored connection uses it only by the worker\'s explicit grant', () => {
   it('is refused while S3BRIDGE_WORKER_CREDENTIALS is off (the default), naming the setting', async () => {
     const stored = connection(DEFAULT_CHAIN);
-    await withWarehouse(env.settings, (db) => saveConnection(db, stored));
+    await env.withWarehouse((db) => saveConnection(db, stored));
     expect((await credentialsRow(stored.name)).detail).toBe(`connection "${stored.name}" would sign its requests with the worker's own AWS credentials (auth "default-chain"), `
       + `which the worker does not allow: set S3BRIDGE_WORKER_CREDENTIALS=stored on the worker to let stored connections use them, ${OWN}`);
     expect(listener.requests).toEqual([]);
@@ -86,7 +85,7 @@ describe('a stored connection uses it only by the worker\'s explicit grant', () 
 
   it('with the grant, only towards AWS or an endpoint the worker lists', async () => {
     const stored = connection(DEFAULT_CHAIN);
-    await withWarehouse(env.settings, (db) => saveConnection(db, stored));
+    await env.withWarehouse((db) => saveConnection(db, stored));
     env.settings.workerCredentials = 'stored';
     try {
       expect((await credentialsRow(stored.name)).detail).toBe(`connection "${stored.name}" would send the worker's own AWS credentials (auth "default-chain") to ${listener.endpoint}, `
