@@ -3,8 +3,7 @@ import { HOUR_MS, windowLabel, windowsBetween, windowStartOf } from '../../src/w
 import type { PlannedWindow } from '../../src/workflow-safe/export/export-input';
 import { exportKeyOf, type ExportSpec } from '../../src/workflow-safe/export/export-spec';
 import { queryRows } from '../../src/duckdb/query-rows';
-import { exportRows } from '../../src/export/export-rows';
-import { fingerprintOf } from '../../src/export/write-window';
+import { exportRows, fingerprintOf } from '../../src/export/export-rows';
 import type { ActivityDeps } from '../deps';
 
 export interface PlanExportInput {
@@ -67,8 +66,8 @@ export function createPlanExport({ catalog, sink }: ActivityDeps) {
       const lookbackFrom = closedEnd - input.lookbackHours * HOUR_MS;
       const exported = await catalog.exportLedger(exportKey, lookbackFrom);
       if (exported.length > 0) {
-        const now = await queryRows<{ w: bigint; n: bigint; x: bigint }>(db, rows.fingerprintSql, { from: lookbackFrom, to: closedEnd });
-        const current = new Map(now.map((r) => [Number(r.w), fingerprintOf(Number(r.n), r.x)]));
+        const now = await queryRows<{ w: bigint; n: bigint; s: bigint | null }>(db, rows.fingerprintSql, { from: lookbackFrom, to: closedEnd });
+        const current = new Map(now.map((r) => [Number(r.w), fingerprintOf(r.n, r.s)]));
         for (const entry of exported) {
           if (planned.has(entry.windowStart)) continue;
           if ((current.get(entry.windowStart) ?? fingerprintOf(0, 0n)) !== entry.fingerprint) planned.set(entry.windowStart, 'late rows');

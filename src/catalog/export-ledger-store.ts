@@ -20,7 +20,7 @@ export interface ExportLedgerEntry {
   bytes: number;
   /** SHA-256 over the files' checksums, in batch order. */
   checksum: string;
-  /** The rows' fingerprint when exported (count and XOR of row hashes): a change means late rows. */
+  /** The rows' fingerprint when exported (count and sum of row hashes): a change means late rows. */
   fingerprint: string;
   runId: string;
 }

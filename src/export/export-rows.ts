@@ -12,10 +12,23 @@ import { EXPORT_SOURCE_INVALID } from '../workflow-safe/failure-types';
  */
 export interface ExportRows {
   kind: 'events' | 'raw';
-  /** Columns: events: message_id, event, user_id, anonymous_id, properties, unit_ids, value, connection, source_table, source_key, ts_ms, received_ms, ts, received_at, row_hash, line; raw: line, ts_ms, row_hash. */
+  /** Columns: events: message_id, event, user_id, anonymous_id, properties, unit_ids, value, connection, source_table, source_key, ts_ms, received_ms, ts, received_at, line; raw: line, ts_ms. */
   sql: string;
-  /** One row per hourly window that has rows: w (unix ms), n, x (XOR of row hashes). */
+  /** The ORDER BY of a window's rows (over `sql`'s columns): time, then identity, so batches are deterministic. */
+  order: string;
+  /** One row for the window: n (rows) and s (the sum of the rows' hashes); see fingerprintOf. */
+  summarySql: string;
+  /** One row per hourly window that has rows: w (unix ms), n, s (as summarySql). */
   fingerprintSql: string;
+}
+
+/**
+ * A window's fingerprint: its row count and the sum of its rows' hashes (each a 64-bit hash of
+ * the row's lineage and values). Order-free, so one GROUP BY computes it for many windows; a
+ * sum, unlike an XOR, does not cancel identical rows, so (A, A) changed to (B, B) is seen.
+ */
+export function fingerprintOf(count: number | bigint, sum: bigint | null | undefined): string {
+  return `${count}:${(sum ?? 0n).toString(16)}`;
 }
 
 function fail(message: string): never {
@@ -31,22 +44,25 @@ function instantExpression(column: string, type: string): string {
   return fail(`time column "${column}" is ${type}; export windows need a TIMESTAMP, TIMESTAMPTZ or DATE column (set timeColumn)`);
 }
 
-const iso = (column: string) => `strftime(${column} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`;
+// ISO 8601 with milliseconds, from the instant's UTC microseconds (no time zone lookup per row).
+const iso = (instant: string) => `strftime(make_timestamp(epoch_us(${instant})), '%Y-%m-%dT%H:%M:%S.%gZ')`;
 const field = (name: string, column: string) => `CASE WHEN ${column} IS NULL THEN '' ELSE ',"${name}":' || to_json(${column})::VARCHAR END`;
+// JSON text as stored may hold line breaks between tokens; an NDJSON line must not (rewritten compactly only then).
+const oneLine = (json: string) => `CASE WHEN contains(${json}, chr(10)) OR contains(${json}, chr(13)) THEN json(${json})::VARCHAR ELSE ${json} END`;
 
 /**
- * A Segment spec "track" message as one NDJSON line, built by DuckDB (vectorized; JS only
- * streams the text). Fields the warehouse lacks are omitted, never invented: userId and
- * anonymousId when empty, receivedAt when the row has no load record. properties and the unit
- * IDs are the warehouse's JSON, copied as is; the Statsig-style value and the row's lineage go
- * under context.s3bridge. Timestamps have millisecond precision, like Segment's.
+ * A Segment spec "track" message as one NDJSON line, built by DuckDB (vectorized, one concat).
+ * Fields the warehouse lacks are omitted, never invented: userId and anonymousId when empty,
+ * receivedAt when the row has no load record. properties and the unit IDs are the warehouse's
+ * JSON, copied as is; the Statsig-style value and the row's lineage go under context.s3bridge.
+ * Timestamps have millisecond precision, like Segment's.
  */
-const SEGMENT_LINE = `'{"type":"track"' || ${field('event', 'event')} || ${field('userId', 'user_id')} || ${field('anonymousId', 'anonymous_id')}
-  || ',"properties":' || properties || ',"context":{"s3bridge":{"unitIds":' || unit_ids
-  || ${field('value', '"value"')} || ${field('connection', 'connection')} || ${field('table', 'source_table')} || ${field('sourceKey', 'source_key')} || '}}'
-  || ',"timestamp":"' || ${iso('ts')} || '"'
-  || CASE WHEN received_at IS NULL THEN '' ELSE ',"receivedAt":"' || ${iso('received_at')} || '"' END
-  || ',"messageId":"' || message_id || '"}'`;
+const SEGMENT_LINE = `concat('{"type":"track"', ${field('event', 'event')}, ${field('userId', 'user_id')}, ${field('anonymousId', 'anonymous_id')},
+  ',"properties":', ${oneLine('properties')}, ',"context":{"s3bridge":{"unitIds":', ${oneLine('unit_ids')},
+  ${field('value', '"value"')}, ${field('connection', 'connection')}, ${field('table', 'source_table')}, ${field('sourceKey', 'source_key')}, '}}',
+  ',"timestamp":"', ${iso('ts')}, '"',
+  CASE WHEN received_at IS NULL THEN '' ELSE concat(',"receivedAt":"', ${iso('received_at')}, '"') END,
+  ',"messageId":"', message_id, '"}')`;
 
 const WINDOW_FILTER = (instant: string) => `${instant} >= to_timestamp($from / 1000) AND ${instant} < to_timestamp($to / 1000)`;
 
@@ -64,13 +80,15 @@ export async function exportRows(db: DuckDBConnection, table: string, timeColumn
   const instant = instantExpression(column, type);
   const source = qualifiedName(schema, name);
   let sql: string;
+  let rowHash: string;
   if (kind === 'events') {
+    rowHash = 'hash(e._connection, e._table, e._source_key, e.event_name, e.user_id, e.unit_ids, e."timestamp", e."value", e.properties)';
     sql = `WITH base AS (
         SELECT e.*, ${instant} AS __instant,
           md5(json_array(e._connection, e._table, e._source_key, e.event_name, e.user_id, e.unit_ids, epoch_us(e."timestamp"), e."value", e.properties)::VARCHAR) AS __h
         FROM ${source} e WHERE ${WINDOW_FILTER(instant)}
       ), numbered AS (
-        SELECT *, row_number() OVER (PARTITION BY __h ORDER BY _load_id) AS __n FROM base
+        SELECT *, row_number() OVER (PARTITION BY __h) AS __n FROM base
       ), loads AS (
         SELECT load_id, min(loaded_at) AS loaded_at FROM s3bridge.load_ledger GROUP BY load_id
       )
@@ -80,19 +98,22 @@ export async function exportRows(db: DuckDBConnection, table: string, timeColumn
         COALESCE(json_extract_string(unit_ids, '$.anonymousId'), json_extract_string(unit_ids, '$.anonymousID')) AS anonymous_id,
         COALESCE(properties, '{}')::VARCHAR AS properties, COALESCE(unit_ids, '{}')::VARCHAR AS unit_ids, "value",
         _connection AS connection, _table AS source_table, _source_key AS source_key,
-        epoch_ms(__instant) AS ts_ms, epoch_ms(loads.loaded_at) AS received_ms, __instant AS ts, loads.loaded_at AS received_at,
-        hash(CASE WHEN __n = 1 THEN __h ELSE __h || '-' || __n END) AS row_hash
+        epoch_ms(__instant) AS ts_ms, epoch_ms(loads.loaded_at) AS received_ms, __instant AS ts, loads.loaded_at AS received_at
       FROM numbered LEFT JOIN loads ON loads.load_id = numbered._load_id
       ) m`;
   } else {
-    const fields = columns.filter((c) => c.name !== '_load_id').map((c) => `${quoteLiteral(c.name)}: ${quoteIdentifier(c.name)}`).join(', ');
-    sql = `SELECT line, ts_ms, hash(line) AS row_hash FROM (
-        SELECT to_json({${fields}})::VARCHAR AS line, epoch_ms(${instant}) AS ts_ms FROM ${source} WHERE ${WINDOW_FILTER(instant)}
-      )`;
+    const exported = columns.filter((c) => c.name !== '_load_id');
+    const fields = exported.map((c) => `${quoteLiteral(c.name)}: ${quoteIdentifier(c.name)}`).join(', ');
+    rowHash = `hash(${exported.map((c) => `e.${quoteIdentifier(c.name)}`).join(', ')})`;
+    sql = `SELECT to_json({${fields}})::VARCHAR AS line, epoch_ms(${instant}) AS ts_ms FROM ${source} WHERE ${WINDOW_FILTER(instant)}`;
   }
+  const hashed = `SELECT ${instant} AS __instant, ${rowHash} AS __row_hash FROM ${source} e`;
   return {
     kind,
     sql,
-    fingerprintSql: `SELECT (ts_ms // 3600000) * 3600000 AS w, count(*) AS n, bit_xor(row_hash) AS x FROM (${sql}) GROUP BY 1 ORDER BY 1`,
+    order: `ts_ms, ${kind === 'events' ? 'message_id' : 'line'}`,
+    summarySql: `SELECT count(*) AS n, sum(__row_hash) AS s FROM (${hashed}) WHERE ${WINDOW_FILTER('__instant')}`,
+    fingerprintSql: `SELECT (epoch_ms(__instant) // 3600000) * 3600000 AS w, count(*) AS n, sum(__row_hash) AS s
+      FROM (${hashed}) WHERE ${WINDOW_FILTER('__instant')} GROUP BY 1 ORDER BY 1`,
   };
 }
