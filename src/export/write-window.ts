@@ -33,6 +33,8 @@ export interface WrittenWindow {
   bytes: number;
   checksum: string;
   fingerprint: string;
+  /** A received-time window's loads (IDs), as written. */
+  loads?: string[];
   removedKeys: number;
   /** Open multipart uploads aborted before writing; undefined when listing them was denied. */
   abortedUploads: number | undefined;
@@ -55,13 +57,16 @@ async function whileReporting<T>(report: () => void, run: () => Promise<T>): Pro
 
 /**
  * Writes the window's rows and reads its summary in one transaction (one snapshot, so the
- * fingerprint and row count describe exactly the rows written).
+ * fingerprint, row count and loads describe exactly the rows written).
  */
 async function writeSnapshot(db: DuckDBConnection, rows: ExportRows, params: WindowParams, write: () => Promise<unknown>, onProgress: Progress) {
   return whileReporting(() => onProgress({ batch: 0, rows: 0, uploadedBytes: 0 }), () => inTransaction(db, async () => {
     await write();
     const [summary] = await queryRows<{ n: bigint; s: bigint | null }>(db, rows.summarySql, params);
-    return { count: Number(summary!.n), fingerprint: fingerprintOf(summary!.n, summary!.s) };
+    const loads = rows.clock === 'received'
+      ? (await queryRows<{ load_id: string }>(db, rows.loadsSql, { ...params, target: rows.table })).map((r) => r.load_id)
+      : undefined;
+    return { count: Number(summary!.n), fingerprint: fingerprintOf(summary!.n, summary!.s), ...(loads ? { loads } : {}) };
   }));
 }
 
@@ -95,7 +100,7 @@ async function writeNdjson(db: DuckDBConnection, rows: ExportRows, target: Windo
       return file;
     });
     if (shippedRows !== summary.count) throw new Error(`the window's file held ${shippedRows} lines for ${summary.count} rows (a line break inside a line?)`);
-    return { files, fingerprint: summary.fingerprint };
+    return { files, fingerprint: summary.fingerprint, loads: summary.loads };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -136,7 +141,7 @@ async function writeParquet(db: DuckDBConnection, rows: ExportRows, target: Wind
       }
     }
     await db.run('DROP TABLE IF EXISTS export_window');
-    return { files, fingerprint: summary.fingerprint };
+    return { files, fingerprint: summary.fingerprint, loads: summary.loads };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -154,7 +159,7 @@ export async function writeWindow(
   // The window's prefix finds every open upload on AWS; MinIO needs the exact keys an earlier attempt may have used.
   const batchKeys = Array.from({ length: knownBatches + 1 }, (_, batch) => exportObjectKey(target.prefix, target.format, target.sourceId, windowStart, batch));
   const abortedUploads = await abortOpenUploads(target.s3, target.bucket, windowPrefix, ...batchKeys);
-  const { files, fingerprint } = target.format === 'segment'
+  const { files, fingerprint, loads } = target.format === 'segment'
     ? await writeNdjson(db, rows, target, windowStart, onProgress)
     : await writeParquet(db, rows, target, windowStart, onProgress);
   const written = new Set(files.map((f) => f.key));
@@ -164,6 +169,6 @@ export async function writeWindow(
   const checksum = createHash('sha256').update(files.map((f) => f.sha256).join('\n')).digest('hex');
   return {
     files, rows: files.reduce((n, f) => n + f.rows, 0), bytes: files.reduce((n, f) => n + f.bytes, 0),
-    checksum, fingerprint, removedKeys: stale.length, abortedUploads,
+    checksum, fingerprint, removedKeys: stale.length, abortedUploads, ...(loads ? { loads } : {}),
   };
 }

@@ -33,17 +33,34 @@ export interface SeedEvent {
   sourceKey?: string;
 }
 
-/** Creates canonical.events if needed and appends rows as an import would write them (lineage included). */
-export async function seedEvents(env: TestEnv, events: SeedEvent[], loadId = 'load-1', loadedAt?: string): Promise<void> {
+/**
+ * Records a load in the ledger as an import's commit would: `loadId` received (committed) at
+ * `loadedAt`, `rows` rows into `target`. (Where the warehouse keeps when a row was received.)
+ */
+export async function recordLoad(env: TestEnv, loadId: string, loadedAt: string, rows: number, target = 'canonical.events'): Promise<void> {
   await withWarehouse(env.settings, async (db) => {
     await ensureBookkeepingTables(db);
-    if (loadedAt) {
-      // Columns named: the ledger has gained columns since (unit_scheme, loaded_by) and may gain more.
-      await db.run(`INSERT INTO s3bridge.load_ledger (connection, table_name, unit, day, load_id, target, fingerprint, config_hash, files,
-          file_count, bytes, row_count, rejected_rows, loaded_at)
-        VALUES ('seed', 'clicks', $loadId, NULL, $loadId, 'canonical.events', 'f', 'c', '[]', 0, 0, $rows, 0, $loadedAt::TIMESTAMPTZ)`,
-        { loadId, rows: events.length, loadedAt });
-    }
+    // Columns named: the ledger has gained columns since (unit_scheme, loaded_by) and may gain more.
+    await db.run(`INSERT INTO s3bridge.load_ledger (connection, table_name, unit, day, load_id, target, fingerprint, config_hash, files,
+        file_count, bytes, row_count, rejected_rows, loaded_at)
+      VALUES ('seed', 'clicks', $loadId, NULL, $loadId, $target, 'f', 'c', '[]', 0, 0, $rows, 0, $loadedAt::TIMESTAMPTZ)`,
+    { loadId, rows, loadedAt, target });
+  });
+}
+
+/**
+ * Creates canonical.events if needed and appends rows as an import would write them (lineage
+ * included), as one load received at `loadedAt`: by default in the hour of the latest event,
+ * 10 minutes after it (or at the hour's last millisecond, if sooner).
+ */
+export async function seedEvents(env: TestEnv, events: SeedEvent[], loadId = 'load-1', loadedAt?: string): Promise<void> {
+  if (events.length > 0) {
+    const latest = Math.max(...events.map((e) => Date.parse(e.ts)));
+    const hourEnd = Math.floor(latest / 3_600_000) * 3_600_000 + 3_599_999;
+    await recordLoad(env, loadId, loadedAt ?? new Date(Math.min(latest + 600_000, hourEnd)).toISOString(), events.length);
+  }
+  await withWarehouse(env.settings, async (db) => {
+    await ensureBookkeepingTables(db);
     await db.run('CREATE SCHEMA IF NOT EXISTS canonical');
     const columns = [...CANONICAL_COLUMNS.events, ...LINEAGE_COLUMNS].map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
     await db.run(`CREATE TABLE IF NOT EXISTS canonical.events (${columns})`);
@@ -88,9 +105,10 @@ export async function readMessages(env: TestEnv, key: string, bucket = env.bucke
   return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-/** `count` generated events in the hour starting at `hour`, hard to compress (hashes), inserted in one statement. */
+/** `count` generated events in the hour starting at `hour` (ISO), hard to compress (hashes), inserted in one statement and received in that hour. */
 export async function seedBulkEvents(env: TestEnv, hour: string, count: number, loadId = 'bulk'): Promise<void> {
   await seedEvents(env, [], loadId);
+  await recordLoad(env, loadId, new Date(Date.parse(hour) + 1_800_000).toISOString(), count);
   await withWarehouse(env.settings, (db) => db.run(`INSERT INTO canonical.events
     SELECT 'Bulk ' || (r % 7), 'u' || (r % 1000), json_object('anonymousID', 'a' || r),
       $start::TIMESTAMPTZ + to_microseconds((r * 3600000000) // $count), NULL,

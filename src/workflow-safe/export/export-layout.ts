@@ -59,6 +59,12 @@ export function batchOfKey(windowPrefix: string, key: string): number | undefine
   return match ? Number(match[1]) : undefined;
 }
 
+/** Whether `key` is a window's batch file in a stream's folder: `{folder}/{day}/s3bridge-20250601T13-0000.gz` (or `.parquet`). */
+export function isBatchKeyIn(folder: string, key: string): boolean {
+  if (!key.startsWith(`${folder}/`)) return false;
+  return /^(\d+|\d{4}-\d{2}-\d{2})\/s3bridge-\d{8}T\d{2}-\d{4,}\.(gz|parquet)$/.test(key.slice(folder.length + 1));
+}
+
 /** Segment's migration test prefix: a destination's prefix plus `segment-logs/test`. */
 export function testPrefixOf(prefix: string): string {
   return joinKey(prefix, 'segment-logs', 'test');
