@@ -6,7 +6,8 @@ import type { DestinationConnection } from '../../src/workflow-safe/connection';
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS } from '../../src/warehouse/target-table';
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import { ensureBookkeepingTables } from '../../src/warehouse/bookkeeping-tables';
-import { quoteIdentifier } from '../../src/duckdb/sql';
+import { quoteIdentifier, quoteLiteral } from '../../src/duckdb/sql';
+import { queryRows } from '../../src/duckdb/query-rows';
 import type { TestEnv } from '../support/harness';
 
 /** A destination on the test's bucket with MinIO's root user (stored in the catalog when `store`). */
@@ -115,4 +116,77 @@ export async function seedBulkEvents(env: TestEnv, hour: string, count: number, 
       json_object('n', r, 'h1', md5(r::VARCHAR), 'h2', md5((r * 7)::VARCHAR), 'h3', md5((r * 13)::VARCHAR)),
       'seed', 'bulk', $start::TIMESTAMPTZ::DATE, 'bulk/part-0.parquet', $loadId
     FROM range($count) t(r)`, { start: hour, count, loadId }));
+}
+
+/*
+ * The test side of row lineage (src/export/row-lineage.ts is the export's): where a test moves
+ * or reads when rows were received. Today: the load ledger's loaded_at per load_id.
+ */
+
+/** As if the loads committed in the last `withinMinutes` had committed `hours` earlier (imports in tests all run now). */
+export async function backdateRecentLoads(env: TestEnv, hours: number, withinMinutes = 10): Promise<void> {
+  await withWarehouse(env.settings, (db) => db.run(
+    'UPDATE s3bridge.load_ledger SET loaded_at = loaded_at - to_hours($hours::BIGINT) WHERE loaded_at > now() - to_minutes($within::BIGINT)',
+    { hours, within: withinMinutes }));
+}
+
+/** What reloading a load's day does to its rows' lineage: the same rows under a new load, received at `loadedAt`. */
+export async function reloadLoad(env: TestEnv, loadId: string, newLoadId: string, loadedAt: string): Promise<void> {
+  await withWarehouse(env.settings, async (db) => {
+    await db.run('UPDATE canonical.events SET _load_id = $newLoadId WHERE _load_id = $loadId', { loadId, newLoadId });
+    await db.run('UPDATE s3bridge.load_ledger SET load_id = $newLoadId, loaded_at = $loadedAt::TIMESTAMPTZ WHERE load_id = $loadId', { loadId, newLoadId, loadedAt });
+  });
+}
+
+/** The warehouse's rows of `table` per received UTC day (unix ms of the day, as Segment's folders name it). */
+export async function rowsByReceivedDay(env: TestEnv, table = 'canonical.events'): Promise<Record<string, number>> {
+  const rows = await withWarehouse(env.settings, (db) => queryRows<{ day: bigint; n: bigint }>(db, `SELECT (epoch_ms(r.received_at) // 86400000) * 86400000 AS day, count(*) AS n
+    FROM ${table} e JOIN (SELECT load_id, min(loaded_at) AS received_at FROM s3bridge.load_ledger GROUP BY load_id) r ON r.load_id = e._load_id
+    GROUP BY 1 ORDER BY 1`));
+  return Object.fromEntries(rows.map((r) => [String(r.day), Number(r.n)]));
+}
+
+/** The hour (unix ms) in which the newest (or oldest) load committed. */
+export async function receivedHourOf(env: TestEnv, where: 'newest' | 'oldest' = 'newest'): Promise<number> {
+  const [row] = await withWarehouse(env.settings, (db) => queryRows<{ ms: bigint }>(db,
+    `SELECT epoch_ms(${where === 'newest' ? 'max' : 'min'}(loaded_at)) AS ms FROM s3bridge.load_ledger`));
+  return Math.floor(Number(row!.ms) / 3_600_000) * 3_600_000;
+}
+
+/**
+ * Reads a destination's export the way Segment's users do: list the received-day folders under
+ * `{prefix}/segment-logs/{sourceId}/`, download and gunzip every file, parse every line.
+ */
+export async function readAsConsumer(env: TestEnv, sourceFolder: string): Promise<{ byDay: Record<string, Record<string, unknown>[]>; problems: string[] }> {
+  const byDay: Record<string, Record<string, unknown>[]> = {};
+  const problems: string[] = [];
+  for (const key of await bucketKeys(env, env.bucket, `${sourceFolder}/`)) {
+    const [day, file, ...rest] = key.slice(sourceFolder.length + 1).split('/');
+    if (rest.length > 0 || !/^\d+$/.test(day!) || !file!.endsWith('.gz')) {
+      problems.push(`${key}: not a received-day file`);
+      continue;
+    }
+    const messages = await readMessages(env, key);
+    for (const m of messages) {
+      const received = Date.parse(m.receivedAt as string);
+      if (Math.floor(received / 86_400_000) * 86_400_000 !== Number(day)) problems.push(`${key}: receivedAt ${String(m.receivedAt)} outside its folder's day`);
+    }
+    (byDay[day!] ??= []).push(...messages);
+  }
+  return { byDay, problems };
+}
+
+/**
+ * A raw table as an import writes one: the rows of `select` (its columns), then the lineage
+ * columns, all of one load received at `loadedAt`.
+ */
+export async function createRawTable(env: TestEnv, name: string, select: string, loadId: string, loadedAt: string): Promise<void> {
+  const rows = await withWarehouse(env.settings, async (db) => {
+    await db.run('CREATE SCHEMA IF NOT EXISTS raw');
+    await db.run(`CREATE TABLE raw.${quoteIdentifier(name)} AS SELECT *, 'shop' AS _connection, ${quoteLiteral(name)} AS _table, DATE '2025-01-01' AS _day,
+      ${quoteLiteral(`${name}/2025-01-01/part-0.csv`)} AS _source_key, ${quoteLiteral(loadId)} AS _load_id FROM (${select})`);
+    const [count] = await queryRows<{ n: bigint }>(db, `SELECT count(*) AS n FROM raw.${quoteIdentifier(name)}`);
+    return Number(count!.n);
+  });
+  await recordLoad(env, loadId, loadedAt, rows, `raw.${name}`);
 }
