@@ -43,10 +43,19 @@ export function createExportWindow({ settings, catalog, sink }: ActivityDeps) {
         const [recorded] = await catalog.exportLedger(exportKey, input.windowStart);
         const knownBatches = Math.max(previous?.window === window ? previous.batch + 1 : 0, recorded?.windowStart === input.windowStart ? recorded.files.length : 0);
         heartbeat({ batch: 0, rows: 0, uploadedBytes: 0 });
-        const written = await writeWindow(db, rows, {
-          s3, bucket: input.destination.bucket, prefix: input.spec.prefix, format: input.spec.format, sourceId: input.spec.sourceId,
-          encryption: input.destination.encryption, maxFileBytes: input.spec.maxFileBytes, tempDir: settings.dataDir,
-        }, input.windowStart, heartbeat, knownBatches);
+        // A cancelled activity (or a worker shutting down) stops DuckDB's write of the window too.
+        const { cancellationSignal } = Context.current();
+        const stop = () => db.interrupt();
+        cancellationSignal.addEventListener('abort', stop);
+        let written;
+        try {
+          written = await writeWindow(db, rows, {
+            s3, bucket: input.destination.bucket, prefix: input.spec.prefix, format: input.spec.format, sourceId: input.spec.sourceId,
+            encryption: input.destination.encryption, maxFileBytes: input.spec.maxFileBytes, tempDir: settings.dataDir,
+          }, input.windowStart, heartbeat, knownBatches);
+        } finally {
+          cancellationSignal.removeEventListener('abort', stop);
+        }
         await catalog.saveExportLedgerEntry({
           exportKey, windowStart: input.windowStart, files: written.files,
           rows: written.rows, bytes: written.bytes, checksum: written.checksum, fingerprint: written.fingerprint, runId: input.runId,

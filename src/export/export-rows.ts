@@ -74,9 +74,18 @@ const SEGMENT_LINE = `concat('{"type":"track"', ${field('event', 'event')}, ${fi
 
 const between = (instant: string) => `${instant} >= to_timestamp($from / 1000) AND ${instant} < to_timestamp($to / 1000)`;
 
-/** An ordinal among rows with the same identity hash `__h`, appended to all but the first: distinct, stable IDs for identical rows. */
-const numbered = (base: string) => `SELECT *, CASE WHEN __n = 1 THEN __h ELSE __h || '-' || __n END AS message_id
-  FROM (SELECT *, row_number() OVER (PARTITION BY __h) AS __n FROM (${base}))`;
+/**
+ * Message IDs: the identity hash `__h`, plus an ordinal among rows with the same hash (all but
+ * the first get `-2`, `-3`...): distinct, stable IDs for identical rows. Numbering every row
+ * would move all of them through a window; only the rows whose 64-bit `__k` repeats (a cheap
+ * aggregate over the same scan) are numbered, the rest are first by definition.
+ */
+const numbered = (base: string) => `WITH __base AS NOT MATERIALIZED (${base}),
+    __repeated AS (SELECT __k FROM __base GROUP BY __k HAVING count(*) > 1)
+  SELECT *, __h AS message_id FROM __base WHERE __k NOT IN (SELECT __k FROM __repeated)
+  UNION ALL
+  SELECT * EXCLUDE (__n), CASE WHEN __n = 1 THEN __h ELSE __h || '-' || __n END AS message_id
+  FROM (SELECT *, row_number() OVER (PARTITION BY __h) AS __n FROM __base WHERE __k IN (SELECT __k FROM __repeated))`;
 
 export interface ExportRowsSpec {
   table: string;
@@ -119,7 +128,7 @@ export async function exportRows(db: DuckDBConnection, spec: ExportRowsSpec): Pr
         COALESCE(e.properties, '{}')::VARCHAR AS properties, COALESCE(e.unit_ids, '{}')::VARCHAR AS unit_ids, e."value",
         ${lineage.connection} AS connection, ${lineage.table} AS source_table, ${lineage.sourceKey} AS source_key,
         e."timestamp" AS ts, epoch_ms(e."timestamp") AS ts_ms, ${lineage.receivedAt} AS received_at,
-        md5(json_array(${identity.slice(0, 6).join(', ')}, epoch_us(e."timestamp"), e."value", e.properties)::VARCHAR) AS __h
+        md5(json_array(${identity.slice(0, 6).join(', ')}, epoch_us(e."timestamp"), e."value", e.properties)::VARCHAR) AS __h, ${rowHash} AS __k
       FROM ${source} WHERE ${between(windowInstant)}`;
     sql = `SELECT *, ${SEGMENT_LINE} AS line FROM (${numbered(base)})`;
   } else {
@@ -130,8 +139,8 @@ export async function exportRows(db: DuckDBConnection, spec: ExportRowsSpec): Pr
       ...(lineage.present ? [`'_connection': ${lineage.connection}`, `'_table': ${lineage.table}`, `'_day': ${lineage.day}`, `'_source_key': ${lineage.sourceKey}`] : []),
     ];
     rowHash = `hash(${[...data.map((c) => `e.${quoteIdentifier(c.name)}`), lineage.connection, lineage.table, lineage.day, lineage.sourceKey].join(', ')})`;
-    const base = `SELECT __object, md5(__object) AS __h, ts_ms, received_at FROM (
-        SELECT to_json({${fields.join(', ')}})::VARCHAR AS __object, epoch_ms(${eventInstant ?? windowInstant}) AS ts_ms, ${lineage.receivedAt} AS received_at
+    const base = `SELECT __object, md5(__object) AS __h, __k, ts_ms, received_at FROM (
+        SELECT to_json({${fields.join(', ')}})::VARCHAR AS __object, ${rowHash} AS __k, epoch_ms(${eventInstant ?? windowInstant}) AS ts_ms, ${lineage.receivedAt} AS received_at
         FROM ${source} WHERE ${between(windowInstant)})`;
     // The object, its last "}" replaced by the receipt time and message ID.
     sql = `SELECT *, concat(left(__object, -1), ${receivedField('_received_at')}, ',"_message_id":"', message_id, '"}') AS line FROM (${numbered(base)})`;
