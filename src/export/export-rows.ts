@@ -123,12 +123,14 @@ export async function exportRows(db: DuckDBConnection, spec: ExportRowsSpec): Pr
   if (kind === 'events') {
     const identity = [lineage.connection, lineage.table, lineage.sourceKey, 'e.event_name', 'e.user_id', 'e.unit_ids', 'e."timestamp"', 'e."value"', 'e.properties'];
     rowHash = `hash(${identity.join(', ')})`;
+    // The message ID's input, unchanged since the first export (IDs stay stable across versions): the identity as a JSON array, the time in µs.
+    const messageIdInput = `json_array(${identity.map((c) => (c === 'e."timestamp"' ? 'epoch_us(e."timestamp")' : c)).join(', ')})::VARCHAR`;
     const base = `SELECT e.event_name AS event, e.user_id,
         COALESCE(json_extract_string(e.unit_ids, '$.anonymousId'), json_extract_string(e.unit_ids, '$.anonymousID')) AS anonymous_id,
         COALESCE(e.properties, '{}')::VARCHAR AS properties, COALESCE(e.unit_ids, '{}')::VARCHAR AS unit_ids, e."value",
         ${lineage.connection} AS connection, ${lineage.table} AS source_table, ${lineage.sourceKey} AS source_key,
         e."timestamp" AS ts, epoch_ms(e."timestamp") AS ts_ms, ${lineage.receivedAt} AS received_at,
-        md5(json_array(${identity.slice(0, 6).join(', ')}, epoch_us(e."timestamp"), e."value", e.properties)::VARCHAR) AS __h, ${rowHash} AS __k
+        md5(${messageIdInput}) AS __h, ${rowHash} AS __k
       FROM ${source} WHERE ${between(windowInstant)}`;
     sql = `SELECT *, ${SEGMENT_LINE} AS line FROM (${numbered(base)})`;
   } else {
