@@ -64,9 +64,12 @@ function countLines(bytes: Buffer): number {
  * the line that brings its uncompressed size to `maxBytes`, so the split depends on the lines
  * alone (deterministic). Each closed batch is handed to `ship` (the upload), which runs while the
  * next batch is compressed; at most one upload is in flight, so the disk holds two batches.
- * Returns what every `ship` returned, in batch order.
+ * `onRead` hears of every read (progress while a large batch is compressed). Returns what every
+ * `ship` returned, in batch order.
  */
-export async function shipGzipBatches<T>(ndjson: string, maxBytes: number, dir: string, ship: (batch: GzipBatch) => Promise<T>): Promise<T[]> {
+export async function shipGzipBatches<T>(
+  ndjson: string, maxBytes: number, dir: string, ship: (batch: GzipBatch) => Promise<T>, onRead?: (progress: { batch: number; rows: number }) => void,
+): Promise<T[]> {
   const shipped: T[] = [];
   let inFlight: Promise<void> | undefined;
   // An upload's failure, kept until the next batch closes (so it is never an unhandled rejection).
@@ -77,6 +80,7 @@ export async function shipGzipBatches<T>(ndjson: string, maxBytes: number, dir: 
   };
   let current: GzipFile | undefined;
   let index = 0;
+  let rowsRead = 0;
   const close = async () => {
     const full = current!;
     current = undefined;
@@ -95,10 +99,13 @@ export async function shipGzipBatches<T>(ndjson: string, maxBytes: number, dir: 
         const reach = Math.max(at, at + (maxBytes - current.rawBytes) - 1);
         const end = reach < chunk.length ? chunk.indexOf(NEWLINE, reach) : -1;
         const piece = chunk.subarray(at, end === -1 ? chunk.length : end + 1);
-        await current.write(piece, countLines(piece));
+        const lines = countLines(piece);
+        rowsRead += lines;
+        await current.write(piece, lines);
         at += piece.length;
         if (end !== -1) await close();
       }
+      onRead?.({ batch: index, rows: rowsRead });
     }
     if (current && current.rawBytes > 0) await close();
     await settle();

@@ -87,17 +87,21 @@ async function writeNdjson(db: DuckDBConnection, rows: ExportRows, target: Windo
     const summary = await writeSnapshot(db, rows, params, () => db.run(
       `COPY (SELECT line FROM (${rows.sql}) ORDER BY ${rows.order}) TO ${quoteLiteral(lines)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f')`,
       params), onProgress);
+    // Progress: the highest batch begun (a retry aborts uploads up to it) and the rows read so far.
+    const progress = { batch: 0, rows: 0 };
     let shippedRows = 0;
     const files = await shipGzipBatches(lines, target.maxFileBytes, dir, async (batch) => {
       const { method: _method, ...file } = await uploadFile({
         s3: target.s3, bucket: target.bucket, key: exportObjectKey(target.prefix, target.format, target.sourceId, windowStart, batch.index),
         encryption: target.encryption, contentType: 'text/plain', contentEncoding: 'gzip',
-        onProgress: (uploadedBytes) => onProgress({ batch: batch.index, rows: shippedRows, uploadedBytes }),
+        onProgress: (uploadedBytes) => onProgress({ ...progress, uploadedBytes }),
       }, batch.file, batch.rows);
       rmSync(batch.file, { force: true });
       shippedRows += batch.rows;
-      onProgress({ batch: batch.index + 1, rows: shippedRows, uploadedBytes: 0 });
       return file;
+    }, (read) => {
+      Object.assign(progress, read);
+      onProgress({ ...progress, uploadedBytes: 0 });
     });
     if (shippedRows !== summary.count) throw new Error(`the window's file held ${shippedRows} lines for ${summary.count} rows (a line break inside a line?)`);
     return { files, fingerprint: summary.fingerprint, loads: summary.loads };
