@@ -26,7 +26,7 @@ export interface GzipBatch {
 class GzipFile {
   rows = 0;
   rawBytes = 0;
-  private readonly gzip: Gzip = createGzip({ level: GZIP_LEVEL });
+  private readonly gzip: Gzip = createGzip({ level: GZIP_LEVEL, chunkSize: 256 * 1024 });
   private readonly written: Promise<void>;
 
   constructor(readonly file: string) {
