@@ -22,10 +22,10 @@ import { validateConnection } from './validate-connection';
 import { NOT_A_DESTINATION_CONNECTION } from '../src/workflow-safe/failure-types';
 
 const { resolveConnection, setDestinationStates, removeExportPrefix, readDestinationStates, restoreDestinationStates } = proxyActivities<Activities>(shortCall);
+const { verifyExport } = proxyActivities<Activities>(windowExport);
 
 // Migrations started before rollbacks restored the states they found keep the rollback they had.
 const MIGRATION_RESTORES_STATES = 'migration-restores-states';
-const { verifyExport } = proxyActivities<Activities>(windowExport);
 
 /** A failure that rolls the migration back, with the reason for the report. */
 class MigrationStopped extends Error {}
