@@ -16,6 +16,7 @@ import { createExportWindow } from './export/export-window';
 import { createVerifyExport } from './export/verify-export';
 import { createRemoveExportPrefix } from './export/remove-export-prefix';
 import { createSetDestinationStates } from './export/set-destination-states';
+import { createDestinationStateActivities } from './export/destination-states';
 
 /** Every activity the worker registers, built from injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -37,6 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     verifyExport: createVerifyExport(deps),
     removeExportPrefix: createRemoveExportPrefix(deps),
     setDestinationStates: createSetDestinationStates(deps),
+    ...createDestinationStateActivities(deps),
   };
 }
 

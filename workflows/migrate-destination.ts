@@ -1,5 +1,5 @@
 import {
-  ApplicationFailure, condition, executeChild, proxyActivities, setHandler, workflowInfo,
+  ApplicationFailure, condition, executeChild, patched, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { Activities } from '../activities';
@@ -21,8 +21,11 @@ import { exportTable } from './export-table';
 import { validateConnection } from './validate-connection';
 import { NOT_A_DESTINATION_CONNECTION } from '../src/workflow-safe/failure-types';
 
-const { resolveConnection, setDestinationStates, removeExportPrefix } = proxyActivities<Activities>(shortCall);
+const { resolveConnection, setDestinationStates, removeExportPrefix, readDestinationStates, restoreDestinationStates } = proxyActivities<Activities>(shortCall);
 const { verifyExport } = proxyActivities<Activities>(windowExport);
+
+// Migrations started before rollbacks restored the states they found keep the rollback they had.
+const MIGRATION_RESTORES_STATES = 'migration-restores-states';
 
 /** A failure that rolls the migration back, with the reason for the report. */
 class MigrationStopped extends Error {}
@@ -45,7 +48,8 @@ function summarize(results: WindowVerification[]): string {
  * destination, export to its test prefix (`<prefix>/segment-logs/test`) and verify what arrived,
  * switch it to its real prefix (after an approval, when required), keep both enabled for the
  * overlap, disable the old one, verify the new location, remove the test folder. Any failure
- * or an abort rolls back: the old destination stays enabled and the test objects are removed.
+ * or an abort rolls back: both destinations' states are restored as the migration found them
+ * and the test export is removed (nothing else is written before the switch).
  */
 export async function migrateDestination(rawInput: MigrateDestinationInput): Promise<MigrationReport> {
   const input = parseWorkflowInput(MigrateDestinationInput, rawInput, 'migrateDestination');
@@ -94,9 +98,11 @@ export async function migrateDestination(rawInput: MigrateDestinationInput): Pro
     requireEnabled: false, ...(prefixOverride !== undefined ? { prefixOverride } : {}),
   });
   let switched = false;
+  let found: Awaited<ReturnType<Activities['readDestinationStates']>> | undefined;
 
   try {
     await enter('validate');
+    if (patched(MIGRATION_RESTORES_STATES)) found = await readDestinationStates({ names: [oldDestination.name, newDestination.name] });
     // The new destination waits, disabled, until the switch: its own schedule skips until then.
     await setDestinationStates({ changes: [{ name: newDestination.name, enabled: false, reason: `migration ${workflowId}: waiting for the switch` }] });
     const validation = await executeChild(validateConnection, { workflowId: `${workflowId}-validate`, args: [{ connection: newDestination.name }] });
@@ -174,7 +180,11 @@ export async function migrateDestination(rawInput: MigrateDestinationInput): Pro
     report.step = 'rolling-back';
     report.reason = `${failedStep}: ${reason}`;
     // Rollback must run even when the migration was aborted: the old destination stays (or is again) enabled.
-    if (switched) {
+    if (found) {
+      await restoreDestinationStates({ states: found });
+      const described = found.map((s) => `"${s.name}" ${s.enabled ? 'enabled' : 'disabled'}`).join(', ');
+      report.findings.push(`rolling-back: destination states restored as the migration found them: ${described}`);
+    } else if (switched) {
       await setDestinationStates({ changes: [
         { name: newDestination.name, enabled: false, reason: `migration ${workflowId} rolled back` },
         { name: oldDestination.name, enabled: true, reason: `migration ${workflowId} rolled back` },

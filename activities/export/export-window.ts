@@ -5,9 +5,8 @@ import type { WindowReport } from '../../src/workflow-safe/export/export-input';
 import { exportKeyOf, type ExportSpec } from '../../src/workflow-safe/export/export-spec';
 import { exportRows } from '../../src/export/export-rows';
 import { writeWindow } from '../../src/export/write-window';
-import { toS3Failure } from '../../src/s3/classify-s3-error';
 import type { ActivityDeps } from '../deps';
-import { destinationS3 } from './export-context';
+import { classifyExportError, destinationS3 } from './export-context';
 
 export interface ExportWindowInput {
   destination: DestinationConnection;
@@ -36,7 +35,7 @@ export function createExportWindow({ settings, catalog, sink }: ActivityDeps) {
     const window = windowLabel(input.windowStart);
     try {
       return await sink.read(async (db) => {
-        const rows = await exportRows(db, input.spec.table, input.spec.timeColumn);
+        const rows = await exportRows(db, input.spec);
         const heartbeat = (p: Omit<ExportProgress, 'window'>) => Context.current().heartbeat({ window, ...p } satisfies ExportProgress);
         // How many batches an earlier attempt (its last heartbeat) or run (the ledger) may have started: their uploads are aborted first.
         const previous = Context.current().info.heartbeatDetails as ExportProgress | undefined;
@@ -44,13 +43,23 @@ export function createExportWindow({ settings, catalog, sink }: ActivityDeps) {
         const [recorded] = await catalog.exportLedger(exportKey, input.windowStart);
         const knownBatches = Math.max(previous?.window === window ? previous.batch + 1 : 0, recorded?.windowStart === input.windowStart ? recorded.files.length : 0);
         heartbeat({ batch: 0, rows: 0, uploadedBytes: 0 });
-        const written = await writeWindow(db, rows, {
-          s3, bucket: input.destination.bucket, prefix: input.spec.prefix, format: input.spec.format, sourceId: input.spec.sourceId,
-          encryption: input.destination.encryption, maxFileBytes: input.spec.maxFileBytes, tempDir: settings.dataDir,
-        }, input.windowStart, heartbeat, knownBatches);
+        // A cancelled activity (or a worker shutting down) stops DuckDB's write of the window too.
+        const { cancellationSignal } = Context.current();
+        const stop = () => db.interrupt();
+        cancellationSignal.addEventListener('abort', stop);
+        let written;
+        try {
+          written = await writeWindow(db, rows, {
+            s3, bucket: input.destination.bucket, prefix: input.spec.prefix, format: input.spec.format, sourceId: input.spec.sourceId,
+            encryption: input.destination.encryption, maxFileBytes: input.spec.maxFileBytes, tempDir: settings.dataDir,
+          }, input.windowStart, heartbeat, knownBatches);
+        } finally {
+          cancellationSignal.removeEventListener('abort', stop);
+        }
         await catalog.saveExportLedgerEntry({
           exportKey, windowStart: input.windowStart, files: written.files,
           rows: written.rows, bytes: written.bytes, checksum: written.checksum, fingerprint: written.fingerprint, runId: input.runId,
+          ...(written.loads ? { loads: written.loads } : {}),
         });
         return {
           window, windowStart: input.windowStart, status: 'exported', reason: input.reason, rows: written.rows,
@@ -59,8 +68,7 @@ export function createExportWindow({ settings, catalog, sink }: ActivityDeps) {
         };
       });
     } catch (error) {
-      if ((error as { $metadata?: unknown }).$metadata !== undefined) throw toS3Failure(error, `export of window ${window} to s3://${input.destination.bucket}`);
-      throw error;
+      throw classifyExportError(error, `export of window ${window} to s3://${input.destination.bucket}`);
     } finally {
       s3.destroy();
     }

@@ -6,7 +6,7 @@ import { queryRows } from '../../src/duckdb/query-rows';
 import { exportRows } from '../../src/export/export-rows';
 import { readBackWindow } from '../../src/export/read-export';
 import type { ActivityDeps } from '../deps';
-import { destinationS3 } from './export-context';
+import { classifyExportError, destinationS3 } from './export-context';
 
 export interface VerifyExportInput {
   destination: DestinationConnection;
@@ -23,11 +23,11 @@ export function createVerifyExport({ settings, catalog, sink }: ActivityDeps) {
     const s3 = await destinationS3(input.destination, { settings, catalog });
     try {
       return await sink.read(async (db) => {
-        const rows = await exportRows(db, input.spec.table, input.spec.timeColumn);
-        const idColumn = rows.kind === 'events' ? 'message_id' : 'line';
+        const rows = await exportRows(db, input.spec);
         const results: WindowVerification[] = [];
         for (const windowStart of input.windows) {
-          const expected = (await queryRows<Record<string, string>>(db, `SELECT ${idColumn} AS id FROM (${rows.sql})`, { from: windowStart, to: windowStart + HOUR_MS })).map((r) => r.id!);
+          // Message IDs are distinct even for identical rows (an ordinal among them), so a repeated ID is a duplicate.
+          const expected = (await queryRows<{ id: string }>(db, `SELECT message_id AS id FROM (${rows.sql})`, { from: windowStart, to: windowStart + HOUR_MS })).map((r) => r.id);
           const back = await readBackWindow(s3, input.destination.bucket, input.spec, windowStart, rows.kind);
           const want = new Set(expected);
           const seen = new Set<string>();
@@ -47,6 +47,8 @@ export function createVerifyExport({ settings, catalog, sink }: ActivityDeps) {
         }
         return results;
       });
+    } catch (error) {
+      throw classifyExportError(error, `reading back the export in s3://${input.destination.bucket}`);
     } finally {
       s3.destroy();
     }

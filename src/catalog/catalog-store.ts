@@ -6,6 +6,7 @@ import type { StoredConnectionStatus } from './connection-status-store';
 import type { StagedResult, TableCandidate } from './discovery-staging-store';
 import type { DestinationState } from './destination-store';
 import type { ExportLedgerEntry } from './export-ledger-store';
+import type { ExportStreamClaim } from './export-stream-store';
 import type { RemoveConnectionResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 
 /**
@@ -54,11 +55,19 @@ export interface CatalogStore {
   locationConflict(name: string): Promise<{ other: string; location: string } | undefined>;
   /** Enables and disables destinations together; refuses two enabled destinations writing one location. */
   setDestinationStates(changes: { name: string; enabled: boolean; reason: string }[]): Promise<void>;
+  /** Puts destinations back as they were (states read earlier), in one transaction, without the location check. */
+  restoreDestinationStates(states: DestinationState[]): Promise<void>;
 
   exportLedger(exportKey: string, fromMs?: number): Promise<ExportLedgerEntry[]>;
   lastExportedWindow(exportKey: string): Promise<number | undefined>;
   saveExportLedgerEntry(entry: ExportLedgerEntry): Promise<void>;
   deleteExportLedger(keyPrefix: string): Promise<void>;
+
+  /** Claims an export path for a stream; returns the claim holding it for another stream, if any. */
+  claimExportStream(claim: ExportStreamClaim): Promise<ExportStreamClaim | undefined>;
+  /** Migration-test claims in `bucket` under a test prefix. */
+  testStreamClaims(bucket: string, folderPrefix: string): Promise<ExportStreamClaim[]>;
+  releaseExportStreams(locations: string[]): Promise<void>;
 
   /**
    * Runs `fn` with the store held open on one connection, each call committing on its own (a

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApplicationFailure } from '@temporalio/common';
 import { destinationLocation } from '../workflow-safe/export/destination-location';
 import { queryRows } from '../duckdb/query-rows';
+import { inTransaction } from '../duckdb/in-transaction';
 import { catalogTables } from './catalog-tables';
 import { listConnections } from './connection-store';
 import { DESTINATION_LOCATION_IN_USE } from '../workflow-safe/failure-types';
@@ -76,4 +77,20 @@ export async function setDestinationStates(db: DuckDBConnection, changes: { name
     await db.run('ROLLBACK').catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Puts destinations back exactly as `states` say (a rolled-back migration): a state read from a
+ * row is written again, one without a row (enabled by default) loses its row. No location check:
+ * what was is restored, even two enabled destinations writing one place (scheduled runs refuse
+ * to export such a pair anyway).
+ */
+export async function restoreDestinationStates(db: DuckDBConnection, states: DestinationState[]): Promise<void> {
+  await ensureDestinationTable(db);
+  await inTransaction(db, async () => {
+    for (const state of states) {
+      if (state.updatedAt === null) await db.run('DELETE FROM s3bridge.destinations WHERE name = $name', { name: state.name });
+      else await db.run('INSERT OR REPLACE INTO s3bridge.destinations VALUES ($name, $enabled, $reason, now())', { name: state.name, enabled: state.enabled, reason: state.reason });
+    }
+  });
 }

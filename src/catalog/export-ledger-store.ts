@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../duckdb/query-rows';
+import { inTransaction } from '../duckdb/in-transaction';
 import { catalogTables } from './catalog-tables';
 
 /** One exported file: key, rows, bytes and the SHA-256 of the object's bytes. */
@@ -20,12 +21,20 @@ export interface ExportLedgerEntry {
   bytes: number;
   /** SHA-256 over the files' checksums, in batch order. */
   checksum: string;
-  /** The rows' fingerprint when exported (count and XOR of row hashes): a change means late rows. */
+  /** The rows' fingerprint when exported (count and sum of row hashes): a change means late rows. */
   fingerprint: string;
   runId: string;
+  /** A received-time window's loads (their IDs) when exported: a load committed into the window since is a late commit. */
+  loads?: string[];
 }
 
 const ensureLedgerTable = catalogTables(
+  // One row per load of a received-time window (export_ledger's loads, readable with a plain SELECT).
+  `CREATE TABLE IF NOT EXISTS s3bridge.export_window_loads (
+    export_key VARCHAR NOT NULL,
+    window_start BIGINT NOT NULL,
+    load_id VARCHAR NOT NULL
+  )`,
   `CREATE TABLE IF NOT EXISTS s3bridge.export_ledger (
     export_key VARCHAR NOT NULL,
     window_start BIGINT NOT NULL,
@@ -40,12 +49,19 @@ const ensureLedgerTable = catalogTables(
   )`,
 );
 
-/** Records a window's export, replacing the record of an earlier run of the same window. */
+/** Records a window's export (and its loads), replacing the record of an earlier run of the same window. */
 export async function saveExportLedgerEntry(db: DuckDBConnection, entry: ExportLedgerEntry): Promise<void> {
   await ensureLedgerTable(db);
-  await db.run(`INSERT OR REPLACE INTO s3bridge.export_ledger VALUES ($exportKey, $windowStart, $files::JSON, $rows, $bytes, $checksum, $fingerprint, $runId, now())`, {
-    exportKey: entry.exportKey, windowStart: entry.windowStart, files: JSON.stringify(entry.files), rows: entry.rows,
-    bytes: entry.bytes, checksum: entry.checksum, fingerprint: entry.fingerprint, runId: entry.runId,
+  const window = { exportKey: entry.exportKey, windowStart: entry.windowStart };
+  await inTransaction(db, async () => {
+    await db.run(`INSERT OR REPLACE INTO s3bridge.export_ledger VALUES ($exportKey, $windowStart, $files::JSON, $rows, $bytes, $checksum, $fingerprint, $runId, now())`, {
+      ...window, files: JSON.stringify(entry.files), rows: entry.rows,
+      bytes: entry.bytes, checksum: entry.checksum, fingerprint: entry.fingerprint, runId: entry.runId,
+    });
+    await db.run('DELETE FROM s3bridge.export_window_loads WHERE export_key = $exportKey AND window_start = $windowStart', window);
+    for (const loadId of entry.loads ?? []) {
+      await db.run('INSERT INTO s3bridge.export_window_loads VALUES ($exportKey, $windowStart, $loadId)', { ...window, loadId });
+    }
   });
 }
 
@@ -55,9 +71,14 @@ export async function exportLedger(db: DuckDBConnection, exportKey: string, from
   const rows = await queryRows<{ window_start: bigint; files: string; row_count: bigint; bytes: bigint; checksum: string; fingerprint: string; run_id: string }>(db,
     `SELECT window_start, files::VARCHAR AS files, row_count, bytes, checksum, fingerprint, run_id FROM s3bridge.export_ledger
      WHERE export_key = $exportKey AND window_start >= $fromMs ORDER BY window_start`, { exportKey, fromMs });
+  const loads = new Map<number, string[]>();
+  for (const r of await queryRows<{ window_start: bigint; load_id: string }>(db,
+    'SELECT window_start, load_id FROM s3bridge.export_window_loads WHERE export_key = $exportKey AND window_start >= $fromMs ORDER BY window_start, load_id', { exportKey, fromMs })) {
+    loads.set(Number(r.window_start), [...(loads.get(Number(r.window_start)) ?? []), r.load_id]);
+  }
   return rows.map((r) => ({
     exportKey, windowStart: Number(r.window_start), files: JSON.parse(r.files) as ExportedFile[], rows: Number(r.row_count),
-    bytes: Number(r.bytes), checksum: r.checksum, fingerprint: r.fingerprint, runId: r.run_id,
+    bytes: Number(r.bytes), checksum: r.checksum, fingerprint: r.fingerprint, runId: r.run_id, loads: loads.get(Number(r.window_start)) ?? [],
   }));
 }
 
@@ -72,4 +93,5 @@ export async function lastExportedWindow(db: DuckDBConnection, exportKey: string
 export async function deleteExportLedger(db: DuckDBConnection, keyPrefix: string): Promise<void> {
   await ensureLedgerTable(db);
   await db.run('DELETE FROM s3bridge.export_ledger WHERE starts_with(export_key, $keyPrefix)', { keyPrefix });
+  await db.run('DELETE FROM s3bridge.export_window_loads WHERE starts_with(export_key, $keyPrefix)', { keyPrefix });
 }

@@ -14,8 +14,9 @@ import {
   clearStaging, readCandidates, readStagedResults, stageCandidates, stageResult, type StagedResult, type TableCandidate,
 } from './discovery-staging-store';
 import { findDiscoveryReport, listDiscoveryReports, saveDiscoveryReport } from './discovery-run-store';
-import { destinationState, locationConflict, setDestinationStates } from './destination-store';
+import { destinationState, locationConflict, restoreDestinationStates, setDestinationStates, type DestinationState } from './destination-store';
 import { deleteExportLedger, exportLedger, lastExportedWindow, saveExportLedgerEntry, type ExportLedgerEntry } from './export-ledger-store';
+import { claimExportStream, releaseExportStreams, testStreamClaims, type ExportStreamClaim } from './export-stream-store';
 
 /** Runs `fn` on a DuckDB connection whose default catalog holds s3bridge's catalog tables. */
 export type WithCatalogDb = <T>(fn: (db: DuckDBConnection) => Promise<T>) => Promise<T>;
@@ -69,11 +70,16 @@ export class SqlCatalogStore implements CatalogStore {
   destinationState(name: string) { return this.use((db) => destinationState(db, name)); }
   locationConflict(name: string) { return this.use((db) => locationConflict(db, name)); }
   setDestinationStates(changes: { name: string; enabled: boolean; reason: string }[]) { return this.use((db) => setDestinationStates(db, changes)); }
+  restoreDestinationStates(states: DestinationState[]) { return this.use((db) => restoreDestinationStates(db, states)); }
 
   exportLedger(exportKey: string, fromMs?: number) { return this.use((db) => exportLedger(db, exportKey, fromMs)); }
   lastExportedWindow(exportKey: string) { return this.use((db) => lastExportedWindow(db, exportKey)); }
   saveExportLedgerEntry(entry: ExportLedgerEntry) { return this.use((db) => saveExportLedgerEntry(db, entry)); }
   deleteExportLedger(keyPrefix: string) { return this.use((db) => deleteExportLedger(db, keyPrefix)); }
+
+  claimExportStream(claim: ExportStreamClaim) { return this.use((db) => claimExportStream(db, claim)); }
+  testStreamClaims(bucket: string, folderPrefix: string) { return this.use((db) => testStreamClaims(db, bucket, folderPrefix)); }
+  releaseExportStreams(locations: string[]) { return this.use((db) => releaseExportStreams(db, locations)); }
 
   session<T>(fn: (catalog: SqlCatalogStore) => Promise<T>): Promise<T> {
     return this.withDb((db) => fn(new SqlCatalogStore((inner) => inner(db), this.inTransaction)));

@@ -1,11 +1,12 @@
 import { Command, Option } from 'commander';
-import type { ExportInput, ExportReport } from '../workflow-safe/export/export-input';
+import { IsoHour, type ExportInput, type ExportReport } from '../workflow-safe/export/export-input';
 import { UsageError } from './command';
 import { readConnectionArg } from './read-connection-arg';
 
 /** The options every export command shares (run, backfill, schedule), as commander parses them. */
 export interface ExportOptions {
   table?: string;
+  clock?: string;
   timeColumn?: string;
   format?: string;
   sourceId?: string;
@@ -14,17 +15,41 @@ export interface ExportOptions {
   to?: string;
 }
 
+/** The help of a range's two options, shared by every command that takes a range (the input's `windows`: [from, to)). */
+export function rangeHelp(flags = { from: '--from', to: '--to' }): { from: string; to: string } {
+  return {
+    from: 'the first hour, UTC (YYYY-MM-DD is its midnight, or YYYY-MM-DDTHH)',
+    to: `the end hour, exclusive: ${flags.from} 2025-06-01 ${flags.to} 2025-06-02 is the 24 hours of June 1`,
+  };
+}
+
 /** Adds the destination argument and the shared export options to a command. */
 export function withExportOptions(command: Command, { range = true } = {}): Command {
   command
     .argument('<destination>', 'a destination connection\'s name, inline JSON or @file.json')
     .option('--table <schema.table>', 'the warehouse table (default canonical.events: Segment spec messages)')
-    .option('--time-column <column>', 'the column that places a row in its hourly window')
+    .addOption(new Option('--clock <clock>', 'what places a row in its hourly window: received (the hour s3bridge committed it; default for segment) or event (its --time-column; default for parquet)').choices(['received', 'event']))
+    .option('--time-column <column>', 'the event-time column that places a row in its window (implies --clock event)')
     .addOption(new Option('--format <format>', 'segment (gzipped NDJSON, segment-logs layout) or parquet').choices(['segment', 'parquet']))
     .option('--source-id <id>', 'Segment\'s source-id folder or the Parquet dataset folder (default: the table\'s name)')
-    .option('--max-file-bytes <n>', 'a file closes at this compressed size');
-  if (range) command.option('--from <hour>', 'the first hour (YYYY-MM-DD or YYYY-MM-DDTHH)').option('--to <hour>', 'the last hour, inclusive');
+    .option('--max-file-bytes <n>', 'a batch file closes once its NDJSON reaches this many bytes before gzip (Parquet: the file\'s size); default 104857600 (100 MB)');
+  if (range) command.option('--from <hour>', rangeHelp().from).option('--to <hour>', rangeHelp().to);
   return command;
+}
+
+/**
+ * The range as the input's `windows` ([from, to), as the input says), refused here in the
+ * CLI's words when it is empty or half given.
+ */
+export function rangeOf(from: string | undefined, to: string | undefined, flags = { from: '--from', to: '--to' }): { from: string; to: string } | undefined {
+  if (from === undefined && to === undefined) return undefined;
+  if (from === undefined || to === undefined) throw new UsageError(`give both ${flags.from} and ${flags.to} (${from === undefined ? flags.from : flags.to} is missing)`);
+  const [start, end] = [IsoHour.safeParse(from), IsoHour.safeParse(to)];
+  if (start.success && end.success && start.data >= end.data) {
+    const next = new Date(start.data + 3_600_000).toISOString().slice(0, 13);
+    throw new UsageError(`${flags.to} ${to} is not after ${flags.from} ${from}: ${flags.to} is exclusive (the hour ${from} alone is ${flags.from} ${from} ${flags.to} ${next})`);
+  }
+  return { from, to };
 }
 
 /** Builds the exportTable input from the destination argument and options (zod checks it in the client). */
@@ -36,14 +61,16 @@ export function exportInputFromOptions(destinationArg: string | undefined, optio
     maxFileBytes = Number(options.maxFileBytes);
     if (!Number.isInteger(maxFileBytes)) throw new UsageError(`--max-file-bytes ${options.maxFileBytes}: expected a whole number`);
   }
+  const windows = rangeOf(options.from, options.to);
   return {
     destination,
     ...(options.table ? { table: options.table } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timeColumn ? { timeColumn: options.timeColumn } : {}),
     ...(options.format ? { format: options.format } : {}),
     ...(options.sourceId ? { sourceId: options.sourceId } : {}),
     ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
-    ...(options.from || options.to ? { windows: { from: options.from, to: options.to } } : {}),
+    ...(windows ? { windows } : {}),
   } as ExportInput;
 }
 

@@ -1,4 +1,5 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadSettings } from '../config/settings';
 import { localServiceEnv, localSourceConnection } from '../config/local-services';
@@ -11,6 +12,8 @@ import { buildDeps } from '../worker/build-deps';
 import { createWorker } from '../worker/create-worker';
 import { setDestinationStates } from '../catalog/destination-store';
 import type { DestinationConnection } from '../workflow-safe/connection';
+import { HOUR_MS, windowStartOf } from '../workflow-safe/export/export-layout';
+import { RECEIVED_LOADS_SQL } from '../export/row-lineage';
 import { DEMO_BUCKET, DEMO_PREFIX, demoRowsForDay, seedSampleData } from './sample-data';
 import { consoleSettings } from '../console/console-settings';
 import { startConsole, type RunningConsole } from '../console/start-console';
@@ -32,10 +35,26 @@ function demoDestination(name: string, prefix: string): DestinationConnection {
   return { ...base, direction: 'destination', encryption: { type: 'AES256' } };
 }
 
+/** Reads exported objects back as a consumer would: how many messages have a receivedAt outside their received-day folder. */
+async function messagesOutsideTheirDay(s3: S3Client, keys: string[]): Promise<{ checked: number; outside: number }> {
+  let checked = 0;
+  let outside = 0;
+  for (const key of keys) {
+    const folderDay = Number(key.split('/').at(-2));
+    const object = await s3.send(new GetObjectCommand({ Bucket: DEMO_BUCKET, Key: key }));
+    for (const line of gunzipSync(await object.Body!.transformToByteArray()).toString('utf8').split('\n').filter(Boolean)) {
+      checked += 1;
+      const receivedAt = Date.parse((JSON.parse(line) as { receivedAt: string }).receivedAt);
+      if (Math.floor(receivedAt / 86_400_000) * 86_400_000 !== folderDay) outside += 1;
+    }
+  }
+  return { checked, outside };
+}
+
 /**
  * `npm run demo`: the main job on embedded defaults. Seeds MinIO with a sample schema, stores
  * a connection, then validates it, discovers its tables and imports `page_views` day by day
- * into the DuckDB warehouse as canonical events, exports a day of them back out in Segment's
+ * into the DuckDB warehouse as canonical events, exports them back out in Segment's
  * S3 layout, and migrates that export to a new destination, each step a Temporal workflow.
  */
 async function main(): Promise<void> {
@@ -52,7 +71,6 @@ async function main(): Promise<void> {
   });
   console.log(`1. seeding sample data into s3://${DEMO_BUCKET}/${DEMO_PREFIX}/ on ${services.s3Endpoint}`);
   await seedSampleData(s3);
-  s3.destroy();
 
   // The connection holds references to the MinIO keys (env:...), never their values.
   const connection = localSourceConnection({ name: 'demo', bucket: DEMO_BUCKET, prefix: DEMO_PREFIX, format: 'parquet' });
@@ -98,14 +116,20 @@ async function main(): Promise<void> {
     });
     const destination = await client.validateConnection({ connection: 'demo-export' });
     if (destination.status !== 'active') throw new Error(`destination failed validation: ${destination.reason ?? ''}`);
-    const exported = await client.exportTable({ destination: 'demo-export', sourceId: 'demo', windows: { from: '2025-01-01T00', to: '2025-01-02T00' } });
-    console.log(`6. exportTable canonical.events of 2025-01-01 -> ${exported.location}: ${exported.totals.rows} events in ${exported.totals.files} gzipped NDJSON files, one per hourly window with events`);
+    // Segment's folders are the days events were received: here, the hours the imports committed them (a re-run's unchanged days keep theirs).
+    const received = await deps.withStore((db) => queryRows<{ received_ms: bigint }>(db, RECEIVED_LOADS_SQL, { target: 'canonical.events', from: 0, to: Date.now() + HOUR_MS }));
+    const receivedHours = received.map((load) => windowStartOf(Number(load.received_ms)));
+    const windows = { from: new Date(Math.min(...receivedHours)).toISOString(), to: new Date(Math.max(...receivedHours) + HOUR_MS).toISOString() };
+    const exported = await client.exportTable({ destination: 'demo-export', sourceId: 'demo', windows });
+    console.log(`6. exportTable canonical.events received ${windows.from.slice(0, 13)} to ${windows.to.slice(0, 13)} -> ${exported.location}: `
+      + `${exported.totals.rows} events in ${exported.totals.files} gzipped NDJSON file(s), under the day they were received`);
     for (const key of exported.windows.flatMap((w) => w.keys).slice(0, 3)) console.log(`   s3://${DEMO_BUCKET}/${key}`);
-    console.log('   ...');
+    const outside = await messagesOutsideTheirDay(s3, exported.windows.flatMap((w) => w.keys));
+    console.log(`   read back: ${outside.checked} messages, ${outside.outside} with a receivedAt outside their folder's day`);
+    if (outside.outside > 0) throw new Error('exported messages sit in the wrong received-day folder');
 
     const migration = await client.migrateDestination({
-      from: 'demo-export', to: 'demo-export-v2', export: { sourceId: 'demo' },
-      windows: { from: '2025-01-01T09', to: '2025-01-01T11' }, overlap: '3 seconds',
+      from: 'demo-export', to: 'demo-export-v2', export: { sourceId: 'demo' }, windows, overlap: '3 seconds',
     });
     console.log(`7. migrateDestination demo-export -> demo-export-v2: ${migration.status}${migration.reason ? ` (${migration.reason})` : ''}`);
     for (const finding of migration.findings) console.log(`   ${finding}`);
@@ -140,6 +164,7 @@ async function main(): Promise<void> {
   });
   await nativeConnection.close();
   await deps.close();
+  s3.destroy();
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream, statSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { Transform, type TransformCallback } from 'node:stream';
-import { createGzip, type Gzip } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Encryption } from '../workflow-safe/connection';
@@ -81,49 +79,5 @@ export async function uploadFile(target: UploadTarget, file: string, rows: numbe
     await put();
     await hashing;
     return { key: target.key, rows, bytes: size, sha256: measure.hash.digest('hex'), method: 'put' };
-  }
-}
-
-/**
- * One gzipped NDJSON batch being written: lines in, gzip into a local spool file (bounded
- * memory; the disk holds one batch), then uploaded whole by uploadFile.
- */
-export class GzipLinesSpool {
-  rows = 0;
-  /** Uncompressed bytes written (what closes a batch: deterministic, unlike compressed output timing). */
-  rawBytes = 0;
-  private readonly gzip: Gzip = createGzip();
-  private readonly written: Promise<void>;
-
-  constructor(private readonly file: string) {
-    const out = createWriteStream(file);
-    this.gzip.pipe(out);
-    this.written = finished(out);
-    // Errors surface through `written` and write's drain race.
-    this.written.catch(() => undefined);
-  }
-
-  async write(line: string): Promise<void> {
-    const text = `${line}\n`;
-    this.rows += 1;
-    this.rawBytes += Buffer.byteLength(text);
-    if (!this.gzip.write(text)) await Promise.race([once(this.gzip, 'drain'), this.written]);
-  }
-
-  /** Closes the gzip stream and uploads the file; the spool file is removed either way. */
-  async upload(target: UploadTarget): Promise<ExportedFile> {
-    try {
-      this.gzip.end();
-      await this.written;
-      const { method: _method, ...file } = await uploadFile(target, this.file, this.rows);
-      return file;
-    } finally {
-      rmSync(this.file, { force: true });
-    }
-  }
-
-  discard(): void {
-    this.gzip.destroy();
-    rmSync(this.file, { force: true });
   }
 }

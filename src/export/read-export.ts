@@ -6,7 +6,7 @@ import { splitLines } from '../formats/ndjson';
 
 export interface ReadBackWindow {
   keys: string[];
-  /** Each line's identity: the messageId of a Segment message, the whole line of a raw row. */
+  /** Each line's identity: the messageId of a Segment message, the _message_id of a raw row. */
   ids: string[];
   /** Files that did not decompress or lines that did not parse, with the reason. */
   problems: string[];
@@ -35,10 +35,11 @@ export async function readBackWindow(s3: S3Client, bucket: string, layout: { pre
     for (const [index, line] of splitLines(text).entries()) {
       if (line.trim() === '') continue;
       try {
-        const parsed = JSON.parse(line) as { messageId?: unknown };
-        if (kind === 'raw') ids.push(line);
-        else if (typeof parsed.messageId === 'string') ids.push(parsed.messageId);
-        else problems.push(`${key} line ${index + 1}: no messageId`);
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        const field = kind === 'raw' ? '_message_id' : 'messageId';
+        const id = parsed[field];
+        if (typeof id === 'string') ids.push(id);
+        else problems.push(`${key} line ${index + 1}: no ${field}`);
       } catch {
         problems.push(`${key} line ${index + 1}: not JSON`);
       }

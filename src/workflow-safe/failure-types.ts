@@ -43,6 +43,8 @@ export const NO_SAMPLE_FILE = 'NoSampleFile';
 
 // Export
 export const EXPORT_SOURCE_INVALID = 'ExportSourceInvalid';
+/** Another stream (another table, clock or purpose) already writes the export's folder. */
+export const EXPORT_PATH_CLAIMED = 'ExportPathClaimed';
 
 /**
  * S3 failures carry the service's own error code after `S3` (`S3AccessDenied`,

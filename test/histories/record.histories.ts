@@ -105,7 +105,8 @@ it('records a history of every workflow type', async () => {
   await save('discover-schema-resync-drift', discovery.workflowId);
 
   // exportTable over two hourly windows of canonical.events (seeded as an import would write them).
-  await seedEvents(env, [...hourOfEvents('2025-10-01T10:00:00Z', 6), ...hourOfEvents('2025-10-01T11:00:00Z', 4, 50)]);
+  await seedEvents(env, hourOfEvents('2025-10-01T10:00:00Z', 6), 'load-10');
+  await seedEvents(env, hourOfEvents('2025-10-01T11:00:00Z', 4, 50), 'load-11');
   const exportDestination = await activeDestination(env, destination(env, { name: `export-${env.id}`, prefix: 'export' }));
   const exported = await env.s3bridge.exportTable({ destination: exportDestination.name, sourceId: 'web', windows: { from: '2025-10-01T10', to: '2025-10-01T12' } });
   expect(exported).toMatchObject({ status: 'exported', totals: { windows: 2, failed: 0, rows: 10 } });

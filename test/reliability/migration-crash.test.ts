@@ -53,7 +53,8 @@ async function migrationCase({ name, step, crash, moment }: Position) {
   const env = await createTestEnv(name);
   let worker: WorkerProcess | undefined = await spawnWorker(env.settings, crash);
   cleanups.push(async () => { await worker?.kill(); await env.close(); });
-  await seedEvents(env, Object.entries(EVENTS).flatMap(([hour, count], i) => hourOfEvents(`${hour}:00:00Z`, count, i * 50)));
+  // One load an hour, received in that hour: the migration's two (received-time) windows.
+  for (const [i, [hour, count]] of Object.entries(EVENTS).entries()) await seedEvents(env, hourOfEvents(`${hour}:00:00Z`, count, i * 50), `load-${i}`);
   const old = await activeDestination(env, destination(env, { name: `old-${env.id}`, prefix: 'old' }));
   const fresh = destination(env, { name: `new-${env.id}`, prefix: 'new' });
   await env.withWarehouse((db) => saveConnection(db, fresh));

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { accessStatements } from '../../src/workflow-safe/policies/connection-policies';
@@ -19,7 +20,9 @@ const DAY = Date.parse('2025-10-01T00:00:00Z');
 beforeAll(async () => {
   env = await createTestEnv('migrate');
   await env.startWorker();
-  await seedEvents(env, [...hourOfEvents('2025-10-01T10:00:00Z', 12), ...hourOfEvents('2025-10-01T11:00:00Z', 8, 50)]);
+  // Two loads, received at 10:xx and 11:xx: the migration's two (received-time) windows.
+  await seedEvents(env, hourOfEvents('2025-10-01T10:00:00Z', 12), 'load-10');
+  await seedEvents(env, hourOfEvents('2025-10-01T11:00:00Z', 8, 50), 'load-11');
 });
 afterAll(async () => {
   for (const user of users) await user.remove();
@@ -35,6 +38,32 @@ async function pair(label: string, newOverrides: Partial<DestinationConnection> 
 }
 
 const enabled = async (name: string) => (await env.withWarehouse((db) => destinationState(db, name))).enabled;
+
+/** The ETag of every object under `prefix`, by key. */
+async function objectETags(prefix: string): Promise<Record<string, string>> {
+  const objects: Record<string, string> = {};
+  let token: string | undefined;
+  do {
+    const page = await env.s3.send(new ListObjectsV2Command({ Bucket: env.bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) objects[o.Key!] = o.ETag!;
+    token = page.NextContinuationToken;
+  } while (token);
+  return objects;
+}
+
+/** Every object of the test bucket outside `testPrefix`, with its ETag. */
+async function objectsOutside(testPrefix: string): Promise<Record<string, string>> {
+  return Object.fromEntries(Object.entries(await objectETags('')).filter(([key]) => !key.startsWith(testPrefix)));
+}
+
+/** A MinIO user with a destination's permissions but one, for the destination `<label>-new`. */
+async function userWithout(label: string, action: string): Promise<MinioUser> {
+  const base = destination(env, { name: `${label}-new-${env.id}`, prefix: `${label}-new` });
+  const user = await createMinioUser(`mig${label}`, policyDocument(accessStatements(base).map((s) =>
+    (s.Sid === 'WriteObjects' ? { ...s, Action: (s.Action as string[]).filter((a) => a !== action) } : s))));
+  users.push(user);
+  return user;
+}
 
 async function waitForStep(from: string, to: string, step: MigrationReport['step']): Promise<MigrationReport> {
   for (let i = 0; ; i += 1) {
@@ -73,18 +102,60 @@ describe('migrateDestination', () => {
     await Worker.runReplayHistory(bundle, await env.temporal.workflow.getHandle(`${id}-test-export`).fetchHistory(), `${id}-test-export`);
   });
 
-  it('rolls back when the new destination lacks s3:PutObject: the old one stays enabled, no test object is left, the report says why', async () => {
-    const base = destination(env, { name: `noput-new-${env.id}`, prefix: 'noput-new' });
-    const user = await createMinioUser('mignoput', policyDocument(accessStatements(base).map((s) =>
-      (s.Sid === 'WriteObjects' ? { ...s, Action: (s.Action as string[]).filter((a) => a !== 's3:PutObject') } : s))));
-    users.push(user);
-    const { old, fresh } = await pair('noput', { auth: user.auth });
-    const report = await env.s3bridge.migrateDestination({ from: old.name, to: fresh.name, windows: WINDOWS, overlap: '1 second' });
+  /** A failure at each step before the switch, and what causes it (the new destination's keys, or what is already in the bucket). */
+  const BEFORE_SWITCH: { step: string; reason: RegExp; setup: (label: string) => Promise<{ newOverrides?: Partial<DestinationConnection>; approval?: 'refuse' }> }[] = [
+    {
+      step: 'validate',
+      reason: /^validate: the new destination failed validation: write-probe: AccessDenied .* \(missing s3:PutObject\)$/,
+      setup: async (label) => ({ newOverrides: { auth: (await userWithout(label, 's3:PutObject')).auth } }),
+    },
+    {
+      step: 'test-export',
+      // A real stream already writes where the test export would (a destination whose prefix is inside the new one's test folder).
+      reason: /^test-export: refused: s3:\/\/\S+\/claimed-new\/segment-logs\/test\/segment-logs\/events at \S+ holds the export of canonical\.events by received time, claimed by destination "inner-\S+" on .*; a migration's test folder is never a real stream's: give the destination another prefix, or the export another sourceId$/,
+      setup: async (label) => {
+        const inner = await activeDestination(env, destination(env, { name: `inner-${env.id}`, prefix: `${label}-new/segment-logs/test` }));
+        const report = await env.s3bridge.exportTable({ destination: inner.name, windows: WINDOWS });
+        expect(report.totals.rows).toBe(20);
+        return {};
+      },
+    },
+    {
+      step: 'verify-test',
+      reason: /^verify-test: reading back the export in s3:\/\/\S+: AccessDenied \(HTTP 403\): the credentials lack the permission for this action; see `s3bridge policy` for the statement to add$/,
+      setup: async (label) => ({ newOverrides: { auth: (await userWithout(label, 's3:GetObject')).auth } }),
+    },
+    {
+      step: 'awaiting-approval',
+      reason: /^awaiting-approval: the switch was refused by bob$/,
+      setup: () => Promise.resolve({ approval: 'refuse' as const }),
+    },
+  ];
+
+  it.each(BEFORE_SWITCH)('rolls back a failure at $step: both destinations as they were, every object outside the test folder untouched, no test file left', async ({ step, reason, setup }) => {
+    const label = { validate: 'noput', 'test-export': 'claimed', 'verify-test': 'noget', 'awaiting-approval': 'refused' }[step]!;
+    const { newOverrides = {}, approval } = await setup(label);
+    const { old, fresh } = await pair(label, newOverrides);
+    // The new destination was explicitly enabled before (its own schedule may have been running): a rollback must leave it so.
+    await env.withWarehouse((db) => setDestinationStates(db, [{ name: fresh.name, enabled: true, reason: 'ready to take over' }]));
+    const states = async () => env.withWarehouse(async (db) => [await destinationState(db, old.name), await destinationState(db, fresh.name)]);
+    const before = { states: await states(), objects: await objectsOutside(`${label}-new/segment-logs/test/`) };
+    const inTest = await objectETags(`${label}-new/segment-logs/test/`);
+
+    const handle = await env.s3bridge.startMigrateDestination({ from: old.name, to: fresh.name, windows: WINDOWS, overlap: '1 second', requireApproval: approval !== undefined });
+    if (approval) {
+      await waitForStep(old.name, fresh.name, 'awaiting-approval');
+      expect((await env.s3bridge.approveMigration(old.name, fresh.name, { approve: false, by: 'bob' })).accepted).toBe(true);
+    }
+    const report = await handle.result();
     expect(report.status).toBe('rolled-back');
-    expect(report.reason).toMatch(/^validate: the new destination failed validation: write-probe: AccessDenied .* \(missing s3:PutObject\)$/);
-    expect(report.findings).toContain(`rolling-back: "${old.name}" stays enabled`);
-    expect([await enabled(old.name), await enabled(fresh.name)]).toEqual([true, false]);
-    expect(await bucketKeys(env, env.bucket, 'noput-new/')).toEqual([]);
+    expect(report.reason).toMatch(reason);
+    expect(report.findings).toContain(`rolling-back: destination states restored as the migration found them: "${old.name}" enabled, "${fresh.name}" enabled`);
+    // Enabled states and their reasons as before; every object outside the test folder as before (keys and content).
+    expect((await states()).map((s) => [s.name, s.enabled, s.reason])).toEqual(before.states.map((s) => [s.name, s.enabled, s.reason]));
+    expect(await objectsOutside(`${label}-new/segment-logs/test/`)).toEqual(before.objects);
+    // The test folder holds what it held before (nothing, or the real stream that refused the test export), and no test file.
+    expect(await objectETags(`${label}-new/segment-logs/test/`)).toEqual(inTest);
   });
 
   it('pauses between steps, resumes, and switches only after an approval (an Update that says whether it was accepted)', async () => {
@@ -121,7 +192,9 @@ describe('migrateDestination', () => {
     await env.s3bridge.abortMigration(old.name, fresh.name, 'changed our mind');
     const report = await handle.result();
     expect(report).toMatchObject({ status: 'rolled-back', step: 'rolled-back', reason: 'overlap: aborted: changed our mind' });
-    expect([await enabled(old.name), await enabled(fresh.name)]).toEqual([true, false]);
+    // As the migration found them: the old one enabled, the new one enabled by default (it had no state of its own).
+    expect([await enabled(old.name), await enabled(fresh.name)]).toEqual([true, true]);
+    expect(await env.withWarehouse((db) => destinationState(db, fresh.name))).toMatchObject({ enabled: true, reason: null, updatedAt: null });
     expect(await bucketKeys(env, env.bucket, 'abort-new/segment-logs/test/')).toEqual([]);
   });
 
@@ -143,7 +216,7 @@ describe('migrateDestination', () => {
       status: 'rolled-back',
       reason: 'test-export: the test windows (2025-10-02T00:00:00.000Z to 2025-10-02T01:00:00.000Z) hold no events, so nothing would show that the new destination receives data: give "windows" with events',
     });
-    expect([await enabled(old.name), await enabled(fresh.name)]).toEqual([true, false]);
+    expect([await enabled(old.name), await enabled(fresh.name)]).toEqual([true, true]);
   });
 
   it('refuses two enabled destinations writing the same location', async () => {

@@ -6,7 +6,7 @@ import { action, integerIn } from '../action';
 import { CliFailure, UsageError, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';
 import { exportProgressLine, followRun } from '../follow-run';
-import { exportInputFromOptions, formatExportReport, withExportOptions, type ExportOptions } from '../export-args';
+import { exportInputFromOptions, formatExportReport, rangeHelp, withExportOptions, type ExportOptions } from '../export-args';
 
 /** Starts an export, prints its ID and link, waits and prints the report; a partial export exits 1. */
 async function runExport(context: CliContext, input: ExportInput, options: { detach?: boolean; idSuffix?: string }): Promise<void> {
@@ -42,8 +42,8 @@ export const registerExport: RegisterCommand = (program: Command, context) => {
 
   withExportOptions(exp.command('backfill'), { range: false })
     .description('export a range of hours under its own workflow ID, beside the scheduled export')
-    .requiredOption('--from <hour>', 'the first hour (YYYY-MM-DD or YYYY-MM-DDTHH)')
-    .requiredOption('--to <hour>', 'the last hour, inclusive')
+    .requiredOption('--from <hour>', rangeHelp().from)
+    .requiredOption('--to <hour>', rangeHelp().to)
     .option('--detach', 'print the run\'s ID and link and return at once')
     .action(action(context, async (destination: string, options: ExportOptions & { from: string; to: string; detach?: boolean }) => {
       const input = exportInputFromOptions(destination, options);

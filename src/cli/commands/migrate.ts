@@ -1,9 +1,13 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { MigrationReport } from '../../workflow-safe/export/migration';
 import { migrationStateQuery } from '../../../workflows/definitions';
 import { action } from '../action';
 import { CliFailure, type RegisterCommand } from '../command';
 import { followRun, type ProgressLine } from '../follow-run';
+import { rangeHelp, rangeOf } from '../export-args';
+
+const MIGRATION_RANGE_FLAGS = { from: '--from-hour', to: '--to-hour' };
+const MIGRATION_RANGE_HELP = rangeHelp(MIGRATION_RANGE_FLAGS);
 
 function formatMigration(report: MigrationReport): string {
   return [
@@ -25,22 +29,27 @@ export const registerMigrate: RegisterCommand = (program: Command, context) => {
     .description('start the migration (`s3bridge migrate <from> <to>` runs this); exit code 1 unless it completes')
     .argument('<from>', 'the old destination')
     .argument('<to>', 'the new destination')
-    .option('--from-hour <hour>', 'the first hour to verify on the new destination')
-    .option('--to-hour <hour>', 'the last hour to verify')
+    .option('--from-hour <hour>', `the first hour exported to the test folder and verified: ${MIGRATION_RANGE_HELP.from}`)
+    .option('--to-hour <hour>', MIGRATION_RANGE_HELP.to)
     .option('--overlap <duration>', 'how long both destinations receive exports', undefined)
     .option('--require-approval', 'wait for `migrate approve` before the switch')
     .option('--table <schema.table>', 'the exported table')
+    .addOption(new Option('--clock <clock>', 'the export\'s clock: received (default) or event').choices(['received', 'event']))
     .option('--source-id <id>', 'the export\'s source-id folder')
     .option('--detach', 'print the run\'s ID and link and return at once')
     .action(action(context, async (from: string, to: string, options: {
-      fromHour?: string; toHour?: string; overlap?: string; requireApproval?: boolean; table?: string; sourceId?: string; detach?: boolean;
+      fromHour?: string; toHour?: string; overlap?: string; requireApproval?: boolean; table?: string; clock?: 'received' | 'event'; sourceId?: string; detach?: boolean;
     }) => {
+      const windows = rangeOf(options.fromHour, options.toHour, MIGRATION_RANGE_FLAGS);
+      const exported = {
+        ...(options.table ? { table: options.table } : {}), ...(options.clock ? { clock: options.clock } : {}), ...(options.sourceId ? { sourceId: options.sourceId } : {}),
+      };
       const input = {
         from, to,
-        ...(options.fromHour || options.toHour ? { windows: { from: options.fromHour ?? '', to: options.toHour ?? '' } } : {}),
+        ...(windows ? { windows } : {}),
         ...(options.overlap ? { overlap: options.overlap } : {}),
         ...(options.requireApproval ? { requireApproval: true } : {}),
-        ...(options.table || options.sourceId ? { export: { ...(options.table ? { table: options.table } : {}), ...(options.sourceId ? { sourceId: options.sourceId } : {}) } } : {}),
+        ...(Object.keys(exported).length > 0 ? { export: exported } : {}),
       };
       const handle = await (await context.s3bridge()).startMigrateDestination(input);
       const { result, started } = await followRun<MigrationReport>(context, handle, { detach: options.detach, progress: migrationProgressLine });

@@ -37,7 +37,7 @@ export function dayFolder(format: ExportFormat, windowStart: number): string {
 }
 
 /** The folder a source's (or dataset's) files go under. */
-function sourceFolder(prefix: string, format: ExportFormat, sourceId: string): string {
+export function sourceFolder(prefix: string, format: ExportFormat, sourceId: string): string {
   return format === 'segment' ? joinKey(prefix, 'segment-logs', sourceId) : joinKey(prefix, sourceId);
 }
 
@@ -57,6 +57,12 @@ export function batchOfKey(windowPrefix: string, key: string): number | undefine
   if (!key.startsWith(windowPrefix)) return undefined;
   const match = /^(\d{4,})\.(gz|parquet)$/.exec(key.slice(windowPrefix.length));
   return match ? Number(match[1]) : undefined;
+}
+
+/** Whether `key` is a window's batch file in a stream's folder: `{folder}/{day}/s3bridge-20250601T13-0000.gz` (or `.parquet`). */
+export function isBatchKeyIn(folder: string, key: string): boolean {
+  if (!key.startsWith(`${folder}/`)) return false;
+  return /^(\d+|\d{4}-\d{2}-\d{2})\/s3bridge-\d{8}T\d{2}-\d{4,}\.(gz|parquet)$/.test(key.slice(folder.length + 1));
 }
 
 /** Segment's migration test prefix: a destination's prefix plus `segment-logs/test`. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExportInput, IsoHour } from './export-input';
+import { checkExportFields, ExportFields, IsoHour } from './export-input';
 
 const Name = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'name a stored destination connection');
 const Duration = z.string().regex(/^\d+\s*(ms|s|m|h|d|seconds?|minutes?|hours?|days?)$/, 'expected a duration such as "1 hour", "90s" or "5 seconds"');
@@ -8,9 +8,9 @@ const Duration = z.string().regex(/^\d+\s*(ms|s|m|h|d|seconds?|minutes?|hours?|d
 export const MigrateDestinationInput = z.object({
   from: Name.describe('the destination exports move away from'),
   to: Name.describe('the destination they move to'),
-  export: ExportInput.pick({ table: true, timeColumn: true, sourceId: true, maxFileBytes: true }).strict().default({
-    table: 'canonical.events', maxFileBytes: 100 * 1024 * 1024,
-  }).describe('what is exported (as for exportTable); the test export and the verification use it'),
+  export: ExportFields.pick({ table: true, clock: true, timeColumn: true, sourceId: true, maxFileBytes: true }).strict()
+    .superRefine(checkExportFields).default({ table: 'canonical.events', maxFileBytes: 100 * 1024 * 1024 })
+    .describe('what is exported (as for exportTable, in Segment\'s format); the test export and the verification use it'),
   windows: z.object({ from: IsoHour, to: IsoHour }).strict().refine((r) => r.from < r.to, 'the range\'s "from" must come before its "to"').optional().describe('the windows exported to the test prefix and verified at the new location: [from, to); the last closed hour when absent'),
   overlap: Duration.default('1 hour').describe('how long both destinations stay enabled before the old one is disabled (a durable timer)'),
   requireApproval: z.boolean().default(false).describe('wait for an approval (the approveMigration update) before switching the new destination to its real prefix'),
