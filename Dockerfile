@@ -1,12 +1,12 @@
 # The s3bridge image: the worker by default, the `s3bridge` CLI with `docker compose run --rm cli ...`.
-# Not exercised in this project's CI (no Docker engine there); see README, "Docker".
+# Not exercised in this project's CI (no Docker engine there); see docs/operations.md, "Docker".
 # Two stages: `build` installs every dependency, compiles dist/ (`npm run build`) and bundles the
 # workflows; the image holds only the runtime dependencies and dist/ (no TypeScript, no tsx).
 FROM node:24-bookworm-slim AS build
 
 WORKDIR /app
 # The project's own install path (scripts/install-tools.sh npm: `npm install` with the locked
-# versions; see README, "Known limitations" on why not `npm ci`), in a layer of its own.
+# versions; see docs/limitations.md on why not `npm ci`), in a layer of its own.
 COPY package.json package-lock.json ./
 COPY scripts/env.sh scripts/install-tools.sh ./scripts/
 RUN bash scripts/install-tools.sh npm

@@ -22,7 +22,7 @@ export function buildProgram(context: CliContext): Command {
     .exitOverride()
     .addHelpText('after', `
 Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE (temporal.toml),
-S3BRIDGE_TASK_QUEUE, S3BRIDGE_DATA_DIR, S3BRIDGE_TEMPORAL_UI (see README, "Configuration").
+S3BRIDGE_TASK_QUEUE, S3BRIDGE_DATA_DIR, S3BRIDGE_TEMPORAL_UI (see docs/reference/settings.md).
 Exit codes: 0 success, 1 failure (a failed day, a failed validation, a failed run, no worker), 2 usage error.`);
   for (const register of commands) register(program, context);
   // Every subcommand gets the same behaviour (commander copies settings only at creation).

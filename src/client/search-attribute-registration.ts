@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflow-safe/observability/search-attributes';
 
-/** The commands that register s3bridge's search attributes on a server, one per type (printed by the worker; in the README). */
+/** The commands that register s3bridge's search attributes on a server, one per type (printed by the worker; in docs/workflows.md). */
 export const REGISTER_COMMAND = [...new Set(SEARCH_ATTRIBUTE_KEYS.map((k) => k.type))]
   .map((type) => `temporal operator search-attribute create ${SEARCH_ATTRIBUTE_KEYS.filter((k) => k.type === type).map((k) => `--name ${k.name}`).join(' ')} --type ${type[0]}${type.slice(1).toLowerCase()}`)
   .join(' && ');

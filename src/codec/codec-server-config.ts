@@ -6,7 +6,7 @@ function list(value: string | undefined): string[] {
   return (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
 }
 
-/** Where the codec server listens, and how it is configured, from the environment (see README, "Payload encryption"). */
+/** Where the codec server listens, and how it is configured, from the environment (see docs/operations.md, "Payload encryption"). */
 export function codecServerConfig(env: NodeJS.ProcessEnv): { host: string; port: number; options: Omit<CodecServerOptions, 'codec'> } {
   const host = env.S3BRIDGE_CODEC_SERVER_HOST ?? '127.0.0.1';
   const port = Number(env.S3BRIDGE_CODEC_SERVER_PORT ?? '8888');

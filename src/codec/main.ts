@@ -5,7 +5,7 @@ import { codecServerConfig } from './codec-server-config';
 /**
  * `npm run codec-server`: the codec endpoint for the Temporal UI ("Codec Server" setting, with
  * passAccessToken) and CLI (`--codec-endpoint`, `--codec-auth`). Needs the worker's key
- * (S3BRIDGE_CODEC_KEY, S3BRIDGE_CODEC_KEY_ID) and a way to tell who asks (README, "Payload encryption").
+ * (S3BRIDGE_CODEC_KEY, S3BRIDGE_CODEC_KEY_ID) and a way to tell who asks (docs/operations.md, "Payload encryption").
  */
 function main(): void {
   const codec = codecFromEnv();

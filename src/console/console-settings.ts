@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 
-/** Where the console listens and who may use it (see README, "Console"). */
+/** Where the console listens and who may use it (see docs/console.md, "Who may use it"). */
 export interface ConsoleSettings {
   /** The address to bind: loopback by default. */
   host: string;

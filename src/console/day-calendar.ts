@@ -20,7 +20,7 @@ export interface CalendarDay {
   run?: RunView;
 }
 
-/** Where each outcome comes from (see README, "Console"). */
+/** Where each outcome comes from (see docs/console.md, "Where each outcome comes from"). */
 export interface CalendarSources {
   /** The load ledger: every committed day (the warehouse). */
   ledger: LedgerDayRow[];

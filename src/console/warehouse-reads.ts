@@ -20,7 +20,7 @@ function catalog(settings: Pick<Settings, 'store'>, table: string): string {
 
 const iso = (column: string) => `strftime(${column} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')`;
 
-/** The SQL text of each read, so tests and the README can show exactly what the console asks. */
+/** The SQL text of each read, so tests and docs/console.md can show exactly what the console asks. */
 const consoleSql = {
   connections: (s: Pick<Settings, 'store'>) => `SELECT c.name, c.direction, c.config::VARCHAR AS config FROM ${catalog(s, 'connections')} c ORDER BY c.name`,
   statuses: (s: Pick<Settings, 'store'>) => `SELECT name, status, ${iso('updated_at')} AS updated_at, reason, report::VARCHAR AS report, workflow_id

@@ -34,7 +34,7 @@ export function acquireEmbeddedWorkerLock(settings: Settings): () => void {
       if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
         throw new Error(`another s3bridge worker (pid ${holder}) already runs on ${settings.dataDir}: the embedded setup `
           + `(one DuckDB file, locked by its writer) allows one worker. To run several, set S3BRIDGE_STORE=shared `
-          + `with S3BRIDGE_POSTGRES_URL and S3BRIDGE_LAKE_DATA_PATH (README, "Scaling out").`);
+          + `with S3BRIDGE_POSTGRES_URL and S3BRIDGE_LAKE_DATA_PATH (docs/scaling-out.md).`);
       }
       rmSync(file, { force: true });
     }

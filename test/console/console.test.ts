@@ -18,7 +18,7 @@ import { activeDestination, destination, hourOfEvents, seedEvents } from '../exp
 /**
  * The console driven in a real browser (Debian's Chromium through playwright-core) against the
  * real services and a worker: every action is checked against the warehouse and Temporal.
- * `S3BRIDGE_SCREENSHOTS=1` writes the README's screenshots to docs/images/.
+ * `S3BRIDGE_SCREENSHOTS=1` writes the screenshots of the README and docs/console.md to docs/images/.
  */
 let env: TestEnv;
 let running: RunningConsole;

@@ -23,7 +23,7 @@ export default async function setup(project: TestProject): Promise<void> {
   const started = spawnSync('bash', [path.join(root, 'scripts/services.sh'), 'start'], { stdio: 'inherit', env: { ...process.env, S3BRIDGE_WITH_POSTGRES: '1' } });
   if (started.status !== 0) throw new Error('scripts/services.sh start failed; see the output above');
   // Every run upserts s3bridge's search attributes; a dev server started before they were added
-  // to services.sh lacks them, so register them idempotently, as the README tells other servers' users.
+  // to services.sh lacks them, so register them idempotently, as docs/workflows.md tells other servers' users.
   localServiceEnv();
   const settings = loadSettings();
   const client = await createTemporalClient(settings);

@@ -54,7 +54,7 @@ export async function sharedSettings(env: Pick<TestEnv, 'id' | 'bucket' | 'setti
 }
 
 /**
- * Reads the lake as any DuckDB user would (README, "Scaling out"): attach it read-only with the
+ * Reads the lake as any DuckDB user would (docs/scaling-out.md, "Reading the lake from any DuckDB"): attach it read-only with the
  * Postgres secret and an S3 secret, then query. Numbers come back as JS numbers.
  */
 export async function readLake<T extends object>(settings: Settings, sql: string, params?: SqlParams): Promise<T[]> {

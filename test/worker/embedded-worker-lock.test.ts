@@ -20,7 +20,7 @@ describe('the embedded setup runs one worker', () => {
     const pid = first.proc.pid!;
     await expect(createWorker({ settings: env.settings, workflowBundlePath: inject('workflowBundlePath') })).rejects.toThrow(
       `another s3bridge worker (pid ${pid}) already runs on ${env.settings.dataDir}: the embedded setup (one DuckDB file, locked by its writer) `
-      + 'allows one worker. To run several, set S3BRIDGE_STORE=shared with S3BRIDGE_POSTGRES_URL and S3BRIDGE_LAKE_DATA_PATH (README, "Scaling out").');
+      + 'allows one worker. To run several, set S3BRIDGE_STORE=shared with S3BRIDGE_POSTGRES_URL and S3BRIDGE_LAKE_DATA_PATH (docs/scaling-out.md).');
     await first.kill();
     first = undefined;
     const { worker, nativeConnection, release } = await createWorker({ settings: env.settings, workflowBundlePath: inject('workflowBundlePath') });

@@ -25,7 +25,7 @@ const range = { from: '2025-07-01T08', to: '2025-07-01T09' };
 describe('exportTable encryption', () => {
   it('satisfies Segment\'s bucket policy that denies unencrypted uploads, multipart upload included', async () => {
     const base = destination(env, { name: `enforced-${env.id}`, prefix: 'enforced' });
-    // Segment's "Enforcing encryption" statements; MinIO applies them from the user's policy (see README).
+    // Segment's "Enforcing encryption" statements; MinIO applies them from the user's policy (see docs/export.md, "Encryption").
     const deny: PolicyStatement[] = [
       { Sid: 'DenyIncorrectEncryptionHeader', Effect: 'Deny' as const, Action: 's3:PutObject', Resource: `arn:aws:s3:::${env.bucket}/*`,
         Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'AES256' } } },

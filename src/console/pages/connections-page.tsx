@@ -63,7 +63,7 @@ const EXAMPLE = `{
 export function NewConnectionPage(props: { json?: string; error?: string }) {
   return (
     <Layout title="Add a connection" section="connections" notice={props.error ? { text: props.error, tone: 'bad' } : undefined}>
-      <p>The connection as JSON, as <code>s3bridge connections add</code> takes it (README, "Connections"). Secrets are references
+      <p>The connection as JSON, as <code>s3bridge connections add</code> takes it (docs/connections.md). Secrets are references
         (<code>env:NAME</code>, <code>file:path</code>) that the worker resolves; never paste a key.</p>
       <form method="post" action="/connections" class="stack">
         <textarea name="connection" rows={12} spellcheck={false} placeholder={EXAMPLE}>{props.json ?? ''}</textarea>

@@ -3,7 +3,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 /**
  * The typed search attributes every s3bridge run carries, so users filter runs in the Temporal
  * UI and with `temporal workflow list --query 'S3bridgeConnection = "shop"'`. They must be
- * registered on the server once (scripts/services.sh does it for the dev server; README shows
+ * registered on the server once (scripts/services.sh does it for the dev server; docs/workflows.md shows
  * `temporal operator search-attribute create` for another server).
  */
 export const S3BRIDGE_CONNECTION = defineSearchAttributeKey('S3bridgeConnection', SearchAttributeType.KEYWORD);

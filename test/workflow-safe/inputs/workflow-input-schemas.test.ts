@@ -21,11 +21,11 @@ describe('workflow input JSON Schemas', () => {
     for (const [file, text] of Object.entries(expected)) expect(readFileSync(path.join(root, 'schemas', file), 'utf8'), file).toBe(text);
   });
 
-  it('the README has an example input per workflow, and each one parses', () => {
-    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  it('docs/workflows.md has an example input per workflow, and each one parses', () => {
+    const page = readFileSync(path.join(root, 'docs/workflows.md'), 'utf8');
     for (const [workflow, schema] of Object.entries(WORKFLOW_INPUTS)) {
-      const match = new RegExp(`<!-- example: ${workflow} -->\\s*\`\`\`json\\n([\\s\\S]*?)\`\`\``).exec(readme);
-      expect(match, `README example for ${workflow}`).not.toBeNull();
+      const match = new RegExp(`<!-- example: ${workflow} -->\\s*\`\`\`json\\n([\\s\\S]*?)\`\`\``).exec(page);
+      expect(match, `docs/workflows.md example for ${workflow}`).not.toBeNull();
       const parsed = schema.safeParse(JSON.parse(match![1]!));
       expect(parsed.success, `${workflow}: ${parsed.error?.message ?? ''}`).toBe(true);
     }
