@@ -6,7 +6,7 @@ import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { Settings } from '../config/settings';
 import type { S3BridgeClient } from '../client/s3bridge-client';
 import { explainError } from '../cli/describe-error';
-import type { CatalogSession } from '../cli/with-catalog';
+import type { CatalogSession } from '../client/with-catalog';
 import type { ImportInput } from '../workflow-safe/import/import-input';
 import { accessControl, safeNext, signIn } from './access-control';
 import { CONSOLE_CSS } from './assets/console-css';

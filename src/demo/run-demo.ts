@@ -18,7 +18,7 @@ import { DEMO_BUCKET, DEMO_PREFIX, demoRowsForDay, seedSampleData } from './samp
 import { consoleSettings } from '../console/console-settings';
 import { startConsole, type RunningConsole } from '../console/start-console';
 import type { Settings } from '../config/settings';
-import type { CatalogSession } from '../cli/with-catalog';
+import type { CatalogSession } from '../client/with-catalog';
 
 /** The console on its usual port (S3BRIDGE_CONSOLE_PORT, 8234), or on any free one when that is taken. */
 async function demoConsole(client: S3BridgeClient, settings: Settings, catalog: CatalogSession): Promise<RunningConsole> {

@@ -5,7 +5,7 @@ import { startRemoveConnection } from '../../client/warehouse-client';
 import { Connection, type ConnectionRef } from '../../workflow-safe/connection';
 import type { RemoveConnectionResult } from '../../workflow-safe/inputs/warehouse-maintenance-input';
 import type { ValidationReport } from '../../workflow-safe/validation/validation-report';
-import { catalogLocation, withCatalog } from '../with-catalog';
+import { catalogLocation, withCatalog } from '../../client/with-catalog';
 import { action } from '../action';
 import { CliFailure, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';
@@ -13,7 +13,7 @@ import { followRun } from '../follow-run';
 import { formatValidationReport } from '../format-validation-report';
 import { readConnectionArg } from '../read-connection-arg';
 import { readJsonArg } from '../read-json-arg';
-import { withGeneratedExternalId } from '../external-id';
+import { withGeneratedExternalId } from '../../client/external-id';
 
 async function validateAndPrint(context: CliContext, connection: ConnectionRef): Promise<void> {
   const handle = await (await context.s3bridge()).startValidateConnection({ connection });

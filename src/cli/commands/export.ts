@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ExportInput, ExportReport } from '../../workflow-safe/export/export-input';
-import { withCatalog } from '../with-catalog';
+import { withCatalog } from '../../client/with-catalog';
 import { action, integerIn } from '../action';
 import { CliFailure, UsageError, type RegisterCommand } from '../command';
 import type { CliContext } from '../context';

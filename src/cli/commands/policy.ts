@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
 import { Connection } from '../../workflow-safe/connection';
 import { connectionPolicies, type ConnectionPolicies } from '../../workflow-safe/policies/connection-policies';
-import { withCatalog } from '../with-catalog';
+import { withCatalog } from '../../client/with-catalog';
 import { action } from '../action';
 import { UsageError, type RegisterCommand } from '../command';
 import { readConnectionArg } from '../read-connection-arg';
-import { withGeneratedExternalId } from '../external-id';
+import { withGeneratedExternalId } from '../../client/external-id';
 
 const SECTIONS: { key: keyof ConnectionPolicies; option: string; title: string }[] = [
   { key: 'identityPolicy', option: 'identity', title: 'IAM policy: attach to the role or user s3bridge uses' },

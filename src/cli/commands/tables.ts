@@ -4,7 +4,7 @@ import { startResetTable } from '../../client/warehouse-client';
 import { quoteLiteral } from '../../duckdb/sql';
 import type { DiscoveredTable } from '../../workflow-safe/catalog/discovered-table';
 import type { ResetTableResult } from '../../workflow-safe/inputs/warehouse-maintenance-input';
-import { withCatalog } from '../with-catalog';
+import { withCatalog } from '../../client/with-catalog';
 import { action, wholeNumber } from '../action';
 import { CliFailure, UsageError, type RegisterCommand } from '../command';
 import { followRun } from '../follow-run';
