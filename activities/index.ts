@@ -10,6 +10,7 @@ import { createCommitDiscovery } from './discovery/commit-discovery';
 import { createRecordDriftApproval } from './discovery/record-drift-approval';
 import { createPlanImport } from './import/plan-import';
 import { createLoadDayPartition } from './import/load-day-partition';
+import { createLoadDayBatch } from './import/load-day-batch';
 import { createWarehouseMaintenance } from './warehouse/maintain-warehouse';
 import { createPlanExport } from './export/plan-export';
 import { createExportWindow } from './export/export-window';
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     recordDriftApproval: createRecordDriftApproval(deps),
     planImport: createPlanImport(deps),
     loadDayPartition: createLoadDayPartition(deps),
+    loadDayBatch: createLoadDayBatch(deps),
     ...createWarehouseMaintenance(deps),
     planExport: createPlanExport(deps),
     exportWindow: createExportWindow(deps),

@@ -4,6 +4,7 @@
  *   npx tsx bench/import-vs-peers.ts                 # everything, 3 rounds
  *   npx tsx bench/import-vs-peers.ts --runs 1 --no-dlt
  *   npx tsx bench/import-vs-peers.ts --runs 3 --no-dlt --no-growth --sets large,small
+ *   npx tsx bench/import-vs-peers.ts --growth-only   # growth alone (1, 30, 365 days), no dlt
  *
  * Data (created once, deterministically, in bucket s3bridge-bench-peers of the local MinIO):
  * - large: 3 days x 10 Parquet files x 200,000 rows (6M rows, six event columns);
@@ -52,6 +53,8 @@ const { values: flags } = parseArgs({
     runs: { type: 'string', default: process.env.BENCH_RUNS ?? '3' },
     'no-dlt': { type: 'boolean', default: false },
     'no-growth': { type: 'boolean', default: false },
+    // Growth alone: no rounds of the other data sets, no dlt.
+    'growth-only': { type: 'boolean', default: false },
     // Which data sets the rounds run (comma-separated): large,small,csvgz,ndjsongz.
     sets: { type: 'string', default: 'large,small,csvgz,ndjsongz' },
     // Also the baseline read through the egress gate's proxy and importTable without it: what the gate costs.
@@ -251,7 +254,7 @@ async function main(): Promise<void> {
     credentials: { accessKeyId: process.env.MINIO_ROOT_USER!, secretAccessKey: process.env.MINIO_ROOT_PASSWORD! },
   });
   await ensureData(s3);
-  const python = flags['no-dlt'] ? undefined : ensureDlt();
+  const python = flags['no-dlt'] || flags['growth-only'] ? undefined : ensureDlt();
 
   const { bundlePath, remove: removeBundle } = await bundleWorkflowsToFile('s3bridge-bench-peers');
   const temporalConnection = await Connection.connect({ address: services.temporalAddress });
@@ -332,7 +335,7 @@ async function main(): Promise<void> {
         await record(`growth${days}:raw`, () => importRun(s, undefined, days, 8));
       }
     }
-    for (let round = 1; round <= RUNS; round++) {
+    for (let round = 1; round <= (flags['growth-only'] ? 0 : RUNS); round++) {
       console.log(`round ${round} of ${RUNS} (load average ${os.loadavg()[0]!.toFixed(1)})`);
       noteLoad();
       for (const name of flags.sets.split(',').map((x) => x.trim()).filter(Boolean)) {

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
-  ApplicationFailure, ChildWorkflowFailure, executeChild, isCancellation, log, makeContinueAsNewFunc, proxyActivities, setCurrentDetails,
+  ActivityFailure, ApplicationFailure, ChildWorkflowFailure, executeChild, isCancellation, log, makeContinueAsNewFunc, patched, proxyActivities, setCurrentDetails,
   setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -11,19 +11,24 @@ import { ImportInput, type DayReport, type ImportReport } from '../src/workflow-
 import type { ImportProgress } from '../src/workflow-safe/import/import-progress';
 import { dayWorkflowId, importIdPrefix } from '../src/workflow-safe/workflow-ids';
 import { connectionName } from '../src/workflow-safe/connection';
-import { longScan, shortCall } from './activity-options';
+import { dayLoad, longScan, shortCall } from './activity-options';
 import { importDay } from './import-day';
 import { importProgressQuery } from './definitions';
 import { tagFailedDays, tagRun } from './run-attributes';
 import { isOwnContinuation } from './continued-run';
 import { IMPORT_DAYS_FAILED } from '../src/workflow-safe/failure-types';
+import { dayWork, type DayWork } from '../src/workflow-safe/import/day-batches';
 
 const { requireActiveConnection } = proxyActivities<Activities>(shortCall);
 const { planImport } = proxyActivities<Activities>(longScan);
+const { loadDayBatch } = proxyActivities<Activities>(dayLoad);
+
+/** Small days load in batches (loadDayBatch) from this change on; older histories replay day by day. */
+const DAY_BATCHES = 'import-day-batches';
 
 function failureReason(error: unknown): string {
   if (error instanceof WorkflowExecutionAlreadyStartedError) return 'already being imported by another run';
-  if (error instanceof ChildWorkflowFailure) {
+  if (error instanceof ChildWorkflowFailure || error instanceof ActivityFailure) {
     // The activity's own message (key, row, column, fix) sits under the child's and the activity's failures.
     let cause: unknown = error.cause;
     while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
@@ -118,29 +123,57 @@ export async function importTable(rawInput: ImportInput, continued?: ImportConti
     }
   };
   const idPrefix = dayIdPrefix(connection.name, input.table);
-  const runNext = async (): Promise<void> => {
-    for (let unit = queue.shift(); unit; unit = queue.shift()) {
-      progress.running.push(unit.unit);
-      try {
-        done(await executeChild(importDay, {
-          workflowId: dayWorkflowId(connection.name, input.table, unit.unit, idPrefix),
-          args: [{
-            // The reference, not the resolved connection: the day re-checks it is Active itself.
-            connection: input.connection, table: input.table, unit: unit.unit, mapping: input.mapping,
-            errorPolicy: input.errorPolicy, driftPolicy: input.driftPolicy, reload: input.reload,
-          }],
-        }));
-      } catch (error) {
-        // A cancelled import ends cancelled (each day committed whole or not at all), not as a report of failed days.
-        if (isCancellation(error)) throw error;
-        // One day's failure (bad data, a corrupt file, drift) never stops the other days.
-        const reason = failureReason(error);
-        log.warn('day failed', { connection: connection.name, table: input.table, unit: unit.unit, reason });
-        done({ unit: unit.unit, day: unit.day, status: 'failed', rows: 0, rejectedRows: 0, files: unit.files, bytes: unit.bytes, durationMs: 0, reason });
-      }
+  const dayInput = (unit: PlannedUnit) => ({
+    // The reference, not the resolved connection: the day re-checks it is Active itself.
+    connection: input.connection, table: input.table, unit: unit.unit, mapping: input.mapping,
+    errorPolicy: input.errorPolicy, driftPolicy: input.driftPolicy, reload: input.reload,
+  });
+  /** A day on its own: its importDay child workflow. */
+  const runDay = async (unit: PlannedUnit): Promise<void> => {
+    progress.running.push(unit.unit);
+    try {
+      done(await executeChild(importDay, { workflowId: dayWorkflowId(connection.name, input.table, unit.unit, idPrefix), args: [dayInput(unit)] }));
+    } catch (error) {
+      // A cancelled import ends cancelled (each day committed whole or not at all), not as a report of failed days.
+      if (isCancellation(error)) throw error;
+      // One day's failure (bad data, a corrupt file, drift) never stops the other days.
+      const reason = failureReason(error);
+      log.warn('day failed', { connection: connection.name, table: input.table, unit: unit.unit, reason });
+      done({ unit: unit.unit, day: unit.day, status: 'failed', rows: 0, rejectedRows: 0, files: unit.files, bytes: unit.bytes, durationMs: 0, reason });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(input.concurrency, queue.length) }, runNext));
+  /**
+   * Small days in one activity and one warehouse commit, each with its own report. A day held
+   * for a drift approval, and every day of a batch whose activity failed (its retries spent),
+   * runs on its own: a day the batch committed is then skipped as unchanged.
+   */
+  const runBatch = async (units: PlannedUnit[]): Promise<void> => {
+    progress.running.push(...units.map((u) => u.unit));
+    let alone = units;
+    try {
+      const { reports: batchReports, held } = await loadDayBatch({ ...dayInput(units[0]!), units: units.map((u) => u.unit) });
+      batchReports.forEach(done);
+      for (const report of batchReports.filter((r) => r.status === 'failed')) {
+        log.warn('day failed', { connection: connection.name, table: input.table, unit: report.unit, reason: report.reason });
+      }
+      alone = units.filter((u) => held.includes(u.unit));
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      log.warn('day batch failed; its days load one by one', { connection: connection.name, table: input.table, reason: failureReason(error) });
+    }
+    const aloneUnits = new Set(alone.map((u) => u.unit));
+    progress.running = progress.running.filter((u) => !aloneUnits.has(u));
+    for (const unit of alone) await runDay(unit);
+  };
+  // Histories recorded before batches existed replay with one importDay per day.
+  const work: DayWork<PlannedUnit>[] = patched(DAY_BATCHES) ? dayWork(queue, input.concurrency) : queue.map((day) => ({ kind: 'day', day }));
+  const runNext = async (): Promise<void> => {
+    for (let next = work.shift(); next; next = work.shift()) {
+      if (next.kind === 'day') await runDay(next.day);
+      else await runBatch(next.days);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(input.concurrency, work.length) }, runNext));
   if (rest.length > 0) {
     // The search attributes go along, so the continued run stays findable by connection and table.
     return makeContinueAsNewFunc<typeof importTable>({ typedSearchAttributes: workflowInfo().typedSearchAttributes })(rawInput, { ...state, queue: rest, reports });

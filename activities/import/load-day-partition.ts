@@ -16,6 +16,7 @@ import { listTableFiles } from '../../src/import/list-table-files';
 import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
 import { dataColumns } from '../../src/import/table-columns';
 import { describeUnit } from '../../src/import/describe-unit';
+import type { UnitFiles } from '../../src/import/list-table-files';
 import type { StageContext } from '../../src/import/stage-context';
 import { cancelledBeforeCommit, loadUnit } from '../../src/import/load-unit';
 import { decideUnit } from '../../src/import/unit-decision';
@@ -40,7 +41,7 @@ interface LoadProgress {
  * The types text files are read with: the accepted schema's, except an events timestamp, read
  * as text so a value without an offset is placed in the mapping's zone, not silently in UTC.
  */
-function readTypes(columns: ColumnSchema[], mapping: ImportMapping): Map<string, string> {
+export function readTypes(columns: ColumnSchema[], mapping: ImportMapping): Map<string, string> {
   const types = new Map(columns.map((c) => [c.name, c.type]));
   if (mapping.mode === 'events') types.set(mapping.events.timestamp.column, 'VARCHAR');
   return types;
@@ -66,6 +67,32 @@ async function holdInCatalog(catalog: CatalogStore, table: DiscoveredTable, colu
 
 function driftFailure(type: string, message: string, details: unknown) {
   return ApplicationFailure.create({ type, nonRetryable: true, message, details: [details] });
+}
+
+/**
+ * The columns a day loads with: the accepted ones, or evolved by the drift policy "evolve" (or an
+ * approval); "fail" fails the day with the diff, "wait" holds the change in the catalog and fails
+ * the day as pending (its workflow waits for the approval).
+ */
+export async function followDrift(catalog: CatalogStore, { table, unit, described, reference, driftPolicy, connection }: {
+  table: DiscoveredTable; unit: UnitFiles; described: { drift: SchemaDrift }; reference: ColumnSchema[];
+  driftPolicy: DayLoadInput['driftPolicy']; connection: string;
+}): Promise<{ accepted: ColumnSchema[]; driftNote?: string }> {
+  const catalogDrift = table.drift?.status === 'pending' ? table.drift : undefined;
+  const unapproved = withoutApproved(described.drift, table);
+  if (hasDrift(unapproved) || catalogDrift) {
+    const what = hasDrift(unapproved) ? describeDrift(unapproved) : 'discovery holds a schema change of this table for review';
+    const where = `table "${table.name}"${unit.day ? ` day ${unit.day}` : ''}`;
+    if (driftPolicy === 'fail') {
+      throw driftFailure(SCHEMA_DRIFT, `${where}: schema drift: ${what}; re-run with driftPolicy "evolve" to follow it, or "wait" to hold it for approval`, driftExcerpt(described.drift));
+    }
+    if (driftPolicy === 'wait') {
+      if (hasDrift(unapproved)) await holdInCatalog(catalog, table, evolvedColumns(reference, unapproved));
+      throw driftFailure(SCHEMA_DRIFT_PENDING, `${where}: schema drift waits for approval: ${what}; approve with \`s3bridge tables approve-drift ${connection} ${table.name}\``, driftExcerpt(described.drift));
+    }
+  }
+  if (!hasDrift(described.drift)) return { accepted: reference };
+  return { accepted: evolvedColumns(reference, described.drift), driftNote: describeDrift(described.drift) };
 }
 
 export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps) {
@@ -118,25 +145,7 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
         try {
           const urlPrefix = s3ObjectUrl(connection.bucket, '');
           const described = await describeUnit({ db, withAnother, urlPrefix, table, unit }, reference);
-          let accepted = reference;
-          let driftNote: string | undefined;
-          const catalogDrift = table.drift?.status === 'pending' ? table.drift : undefined;
-          const unapproved = withoutApproved(described.drift, table);
-          if (hasDrift(unapproved) || catalogDrift) {
-            const what = hasDrift(unapproved) ? describeDrift(unapproved) : 'discovery holds a schema change of this table for review';
-            const where = `table "${table.name}"${unit.day ? ` day ${unit.day}` : ''}`;
-            if (input.driftPolicy === 'fail') {
-              throw driftFailure(SCHEMA_DRIFT, `${where}: schema drift: ${what}; re-run with driftPolicy "evolve" to follow it, or "wait" to hold it for approval`, driftExcerpt(described.drift));
-            }
-            if (input.driftPolicy === 'wait') {
-              if (hasDrift(unapproved)) await holdInCatalog(catalog, table, evolvedColumns(reference, unapproved));
-              throw driftFailure(SCHEMA_DRIFT_PENDING, `${where}: schema drift waits for approval: ${what}; approve with \`s3bridge tables approve-drift ${connection.name} ${table.name}\``, driftExcerpt(described.drift));
-            }
-          }
-          if (hasDrift(described.drift)) {
-            accepted = evolvedColumns(reference, described.drift);
-            driftNote = describeDrift(described.drift);
-          }
+          const { accepted, driftNote } = await followDrift(catalog, { table, unit, described, reference, driftPolicy: input.driftPolicy, connection: connection.name });
           const stageContext: StageContext = {
             db, bucket: connection.bucket, urlPrefix, connection: connection.name, table, unit, mapping, errorPolicy: input.errorPolicy, loadId, stagingDir,
             async beforeScan() {

@@ -138,16 +138,26 @@ export async function runningRuns(client: S3BridgeClient, limit = 100): Promise<
   }));
 }
 
-/** The running days of an import (its `importDay` runs) with their state. */
+/**
+ * The running days of a table's imports with their state: each `importDay` run, and the days
+ * an import loads in batches (no run of their own), from its progress query.
+ */
 export async function runningDays(client: S3BridgeClient, connection: string, table: string): Promise<Map<string, { run: RunView; waiting?: string }>> {
   const { temporal } = client;
-  const runs = await listRuns(temporal, ours(client, runsQuery({ connection, table, kind: 'import-day', status: 'Running' })), 500);
+  const [runs, imports] = await Promise.all([
+    listRuns(temporal, ours(client, runsQuery({ connection, table, kind: 'import-day', status: 'Running' })), 500),
+    listRuns(temporal, ours(client, runsQuery({ connection, table, kind: 'import', status: 'Running' })), 20),
+  ]);
   const days = new Map<string, { run: RunView; waiting?: string }>();
   await Promise.all(runs.map(async (run) => {
     const unit = unitOfDayWorkflowId(run.workflowId, connection, table);
     if (unit === undefined || days.has(unit)) return;
     const state = await dayState(temporal, run.workflowId);
     days.set(unit, { run, ...(state?.state === 'waiting-for-drift-approval' ? { waiting: state.drift ?? 'schema drift' } : {}) });
+  }));
+  await Promise.all(imports.map(async (run) => {
+    const progress = await quickQuery(() => queryImportProgress(temporal.workflow.getHandle(run.workflowId, run.runId, { followRuns: false })));
+    for (const unit of progress?.running ?? []) if (!days.has(unit)) days.set(unit, { run });
   }));
   return days;
 }

@@ -115,9 +115,22 @@ export async function loadUnit(
       }
     }
   }
-  const files = await stageUnit(ctx, schema);
-  const result = await committed({ kind: 'staged', dataFiles: files.dataFiles, rejectFiles: files.rejectFiles }, files.rows, files.rejectedRows);
+  const files = await stagedCommit(ctx, schema, commit);
+  const result = await committed(files.rows, files.rowCount, files.rejectedRows);
   // Staged rows need no read of the source: a commit of them is never declined.
   if (result.status !== 'committed') throw new Error(`the warehouse declined staged rows: ${result.detail}`);
-  return { rows: files.rows, rejectedRows: files.rejectedRows, path: 'staged', staged, ...(result.replacedScheme ? { replacedScheme: result.replacedScheme } : {}) };
+  return { rows: files.rowCount, rejectedRows: files.rejectedRows, path: 'staged', staged, ...(result.replacedScheme ? { replacedScheme: result.replacedScheme } : {}) };
+}
+
+/**
+ * A day staged (good rows and rejects in local Parquet under its staging folder) into the commit
+ * that replaces it, for a caller that commits it with others (a batch of small days, one
+ * transaction): the files must outlive the commit.
+ */
+export async function stagedCommit(ctx: StageContext, schema: UnitSchema, commit: CommitBase): Promise<UnitCommit> {
+  const files = await stageUnit(ctx, schema);
+  return {
+    ...commit, rows: { kind: 'staged', dataFiles: files.dataFiles, rejectFiles: files.rejectFiles },
+    columns: scanColumns(ctx, schema), rowCount: files.rows, rejectedRows: files.rejectedRows,
+  };
 }

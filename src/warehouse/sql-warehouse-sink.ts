@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { LIST, listValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnSchema } from '../workflow-safe/catalog/discovered-table';
 import { queryRows } from '../duckdb/query-rows';
@@ -10,7 +11,7 @@ import { readOnlyQuery, type ReadOnlyQueryOptions } from './read-only-query';
 import { resetTable } from './reset-table';
 import type { QueryWarehouseResult, ResetTableResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS, targetLabel, targetSql, type TargetTable } from './target-table';
-import type { CommitResult, LedgerEntry, UnitCommit, WarehouseSink } from './warehouse-sink';
+import type { BatchCommitResult, CommitResult, LedgerEntry, UnitCommit, WarehouseSink } from './warehouse-sink';
 import { insertSourceScan, ScanDeclined, withSourceAccess } from './source-scan-commit';
 import { entryScheme, schemeChangeRefused, schemeDiffers, WHOLE_TABLE_SCHEME } from './unit-scheme';
 
@@ -115,6 +116,46 @@ export class SqlWarehouseSink implements WarehouseSink {
       if (error instanceof ScanDeclined) return { status: 'declined', reason: error.reason, detail: error.message };
       throw error;
     }
+  }
+
+  async replaceUnits(commits: UnitCommit[]): Promise<BatchCommitResult[]> {
+    const { retry = (f) => f() } = this.options;
+    if (commits.some((c) => c.rows.kind !== 'staged')) throw new Error('replaceUnits commits staged units only');
+    const results: (BatchCommitResult | undefined)[] = commits.map(() => undefined);
+    // One transaction for every commit still in; a refused one rolls it back, is left out, and the rest go again.
+    for (;;) {
+      const pending = commits.map((commit, index) => ({ commit, index })).filter(({ index }) => results[index] === undefined);
+      if (pending.length === 0) return results as BatchCommitResult[];
+      try {
+        const committed = await this.serialized(() => retry(() => this.use((db) => inTransaction(db, async () => {
+          const done: CommitResult[] = [];
+          for (const { commit, index } of pending) {
+            done.push(await replaceUnitIn(db, commit, this.options.loadedBy).catch((error: unknown) => {
+              throw refusedAlone(error) ? new CommitRefused(index, error) : error;
+            }));
+          }
+          return done;
+        }))));
+        pending.forEach(({ index }, i) => {
+          const result = committed[i]!;
+          if (result.status !== 'committed') throw new Error(`the warehouse declined staged rows: ${result.detail}`);
+          results[index] = result;
+        });
+      } catch (error) {
+        if (!(error instanceof CommitRefused)) throw error;
+        results[error.index] = { status: 'failed', error: error.refusal };
+      }
+    }
+  }
+}
+
+/** A commit's own refusal (bad input, a scheme change): the batch commits without it. */
+const refusedAlone = (error: unknown): error is ApplicationFailure => error instanceof ApplicationFailure && error.nonRetryable === true;
+
+/** Thrown out of a batch's transaction to roll it back: which commit refused, and why. */
+class CommitRefused extends Error {
+  constructor(readonly index: number, readonly refusal: ApplicationFailure) {
+    super(refusal.message);
   }
 }
 

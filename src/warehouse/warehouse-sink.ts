@@ -89,6 +89,11 @@ export type CommitResult =
   | { status: 'committed'; rows: number; replacedScheme?: string }
   | { status: 'declined'; reason: 'rows-rejected' | 'source-unreadable'; detail: string };
 
+/** One commit's outcome in a batch: committed, or refused alone (its error) while the others committed. */
+export type BatchCommitResult =
+  | { status: 'committed'; rows: number; replacedScheme?: string }
+  | { status: 'failed'; error: Error };
+
 /**
  * Where imported rows go. The embedded DuckDB file is the default; a DuckLake (Parquet on S3,
  * metadata in Postgres) serves several workers with the same calls (src/lake/). replaceUnit is the exactly-once point:
@@ -103,6 +108,13 @@ export interface WarehouseSink {
   targetColumns(target: TargetTable): Promise<ColumnSchema[] | undefined>;
   /** Replaces the unit in one transaction (rows, rejects, ledger, accepted schema), or declines a source scan as a value. */
   replaceUnit(commit: UnitCommit): Promise<CommitResult>;
+  /**
+   * Replaces several staged units in one transaction, each as replaceUnit would (a batch of small
+   * days: one commit instead of one each). A unit the warehouse refuses (a non-retryable failure,
+   * such as a scheme change) is left out and the rest commit without it; any other error commits
+   * none and is thrown. Results are in the commits' order.
+   */
+  replaceUnits(commits: UnitCommit[]): Promise<BatchCommitResult[]>;
   /**
    * The sink's capability, asked before a load plans its scan: whether a commit can read
    * `bucket` itself (a source scan). The embedded warehouse prepares to (a reopen when the

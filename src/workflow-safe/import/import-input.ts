@@ -94,3 +94,26 @@ export interface DayLoadInput {
   driftPolicy: DriftPolicy;
   reload: boolean;
 }
+
+/**
+ * A batch of small days loaded by one activity (loadDayBatch) and committed in one warehouse
+ * transaction: the connection as the import named it (the activity checks it is Active itself).
+ */
+export interface DayBatchInput {
+  connection: ConnectionRef;
+  table: string;
+  /** The batch's ISO days, as planned. */
+  units: string[];
+  mapping: ImportMapping;
+  errorPolicy: ErrorPolicy;
+  driftPolicy: DriftPolicy;
+  reload: boolean;
+}
+
+/** Each day of a batch: its own report (loaded, skipped or failed with its reason), or held for its own load. */
+export interface DayBatchResult {
+  /** Reports of the batch's days, in the batch's order, except the held ones. */
+  reports: DayReport[];
+  /** Days whose schema drift waits for approval (driftPolicy "wait"): the import loads each on its own (importDay), which waits. */
+  held: string[];
+}

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { DayBatchInput, DayBatchResult, DayReport } from '../../src/workflow-safe/import/import-input';
+import type { UnitCommit } from '../../src/warehouse/warehouse-sink';
+import { targetLabel, targetTable } from '../../src/warehouse/target-table';
+import { resolveCredentials } from '../../src/s3/resolve-credentials';
+import { createS3Client } from '../../src/s3/create-s3-client';
+import { createS3Secret, s3ObjectUrl, withS3DuckDB } from '../../src/duckdb/s3-session';
+import { refreshingCredentials } from '../../src/s3/refreshing-credentials';
+import { describeScheme, schemeDiffers, unitScheme } from '../../src/warehouse/unit-scheme';
+import { listTableFiles, type UnitFiles } from '../../src/import/list-table-files';
+import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
+import { dataColumns } from '../../src/import/table-columns';
+import { describeUnit } from '../../src/import/describe-unit';
+import { cancelledBeforeCommit, stagedCommit } from '../../src/import/load-unit';
+import { decideUnit } from '../../src/import/unit-decision';
+import { recordTableVolume } from '../../src/observability/metrics';
+import { SCHEMA_DRIFT_PENDING } from '../../src/workflow-safe/failure-types';
+import type { ActivityDeps } from '../deps';
+import { createRequireActiveConnection } from '../connections/require-active-connection';
+import { followDrift, readTypes } from './load-day-partition';
+
+/** Day listings in flight at once (one narrowed ListObjectsV2 each). */
+const LISTINGS_AT_ONCE = 4;
+
+/** A day's own failure (bad data, a corrupt file, drift, a refused commit): it fails alone, the batch goes on. */
+const dayFailure = (error: unknown): error is ApplicationFailure => error instanceof ApplicationFailure && error.nonRetryable === true;
+
+/** Runs `fn` over `items`, at most `limit` at once, results in the items' order. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
+/** A day staged and waiting for the batch's commit, with what its report needs. */
+interface StagedDay {
+  unit: UnitFiles;
+  commit: UnitCommit;
+  bytes: number;
+  reason: string;
+  driftNote?: string;
+  started: number;
+}
+
+export function createLoadDayBatch(deps: ActivityDeps) {
+  const { settings, catalog, sink } = deps;
+  const requireActiveConnection = createRequireActiveConnection(deps);
+  /**
+   * Loads a batch of small days with one Active check, one S3 DuckDB and one warehouse
+   * transaction. Each day keeps its ledger entry, its report and its failure: a day that fails
+   * (bad data, drift, a refused commit) is reported failed and the others commit without it. The
+   * commit is the exactly-once point for every day in it; a retry finds committed days in the
+   * ledger and skips them. Transient errors of some days fail the activity after the others
+   * committed, so Temporal retries just those.
+   */
+  return async function loadDayBatch(input: DayBatchInput): Promise<DayBatchResult> {
+    const context = Context.current();
+    const progress = { days: input.units.length, daysDone: 0, rows: 0, committing: false };
+    context.heartbeat(progress);
+    const connection = await requireActiveConnection({ connection: input.connection });
+    const { mapping } = input;
+    const table = await catalog.getDiscoveredTable(connection.name, input.table);
+    const target = targetTable(connection.name, table.name, mapping);
+    const configHash = configFingerprint({ mapping, target: targetLabel(target) });
+    const session = refreshingCredentials(() => resolveCredentials(connection, settings, catalog));
+    const credentials = await session.get();
+    const s3 = createS3Client(connection, () => session.get(), settings);
+    const connectionFormat = connection.direction === 'source' ? connection.format : 'auto';
+    const listed = await mapLimited(input.units, LISTINGS_AT_ONCE, async (unit) =>
+      (await listTableFiles(s3, connection.bucket, table, { onlyUnit: unit, connectionFormat })).get(unit)).finally(() => s3.destroy());
+    const scheme = unitScheme(table);
+    const ledger = new Map((await sink.ledger(connection.name, table.name, target)).filter((e) => !schemeDiffers(e, scheme)).map((e) => [e.unit, e]));
+    const reference = (await sink.acceptedColumns(connection.name, table.name)) ?? dataColumns(table);
+
+    const reports = new Map<string, DayReport>();
+    const held: string[] = [];
+    const transient: { unit: string; error: unknown }[] = [];
+    const staged: StagedDay[] = [];
+    const failed = (unit: string, day: string | null, files: number, bytes: number, started: number, error: unknown) => {
+      reports.set(unit, { unit, day, status: 'failed', rows: 0, rejectedRows: 0, files, bytes, durationMs: Date.now() - started, reason: error instanceof Error ? error.message : String(error) });
+    };
+    // The batch's staging folder: its own UUID, each day's files under its load ID.
+    const stagingRoot = path.join(settings.dataDir, 'staging', randomUUID());
+    mkdirSync(stagingRoot, { recursive: true });
+    const beat = setInterval(() => context.heartbeat(progress), 5_000);
+    try {
+      await withS3DuckDB(settings, connection, credentials, async (db, withAnother) => {
+        const stop = () => db.interrupt();
+        context.cancellationSignal.addEventListener('abort', stop);
+        try {
+          const urlPrefix = s3ObjectUrl(connection.bucket, '');
+          for (const [i, name] of input.units.entries()) {
+            const started = Date.now();
+            if (context.cancellationSignal.aborted) throw cancelledBeforeCommit();
+            const unit = listed[i];
+            if (!unit) {
+              reports.set(name, { unit: name, day: name, status: 'skipped', rows: 0, rejectedRows: 0, files: 0, bytes: 0, durationMs: 0, reason: 'no files found for this day any more' });
+              continue;
+            }
+            const files = unit.files.map(({ key, etag, size }) => ({ key, etag, size }));
+            const bytes = files.reduce((n, f) => n + f.size, 0);
+            const fingerprint = filesFingerprint(files);
+            const previous = ledger.get(name);
+            // The planner's rule again: also the retry path (a day an earlier attempt committed is unchanged now).
+            const decision = decideUnit(previous, { fingerprint, configHash, reload: input.reload });
+            if (decision.action === 'skip' && previous) {
+              reports.set(name, { unit: name, day: unit.day, status: 'skipped', rows: previous.rows, rejectedRows: previous.rejectedRows, files: files.length, bytes,
+                durationMs: Date.now() - started, reason: decision.reason, loadId: previous.loadId });
+              continue;
+            }
+            try {
+              const loadId = randomUUID();
+              const stagingDir = path.join(stagingRoot, loadId);
+              mkdirSync(stagingDir);
+              const described = await describeUnit({ db, withAnother, urlPrefix, table, unit }, reference);
+              const { accepted, driftNote } = await followDrift(catalog, { table, unit, described, reference, driftPolicy: input.driftPolicy, connection: connection.name });
+              const commit = await stagedCommit({
+                db, bucket: connection.bucket, urlPrefix, connection: connection.name, table, unit, mapping, errorPolicy: input.errorPolicy, loadId, stagingDir,
+                async beforeScan() {
+                  const fresh = await session.refreshed();
+                  if (fresh) await createS3Secret(db, connection, fresh);
+                },
+                onFile() {
+                  context.heartbeat(progress);
+                  if (context.cancellationSignal.aborted) throw cancelledBeforeCommit();
+                },
+              }, { columns: described.columns, dataColumns: accepted, readTypes: readTypes([...table.columns, ...accepted], mapping) }, {
+                connection: connection.name, table: table.name, unit: name, day: unit.day, loadId, target,
+                files, fingerprint, configHash, acceptedColumns: accepted, scheme, allowSchemeChange: input.reload,
+              });
+              staged.push({ unit, commit, bytes, reason: decision.reason, started, ...(driftNote ? { driftNote } : {}) });
+              progress.rows += commit.rowCount;
+            } catch (error) {
+              if (context.cancellationSignal.aborted || error instanceof CancelledFailure) throw error;
+              if (error instanceof ApplicationFailure && error.type === SCHEMA_DRIFT_PENDING && input.driftPolicy === 'wait') held.push(name);
+              else if (dayFailure(error)) failed(name, unit.day, files.length, bytes, started, error);
+              else transient.push({ unit: name, error });
+            } finally {
+              progress.daysDone += 1;
+              context.heartbeat(progress);
+            }
+          }
+        } catch (error) {
+          // An interrupted query surfaces as a DuckDB error; report it as the cancellation it is.
+          if (context.cancellationSignal.aborted && !(error instanceof CancelledFailure)) {
+            throw new CancelledFailure('import cancelled before the batch was committed; its days are untouched');
+          }
+          throw error;
+        } finally {
+          context.cancellationSignal.removeEventListener('abort', stop);
+        }
+      }, { localDirectories: [stagingRoot] });
+      if (context.cancellationSignal.aborted) throw cancelledBeforeCommit();
+      // The exactly-once point of every staged day: one transaction; a day the warehouse refuses is left out alone.
+      progress.committing = true;
+      context.heartbeat(progress);
+      const results = staged.length > 0 ? await sink.replaceUnits(staged.map((s) => s.commit)) : [];
+      let rows = 0;
+      let rejectedRows = 0;
+      let bytes = 0;
+      results.forEach((result, i) => {
+        const day = staged[i]!;
+        const name = day.commit.unit;
+        if (result.status === 'failed') {
+          failed(name, day.unit.day, day.commit.files.length, day.bytes, day.started, result.error);
+          return;
+        }
+        rows += result.rows;
+        rejectedRows += day.commit.rejectedRows;
+        bytes += day.bytes;
+        reports.set(name, {
+          unit: name, day: day.unit.day, status: 'loaded', rows: result.rows, rejectedRows: day.commit.rejectedRows, files: day.commit.files.length, bytes: day.bytes,
+          durationMs: Date.now() - day.started, loadId: day.commit.loadId, path: 'staged',
+          reason: [day.reason, ...(result.replacedScheme ? [`replaced the table's earlier load (${describeScheme(result.replacedScheme)})`] : [])].join('; '),
+          ...(day.driftNote ? { drift: day.driftNote } : {}),
+        });
+      });
+      recordTableVolume(context.metricMeter, { connection: connection.name, table: table.name, rowsLoaded: rows, rowsRejected: rejectedRows, bytesRead: bytes });
+      context.log.info('day batch loaded', {
+        connection: connection.name, table: table.name, days: input.units.length, loaded: results.filter((r) => r.status === 'committed').length,
+        failed: [...reports.values()].filter((r) => r.status === 'failed').length, held: held.length, rows,
+      });
+    } finally {
+      clearInterval(beat);
+      rmSync(stagingRoot, { recursive: true, force: true });
+    }
+    if (transient.length > 0) {
+      // The rest committed; a retry skips them as unchanged and loads these again.
+      const [first] = transient;
+      throw new Error(`${transient.length} day(s) of the batch hit a transient error and load again: ${transient.map((t) => t.unit).join(', ')} `
+        + `(${first!.error instanceof Error ? first!.error.message : String(first!.error)})`);
+    }
+    return { reports: input.units.filter((u) => reports.has(u)).map((u) => reports.get(u)!), held };
+  };
+}
