@@ -29,6 +29,17 @@ async function save(name: string, workflowId: string, runId?: string): Promise<v
   recorded.push(name);
 }
 
+/** A table of eight small days (one corrupt after discovery), imported with concurrency 2: two batches of four. */
+async function batchedImport(source: ReturnType<TestEnv['source']>): Promise<void> {
+  const batchDays = Array.from({ length: 8 }, (_, i) => `2025-02-0${i + 1}`);
+  for (const [i, day] of batchDays.entries()) await putTable(env.s3, env.bucket, `clicks/date=${day}/part-0.parquet`, rows(i + 2));
+  await env.s3bridge.discoverSchema({ connection: source });
+  await putObject(env.s3, env.bucket, 'clicks/date=2025-02-03/part-1.parquet', 'PAR1 not a parquet file PAR1');
+  const batched = await env.s3bridge.importTable({ connection: source, table: 'clicks', days: 'all', concurrency: 2 });
+  expect(batched.days.map((d) => d.status)).toEqual(['loaded', 'loaded', 'failed', 'loaded', 'loaded', 'loaded', 'loaded', 'loaded']);
+  await save('import-table-day-batches', env.s3bridge.importWorkflowId(source.name, 'clicks'));
+}
+
 beforeAll(async () => {
   env = await createTestEnv('histories');
   await env.startWorker();
@@ -103,6 +114,9 @@ it('records a history of every workflow type', async () => {
   const resync = await env.s3bridge.discoverSchema({ connection: source });
   expect(resync.drifted).toContain('users');
   await save('discover-schema-resync-drift', discovery.workflowId);
+
+  // importTable loading small days in batches (loadDayBatch, no importDay children): 8 days over 2 lanes, a corrupt day failing inside its batch.
+  await batchedImport(source);
 
   // exportTable over two hourly windows of canonical.events (seeded as an import would write them).
   await seedEvents(env, hourOfEvents('2025-10-01T10:00:00Z', 6), 'load-10');

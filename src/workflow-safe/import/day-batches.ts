@@ -15,6 +15,12 @@ export const SMALL_DAY = { maxFiles: 16, maxBytes: 4 * 1024 * 1024 };
 /** A batch's bounds: its days are loaded one after another in one activity, then committed together. */
 export const DAY_BATCH = { maxDays: 32, maxBytes: 64 * 1024 * 1024 };
 
+/**
+ * Fewer small days than this in a run load one by one: their overhead is a second or two in all,
+ * and each keeps its own importDay run (its own row in the Temporal UI).
+ */
+export const MIN_DAYS_TO_BATCH = 8;
+
 export const isSmallDay = (d: PlannedDay): boolean => d.day !== null && d.files <= SMALL_DAY.maxFiles && d.bytes <= SMALL_DAY.maxBytes;
 
 /** One piece of an import's work: a day on its own (importDay), or a batch of small days (loadDayBatch). */
@@ -24,12 +30,13 @@ export type DayWork<T extends PlannedDay> = { kind: 'day'; day: T } | { kind: 'b
  * The plan's days as work: large days alone, small ones in batches. A batch holds at most
  * DAY_BATCH's days and bytes, and no more than an even share of the small days over the
  * import's concurrency, so batching never leaves lanes idle: with fewer small days than two per
- * lane, every day runs alone as before. Work is in the order of its first day.
+ * lane (or fewer than MIN_DAYS_TO_BATCH), every day runs alone as before. Work is in the order
+ * of its first day.
  */
 export function dayWork<T extends PlannedDay>(days: T[], concurrency: number): DayWork<T>[] {
   const small = days.filter(isSmallDay);
   const perBatch = Math.min(DAY_BATCH.maxDays, Math.ceil(small.length / Math.max(1, concurrency)));
-  if (perBatch < 2) return days.map((day) => ({ kind: 'day', day }));
+  if (perBatch < 2 || small.length < MIN_DAYS_TO_BATCH) return days.map((day) => ({ kind: 'day', day }));
   const work: DayWork<T>[] = [];
   let batch: { kind: 'batch'; days: T[] } | undefined;
   let bytes = 0;
