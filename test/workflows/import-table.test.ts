@@ -34,10 +34,12 @@ const expected = () => Object.fromEntries(DAYS.map((day, i) => [day, rowsOf(i)])
 
 describe('importTable (raw mode, Hive day partitions)', () => {
   let firstRunId: string;
+  let firstRun: string;
 
   it('imports 30 days with the exact row count of every day', async () => {
     const handle = await env.s3bridge.startImport({ connection: env.source(), table: 'events', days: 'all', concurrency: 4 });
     firstRunId = handle.workflowId;
+    firstRun = handle.firstExecutionRunId;
     const report = await handle.result();
     expect(report.totals).toMatchObject({ loaded: 30, skipped: 0, failed: 0, rows: DAYS.reduce((n, _, i) => n + rowsOf(i), 0), files: 30 });
     expect(report.target).toBe(`raw.${env.source().name}__events`);
@@ -86,7 +88,7 @@ describe('importTable (raw mode, Hive day partitions)', () => {
   });
 
   it('replays the import workflow history deterministically', async () => {
-    const history = await env.temporal.workflow.getHandle(firstRunId).fetchHistory();
+    const history = await env.temporal.workflow.getHandle(firstRunId, firstRun).fetchHistory();
     await Worker.runReplayHistory({ workflowBundle: { code: readFileSync(inject('workflowBundlePath'), 'utf8') } }, history, firstRunId);
     // 30 small days over 4 lanes load in batches (loadDayBatch); importDay's replay is in test/histories.
     const batches = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'loadDayBatch');
