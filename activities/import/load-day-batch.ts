@@ -23,22 +23,8 @@ import type { ActivityDeps } from '../deps';
 import { createRequireActiveConnection } from '../connections/require-active-connection';
 import { followDrift, readTypes } from './load-day-partition';
 
-/** Day listings in flight at once (one narrowed ListObjectsV2 each). */
-const LISTINGS_AT_ONCE = 4;
-
 /** A day's own failure (bad data, a corrupt file, drift, a refused commit): it fails alone, the batch goes on. */
 const dayFailure = (error: unknown): error is ApplicationFailure => error instanceof ApplicationFailure && error.nonRetryable === true;
-
-/** Runs `fn` over `items`, at most `limit` at once, results in the items' order. */
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-}
 
 /** A day staged and waiting for the batch's commit, with what its report needs. */
 interface StagedDay {
@@ -72,10 +58,7 @@ export function createLoadDayBatch(deps: ActivityDeps) {
     const configHash = configFingerprint({ mapping, target: targetLabel(target) });
     const session = refreshingCredentials(() => resolveCredentials(connection, settings, catalog));
     const credentials = await session.get();
-    const s3 = createS3Client(connection, () => session.get(), settings);
     const connectionFormat = connection.direction === 'source' ? connection.format : 'auto';
-    const listed = await mapLimited(input.units, LISTINGS_AT_ONCE, async (unit) =>
-      (await listTableFiles(s3, connection.bucket, table, { onlyUnit: unit, connectionFormat })).get(unit)).finally(() => s3.destroy());
     const scheme = unitScheme(table);
     const ledger = new Map((await sink.ledger(connection.name, table.name, target)).filter((e) => !schemeDiffers(e, scheme)).map((e) => [e.unit, e]));
     const reference = (await sink.acceptedColumns(connection.name, table.name)) ?? dataColumns(table);
@@ -90,6 +73,7 @@ export function createLoadDayBatch(deps: ActivityDeps) {
     // The batch's staging folder: its own UUID, each day's files under its load ID.
     const stagingRoot = path.join(settings.dataDir, 'staging', randomUUID());
     mkdirSync(stagingRoot, { recursive: true });
+    const s3 = createS3Client(connection, () => session.get(), settings);
     const beat = setInterval(() => context.heartbeat(progress), 5_000);
     try {
       await withS3DuckDB(settings, connection, credentials, async (db, withAnother) => {
@@ -97,10 +81,18 @@ export function createLoadDayBatch(deps: ActivityDeps) {
         context.cancellationSignal.addEventListener('abort', stop);
         try {
           const urlPrefix = s3ObjectUrl(connection.bucket, '');
-          for (const [i, name] of input.units.entries()) {
+          for (const name of input.units) {
             const started = Date.now();
             if (context.cancellationSignal.aborted) throw cancelledBeforeCommit();
-            const unit = listed[i];
+            let unit: UnitFiles | undefined;
+            try {
+              // Listed again, one day after another (its own folder), so a file that arrived since planning is in.
+              unit = (await listTableFiles(s3, connection.bucket, table, { onlyUnit: name, connectionFormat })).get(name);
+            } catch (error) {
+              if (dayFailure(error)) failed(name, name, 0, 0, started, error);
+              else transient.push({ unit: name, error });
+              continue;
+            }
             if (!unit) {
               reports.set(name, { unit: name, day: name, status: 'skipped', rows: 0, rejectedRows: 0, files: 0, bytes: 0, durationMs: 0, reason: 'no files found for this day any more' });
               continue;
@@ -190,6 +182,7 @@ export function createLoadDayBatch(deps: ActivityDeps) {
       });
     } finally {
       clearInterval(beat);
+      s3.destroy();
       rmSync(stagingRoot, { recursive: true, force: true });
     }
     if (transient.length > 0) {

@@ -9,7 +9,7 @@ import { withGeneratedExternalId } from '../client/external-id';
 import { Connection } from '../workflow-safe/connection';
 import type { ImportInput } from '../workflow-safe/import/import-input';
 import type { ResetTableResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
-import { dayInput, dayRuns } from './temporal-reads';
+import { lastDayInput } from './temporal-reads';
 import { awaitWorkerRun, requireLiveWorker } from './worker-runs';
 
 /**
@@ -63,8 +63,7 @@ export class ConsoleActions {
    * `backfill` runs), with the mapping and policies the day last ran with.
    */
   async reimportDay(connection: string, table: string, unit: string): Promise<WorkflowHandle> {
-    const last = (await dayRuns(this.client, connection, table)).get(unit);
-    const previous = last ? await dayInput(this.client.temporal, last) : undefined;
+    const previous = await lastDayInput(this.client, connection, table, unit);
     const input: ImportInput = {
       connection, table, days: unit === 'all' ? 'all' : { from: unit, to: unit }, reload: true,
       ...(previous?.mapping ? { mapping: previous.mapping } : {}),

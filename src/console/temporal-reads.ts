@@ -91,8 +91,19 @@ async function runInput<T>(temporal: Client, run: Pick<RunView, 'workflowId' | '
 }
 
 /** The settings a day last ran with (mapping, error and drift policy), so a re-import loads it the same way. */
-export async function dayInput(temporal: Client, run: RunView): Promise<ImportDayInput | undefined> {
+async function dayInput(temporal: Client, run: RunView): Promise<ImportDayInput | undefined> {
   return runInput<ImportDayInput>(temporal, run).catch(() => undefined);
+}
+
+/**
+ * The settings a day last ran with: its own importDay run's input, or (a day loaded in a batch has
+ * no run of its own) the input of the table's latest import.
+ */
+export async function lastDayInput(client: S3BridgeClient, connection: string, table: string, unit: string): Promise<Partial<ImportDayInput> | undefined> {
+  const last = (await dayRuns(client, connection, table)).get(unit);
+  if (last) return dayInput(client.temporal, last);
+  const [latestImport] = await listRuns(client.temporal, ours(client, runsQuery({ connection, table, kind: 'import' })), 1);
+  return latestImport ? runInput<Partial<ImportDayInput>>(client.temporal, latestImport).catch(() => undefined) : undefined;
 }
 
 /** The latest finished export runs of a destination, newest first, with their reports. */

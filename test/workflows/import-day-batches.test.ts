@@ -35,7 +35,7 @@ afterAll(async () => {
 
 /** Activities the import's history scheduled, by type, and the child workflows it started. */
 async function historyOf(handle: WorkflowHandle) {
-  const { events = [] } = await handle.fetchHistory();
+  const events = (await handle.fetchHistory()).events ?? [];
   const activities: Record<string, number> = {};
   for (const e of events) {
     const type = e.activityTaskScheduledEventAttributes?.activityType?.name;
@@ -128,7 +128,7 @@ describe('a batch retried after its commit', () => {
     const ledger = await warehouse<{ entries: number }>(e, 'SELECT count(*) AS entries FROM s3bridge.load_ledger WHERE table_name = $t', { t: 'logs' });
     expect(ledger).toEqual([{ entries: 8 }]);
     // The killed batch's activity ran again: a second attempt in the import's history.
-    const { events = [] } = await handle.fetchHistory();
+    const events = (await handle.fetchHistory()).events ?? [];
     const attempts = events.filter((ev) => ev.activityTaskStartedEventAttributes).map((ev) => ev.activityTaskStartedEventAttributes!.attempt);
     expect(attempts).toContain(2);
   });

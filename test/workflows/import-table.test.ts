@@ -39,7 +39,7 @@ describe('importTable (raw mode, Hive day partitions)', () => {
   it('imports 30 days with the exact row count of every day', async () => {
     const handle = await env.s3bridge.startImport({ connection: env.source(), table: 'events', days: 'all', concurrency: 4 });
     firstRunId = handle.workflowId;
-    firstRun = handle.firstExecutionRunId;
+    firstRun = (await handle.describe()).runId;
     const report = await handle.result();
     expect(report.totals).toMatchObject({ loaded: 30, skipped: 0, failed: 0, rows: DAYS.reduce((n, _, i) => n + rowsOf(i), 0), files: 30 });
     expect(report.target).toBe(`raw.${env.source().name}__events`);
