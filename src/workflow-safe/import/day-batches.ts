@@ -28,10 +28,10 @@ export type DayWork<T extends PlannedDay> = { kind: 'day'; day: T } | { kind: 'b
 
 /**
  * The plan's days as work: large days alone, small ones in batches. A batch holds at most
- * DAY_BATCH's days and bytes, and no more than an even share of the small days over the
- * import's concurrency, so batching never leaves lanes idle: with fewer small days than two per
- * lane (or fewer than MIN_DAYS_TO_BATCH), every day runs alone as before. Work is in the order
- * of its first day.
+ * DAY_BATCH's days and bytes, and at most the small days' share per lane (rounded up), so the
+ * batches still spread over the import's concurrency; with one small day per lane or less (or
+ * fewer than MIN_DAYS_TO_BATCH), every day runs alone as before. Work is in the order of its
+ * first day.
  */
 export function dayWork<T extends PlannedDay>(days: T[], concurrency: number): DayWork<T>[] {
   const small = days.filter(isSmallDay);
