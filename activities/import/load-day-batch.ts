@@ -14,7 +14,7 @@ import { describeScheme, schemeDiffers, unitScheme } from '../../src/warehouse/u
 import { listTableFiles, type UnitFiles } from '../../src/import/list-table-files';
 import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
 import { dataColumns } from '../../src/import/table-columns';
-import { describeUnit } from '../../src/import/describe-unit';
+import { describeUnit, parquetColumns } from '../../src/import/describe-unit';
 import { cancelledBeforeCommit, stagedCommit } from '../../src/import/load-unit';
 import { decideUnit } from '../../src/import/unit-decision';
 import { recordTableVolume } from '../../src/observability/metrics';
@@ -81,18 +81,26 @@ export function createLoadDayBatch(deps: ActivityDeps) {
         context.cancellationSignal.addEventListener('abort', stop);
         try {
           const urlPrefix = s3ObjectUrl(connection.bucket, '');
+          // Each day listed again (its own folder, one after another), so a file that arrived since planning is in.
+          const listed = new Map<string, UnitFiles | undefined>();
+          for (const name of input.units) {
+            if (context.cancellationSignal.aborted) throw cancelledBeforeCommit();
+            try {
+              listed.set(name, (await listTableFiles(s3, connection.bucket, table, { onlyUnit: name, connectionFormat })).get(name));
+            } catch (error) {
+              if (dayFailure(error)) failed(name, name, 0, 0, Date.now(), error);
+              else transient.push({ unit: name, error });
+            }
+          }
+          // Every day's Parquet footers in one query, one DESCRIBE per distinct schema; when that
+          // fails, each day reads its own, so only the day with the bad file fails.
+          const urls = [...listed.values()].flatMap((unit) => unit?.files.map((f) => urlPrefix + f.key) ?? []);
+          const known = table.format === 'parquet' && urls.length > 0 ? await parquetColumns(db, urls, withAnother).catch(() => undefined) : undefined;
           for (const name of input.units) {
             const started = Date.now();
             if (context.cancellationSignal.aborted) throw cancelledBeforeCommit();
-            let unit: UnitFiles | undefined;
-            try {
-              // Listed again, one day after another (its own folder), so a file that arrived since planning is in.
-              unit = (await listTableFiles(s3, connection.bucket, table, { onlyUnit: name, connectionFormat })).get(name);
-            } catch (error) {
-              if (dayFailure(error)) failed(name, name, 0, 0, started, error);
-              else transient.push({ unit: name, error });
-              continue;
-            }
+            if (!listed.has(name)) continue;
+            const unit = listed.get(name);
             if (!unit) {
               reports.set(name, { unit: name, day: name, status: 'skipped', rows: 0, rejectedRows: 0, files: 0, bytes: 0, durationMs: 0, reason: 'no files found for this day any more' });
               continue;
@@ -112,7 +120,7 @@ export function createLoadDayBatch(deps: ActivityDeps) {
               const loadId = randomUUID();
               const stagingDir = path.join(stagingRoot, loadId);
               mkdirSync(stagingDir);
-              const described = await describeUnit({ db, withAnother, urlPrefix, table, unit }, reference);
+              const described = await describeUnit({ db, withAnother, urlPrefix, table, unit, ...(known ? { known } : {}) }, reference);
               const { accepted, driftNote } = await followDrift(catalog, { table, unit, described, reference, driftPolicy: input.driftPolicy, connection: connection.name });
               const commit = await stagedCommit({
                 db, bucket: connection.bucket, urlPrefix, connection: connection.name, table, unit, mapping, errorPolicy: input.errorPolicy, loadId, stagingDir,

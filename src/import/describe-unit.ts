@@ -43,12 +43,31 @@ async function parquetSchemaGroups(db: DuckDBConnection, urls: string[], withAno
 }
 
 /**
+ * Each Parquet file's columns: the footers of all of them in one query (split among readers when
+ * there are many), then one DESCRIBE per distinct schema. A failed read names the file at fault.
+ */
+export async function parquetColumns(db: DuckDBConnection, urls: string[], withAnother?: AnotherConnection): Promise<Map<string, ColumnSchema[]>> {
+  const describeOne = (fileUrl: string) => readerFor('parquet').columns(db, fileUrl);
+  const groups = await probing(db, urls, 'parquet', (files) => parquetSchemaGroups(db, files, withAnother), describeOne);
+  const byUrl = new Map<string, ColumnSchema[]>();
+  for (const files of groups.values()) {
+    const described = await describeOne(files[0]!).catch((error: unknown) => { throw readFailure(error, files[0]!, 'parquet'); });
+    for (const file of files) byUrl.set(file, described);
+  }
+  return byUrl;
+}
+
+/**
  * Reads each file's columns and the drift against the reference schema. Parquet: the footers of
  * all the unit's files in one query, then one DESCRIBE per distinct schema (usually one); text
  * formats: each file's header (CSV) or sampled keys (NDJSON).
  */
 export async function describeUnit(
-  ctx: Pick<StageContext, 'db' | 'urlPrefix' | 'table' | 'unit'> & { withAnother?: AnotherConnection },
+  ctx: Pick<StageContext, 'db' | 'urlPrefix' | 'table' | 'unit'> & {
+    withAnother?: AnotherConnection;
+    /** Parquet files' columns read already (a batch of days reads all its footers at once). */
+    known?: Map<string, ColumnSchema[]>;
+  },
   reference: ColumnSchema[],
 ) {
   const columns = new Map<string, ColumnSchema[]>();
@@ -56,15 +75,12 @@ export async function describeUnit(
   const { format } = ctx.table;
   const typed = !isTextFormat(format);
   const urls = ctx.unit.files.map((f) => ctx.urlPrefix + f.key);
-  const byUrl = new Map<string, ColumnSchema[]>();
+  let byUrl = new Map<string, ColumnSchema[]>();
   const reader = readerFor(format);
   const describeOne = (fileUrl: string) => reader.columns(ctx.db, fileUrl);
   if (format === 'parquet' && urls.length > 0) {
-    const groups = await probing(ctx.db, urls, format, (files) => parquetSchemaGroups(ctx.db, files, ctx.withAnother), describeOne);
-    for (const files of groups.values()) {
-      const described = await describeOne(files[0]!).catch((error: unknown) => { throw readFailure(error, files[0]!, format); });
-      for (const file of files) byUrl.set(file, described);
-    }
+    const { known } = ctx;
+    byUrl = known && urls.every((url) => known.has(url)) ? known : await parquetColumns(ctx.db, urls, ctx.withAnother);
   } else {
     for (const fileUrl of urls) {
       byUrl.set(fileUrl, await describeOne(fileUrl).catch((error: unknown) => { throw readFailure(error, fileUrl, format); }));
