@@ -10,18 +10,18 @@ interface PlannedDay {
  * A small day: few files and few bytes, so its load is mostly fixed cost (an activity, an S3
  * DuckDB, a listing, a ledger read, a commit) and sharing those with other days pays.
  */
-export const SMALL_DAY = { maxFiles: 16, maxBytes: 4 * 1024 * 1024 };
+const SMALL_DAY = { maxFiles: 16, maxBytes: 4 * 1024 * 1024 };
 
 /** A batch's bounds: its days are loaded one after another in one activity, then committed together. */
-export const DAY_BATCH = { maxDays: 32, maxBytes: 64 * 1024 * 1024 };
+const DAY_BATCH = { maxDays: 32, maxBytes: 64 * 1024 * 1024 };
 
 /**
  * Fewer small days than this in a run load one by one: their overhead is a second or two in all,
  * and each keeps its own importDay run (its own row in the Temporal UI).
  */
-export const MIN_DAYS_TO_BATCH = 8;
+const MIN_DAYS_TO_BATCH = 8;
 
-export const isSmallDay = (d: PlannedDay): boolean => d.day !== null && d.files <= SMALL_DAY.maxFiles && d.bytes <= SMALL_DAY.maxBytes;
+const isSmallDay = (d: PlannedDay): boolean => d.day !== null && d.files <= SMALL_DAY.maxFiles && d.bytes <= SMALL_DAY.maxBytes;
 
 /** One piece of an import's work: a day on its own (importDay), or a batch of small days (loadDayBatch). */
 export type DayWork<T extends PlannedDay> = { kind: 'day'; day: T } | { kind: 'batch'; days: T[] };
