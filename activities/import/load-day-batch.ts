@@ -61,7 +61,9 @@ export function createLoadDayBatch(deps: ActivityDeps) {
     const connectionFormat = connection.direction === 'source' ? connection.format : 'auto';
     const scheme = unitScheme(table);
     const ledger = new Map((await sink.ledger(connection.name, table.name, target)).filter((e) => !schemeDiffers(e, scheme)).map((e) => [e.unit, e]));
-    const reference = (await sink.acceptedColumns(connection.name, table.name)) ?? dataColumns(table);
+    // The schema the next day is compared with: what the days before it in the batch accepted, as
+    // if each had committed before the next was read (as days loaded one by one see it).
+    let reference = (await sink.acceptedColumns(connection.name, table.name)) ?? dataColumns(table);
 
     const reports = new Map<string, DayReport>();
     const held: string[] = [];
@@ -137,6 +139,7 @@ export function createLoadDayBatch(deps: ActivityDeps) {
                 files, fingerprint, configHash, acceptedColumns: accepted, scheme, allowSchemeChange: input.reload,
               });
               staged.push({ unit, commit, bytes, reason: decision.reason, started, ...(driftNote ? { driftNote } : {}) });
+              reference = accepted;
               progress.rows += commit.rowCount;
             } catch (error) {
               if (context.cancellationSignal.aborted || error instanceof CancelledFailure) throw error;
