@@ -15,6 +15,7 @@ const DAYS = days('2025-03-01', 40);
 const BAD_DAYS = days('2025-04-01', 12);
 const BAD_DAY = BAD_DAYS[4]!;
 const rowsOf = (i: number) => 10 + i;
+const DRIFT_DAYS = days('2025-06-01', 10);
 
 beforeAll(async () => {
   env = await createTestEnv('import-batches');
@@ -22,8 +23,11 @@ beforeAll(async () => {
     ...DAYS.map((day, i) => putTable(env.s3, env.bucket, `small/date=${day}/part-0.parquet`, `SELECT ${i} * 1000 + r AS id, 'view' AS event FROM range(${rowsOf(i)}) t(r)`)),
     ...BAD_DAYS.map((day, i) => putTable(env.s3, env.bucket, `mixed/date=${day}/part-0.parquet`, `SELECT ${i} * 1000 + r AS id FROM range(${rowsOf(i)}) t(r)`)),
   ]);
+  await Promise.all(DRIFT_DAYS.map((day, i) => putTable(env.s3, env.bucket, `drifting/date=${day}/part-0.parquet`, `SELECT ${i} * 1000 + r AS id FROM range(${rowsOf(i)}) t(r)`)));
   await env.startWorker();
   await discover(env);
+  // After discovery: the fifth day gains a column.
+  await putTable(env.s3, env.bucket, `drifting/date=${DRIFT_DAYS[4]}/part-0.parquet`, "SELECT 4000 + r AS id, 'x' || r AS extra FROM range(14) t(r)");
   // After discovery (which would sample it): one day of `mixed` gets a file that is not Parquet.
   await putObject(env.s3, env.bucket, `mixed/date=${BAD_DAY}/part-1.parquet`, 'not a parquet file at all');
 });
@@ -97,6 +101,21 @@ describe('importTable batches small days', () => {
     const page = await new PageData(env.s3bridge, env.settings, new WarehouseReads(env.s3bridge, env.settings)).table(env.source().name, 'mixed');
     expect(page.days.map((d) => [d.day, d.outcome, d.rows])).toEqual(BAD_DAYS.map((day, i) => (day === BAD_DAY ? [day, 'failed', 0] : [day, 'loaded', rowsOf(i)])));
     expect(page.days.find((d) => d.day === BAD_DAY)!.reason).toBe(bad.reason);
+  });
+});
+
+describe('schema drift inside a batch', () => {
+  it('evolves the table at the drifted day and keeps the evolved schema: a later day without the column does not undo it', async () => {
+    const report = await env.s3bridge.importTable({ connection: env.source(), table: 'drifting', days: 'all', concurrency: 1, driftPolicy: 'evolve' });
+    expect(report.totals).toMatchObject({ loaded: 10, failed: 0 });
+    expect(report.days.filter((d) => d.drift).map((d) => [d.day, d.drift])).toEqual([[DRIFT_DAYS[4], `new column "extra" VARCHAR (in drifting/date=${DRIFT_DAYS[4]}/part-0.parquet)`]]);
+    expect(await warehouse(env, `SELECT _day::VARCHAR AS day, count(extra) AS extra FROM ${rawTable(env, 'drifting')} GROUP BY 1 HAVING count(extra) > 0`))
+      .toEqual([{ day: DRIFT_DAYS[4], extra: 14 }]);
+    const [accepted] = await warehouse<{ columns: string }>(env, "SELECT columns::VARCHAR AS columns FROM s3bridge.accepted_schemas WHERE table_name = 'drifting'");
+    expect(JSON.parse(accepted!.columns)).toContainEqual({ name: 'extra', type: 'VARCHAR' });
+    // One batch of ten days (concurrency 1).
+    const history = await historyOf(env.temporal.workflow.getHandle(env.s3bridge.importWorkflowId(env.source().name, 'drifting')));
+    expect(history).toMatchObject({ activities: { loadDayBatch: 1 }, children: 0 });
   });
 });
 
