@@ -61,6 +61,8 @@ export interface UnitCommit {
   loadId: string;
   target: TargetTable;
   rows: UnitRows;
+  /** What each file's key is read as (`s3://<bucket>/`): a file's ID in `s3bridge.source_files` is computed from its URL. */
+  urlPrefix: string;
   /** The rows' columns (data, partition, lineage), as the scan built them: the target table is created or evolved to them. */
   columns: ColumnSchema[];
   files: SourceFile[];

@@ -1,10 +1,12 @@
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { localSourceConnection } from '../../src/config/local-services';
 import { saveConnection } from '../../src/catalog/connection-store';
 import type { DestinationConnection } from '../../src/workflow-safe/connection';
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS } from '../../src/warehouse/target-table';
 import { ensureBookkeepingTables } from '../../src/warehouse/bookkeeping-tables';
+import { fileIdSql } from '../../src/warehouse/source-files';
 import { quoteIdentifier, quoteLiteral } from '../../src/duckdb/sql';
 import { queryRows } from '../../src/duckdb/query-rows';
 import type { TestEnv } from '../support/harness';
@@ -66,12 +68,23 @@ export async function seedEvents(env: TestEnv, events: SeedEvent[], loadId = 'lo
     await db.run(`CREATE TABLE IF NOT EXISTS canonical.events (${columns})`);
     for (const e of events) {
       await db.run(`INSERT INTO canonical.events VALUES ($event, $userId, $unitIds::JSON, $ts::TIMESTAMPTZ, $value, $properties::JSON,
-        'seed', 'clicks', $ts::TIMESTAMPTZ::DATE, $sourceKey, $loadId)`, {
+        $ts::TIMESTAMPTZ::DATE, ${fileIdSql('$loadId', '$sourceKey', "'canonical.events'")})`, {
         event: e.event, userId: e.userId ?? null, unitIds: JSON.stringify(e.anonymousId ? { anonymousID: e.anonymousId } : {}), ts: e.ts,
         value: e.value ?? null, properties: JSON.stringify(e.properties ?? {}), sourceKey: e.sourceKey ?? 'clicks/part-0.csv', loadId,
       });
     }
+    for (const sourceKey of new Set(events.map((e) => e.sourceKey ?? 'clicks/part-0.csv'))) await recordSourceFile(db, { loadId, sourceKey });
   });
+}
+
+/**
+ * The entry of a seeded file in `s3bridge.source_files`, as an import would write it: its ID
+ * (`seededFileId`, what the seeded rows carry) from its load, key and target.
+ */
+export async function recordSourceFile(db: DuckDBConnection, file: { loadId: string; sourceKey: string; connection?: string; table?: string; target?: string }): Promise<void> {
+  const { loadId, sourceKey, connection = 'seed', table = 'clicks', target = 'canonical.events' } = file;
+  await db.run(`INSERT INTO s3bridge.source_files (file_id, target, connection, table_name, source_key, load_id)
+    VALUES (${fileIdSql('$loadId', '$sourceKey', '$target')}, $target, $connection, $table, $sourceKey, $loadId)`, { loadId, sourceKey, connection, table, target });
 }
 
 /** Generated events: `count` rows spread over the hour starting at `hour` (ISO), with a unique `n` property. */
@@ -113,8 +126,9 @@ export async function seedBulkEvents(env: TestEnv, hour: string, count: number, 
     SELECT 'Bulk ' || (r % 7), 'u' || (r % 1000), json_object('anonymousID', 'a' || r),
       $start::TIMESTAMPTZ + to_microseconds((r * 3600000000) // $count), NULL,
       json_object('n', r, 'h1', md5(r::VARCHAR), 'h2', md5((r * 7)::VARCHAR), 'h3', md5((r * 13)::VARCHAR)),
-      'seed', 'bulk', $start::TIMESTAMPTZ::DATE, 'bulk/part-0.parquet', $loadId
+      $start::TIMESTAMPTZ::DATE, ${fileIdSql('$loadId', "'bulk/part-0.parquet'", "'canonical.events'")}
     FROM range($count) t(r)`, { start: hour, count, loadId }));
+  await env.withWarehouse((db) => recordSourceFile(db, { loadId, sourceKey: 'bulk/part-0.parquet', table: 'bulk' }));
 }
 
 /*
