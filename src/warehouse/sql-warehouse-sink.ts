@@ -70,6 +70,10 @@ export class SqlWarehouseSink implements WarehouseSink {
     return this.ensured.then(() => withDb(fn));
   }
 
+  prepare(): Promise<void> {
+    return this.use(async () => undefined);
+  }
+
   ledger(connection: string, table: string, target: TargetTable): Promise<LedgerEntry[]> {
     return this.use((db) => readLedger(db, connection, table, targetLabel(target)));
   }

@@ -100,7 +100,7 @@ describe('one scan per day', () => {
       { id: 41, amount: 40, label: 'd', key: 'sales/date=2025-06-02/part-001.csv.gz' },
     ]);
     expect(await warehouse(env, `SELECT column_name, data_type FROM information_schema.columns
-      WHERE table_name = $t AND column_name IN ('id', 'amount', 'label') ORDER BY ordinal_position`, { t: `${env.source().name}__sales` }))
+      WHERE table_schema = 'raw' AND table_name = $t AND column_name IN ('id', 'amount', 'label') ORDER BY ordinal_position`, { t: `${env.source().name}__sales` }))
       .toEqual([{ column_name: 'id', data_type: 'BIGINT' }, { column_name: 'amount', data_type: 'BIGINT' }, { column_name: 'label', data_type: 'VARCHAR' }]);
     expect(await warehouse(env, 'SELECT source_key, row_number, column_name FROM s3bridge.rejects WHERE table_name = $t', { t: 'sales' }))
       .toEqual([{ source_key: 'sales/date=2025-06-02/part-001.csv.gz', row_number: 3, column_name: 'amount' }]);
