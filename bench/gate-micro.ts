@@ -5,7 +5,7 @@
  * round of the same process. Prints wall and CPU of each and the ratios gated / direct; "main" is
  * the CPU of Node's main thread (the proxy runs there; DuckDB's own threads are the rest).
  *
- *   npx tsx bench/gate-micro.ts [--rounds 5] [--files 1000]
+ *   npx tsx bench/gate-micro.ts [--rounds 5] [--files 1000] [--only direct|gated]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -13,7 +13,11 @@ import { localServiceEnv, localSourceConnection } from '../src/config/local-serv
 import { quoteLiteral } from '../src/duckdb/sql';
 import { withBaselineDuckDB } from './support/baseline-duckdb';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, files: { type: 'string', default: '1000' } } });
+const { values } = parseArgs({ options: {
+  rounds: { type: 'string', default: '5' }, files: { type: 'string', default: '1000' },
+  // One side only (direct or gated), to profile it: `perf record -g -- npx tsx bench/gate-micro.ts --only gated`.
+  only: { type: 'string' },
+} });
 localServiceEnv();
 const BUCKET = 's3bridge-bench-peers';
 const PREFIX = 'peers/v1/small';
@@ -53,15 +57,16 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const show = (m: Measure) => `wall ${m.wall.toFixed(2)} s, CPU ${m.cpu.toFixed(2)} s (system ${m.system.toFixed(2)} s, main thread ${m.main.toFixed(2)} s)`;
 
 async function main(): Promise<void> {
-  await once(true); // warm-up: the proxy started, httpfs loaded, MinIO's caches warm
+  await once(values.only !== 'direct'); // warm-up: the proxy started, httpfs loaded, MinIO's caches warm
   const direct: Measure[] = [];
   const gated: Measure[] = [];
   for (let round = 1; round <= Number(values.rounds); round++) {
     // Alternate the order so neither side always runs second.
-    const order = round % 2 ? [false, true] : [true, false];
+    const order = values.only ? [values.only === 'gated'] : round % 2 ? [false, true] : [true, false];
     for (const through of order) (through ? gated : direct).push(await once(through));
-    console.log(`round ${round}: direct ${show(direct.at(-1)!)} | gated ${show(gated.at(-1)!)}`);
+    console.log(`round ${round}: ${order.map((through) => (through ? `gated ${show(gated.at(-1)!)}` : `direct ${show(direct.at(-1)!)}`)).join(' | ')}`);
   }
+  if (values.only) return;
   const pick = (xs: Measure[], k: keyof Measure) => median(xs.map((m) => m[k]));
   console.log(`median of ${direct.length}: CPU gated / direct ${(pick(gated, 'cpu') / pick(direct, 'cpu')).toFixed(2)}x `
     + `(${pick(gated, 'cpu').toFixed(2)} / ${pick(direct, 'cpu').toFixed(2)} s), wall ${(pick(gated, 'wall') / pick(direct, 'wall')).toFixed(2)}x `
