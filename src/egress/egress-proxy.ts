@@ -2,7 +2,7 @@ import net from 'node:net';
 import { EgressRefused } from './egress-refused';
 import type { EgressSession } from './egress-session';
 import { bareHost } from './egress-policy';
-import { type BadRequestHead, headerValue, parseRequestHead, type RequestHead } from './request-head';
+import { type BadRequestHead, declaredBodyLength, headerValue, parseRequestHead, type RequestHead } from './request-head';
 
 /** What the proxy asks of the egress gate (src/egress/egress-gate.ts implements it). */
 export interface ProxiedGate {
@@ -22,6 +22,8 @@ export interface EgressProxy {
 
 /** Headers for the proxy alone: never relayed (the password in particular). */
 const PROXY_HEADERS = new Set(['proxy-authorization', 'proxy-connection']);
+/** Replaced on a request of a session that reads within a budget: its connection serves one answer. */
+const CONNECTION_HEADERS = new Set(['connection', 'keep-alive']);
 /** A connection idle this long (no byte either way) is closed; DuckDB opens a new one when it needs one. */
 const IDLE_MS = 120_000;
 
@@ -50,10 +52,18 @@ function failureAnswer(error: unknown): string {
   return answer(502, `s3bridge egress: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-/** The head as the server receives it: the path instead of the absolute URI, without the proxy's own headers. */
-function upstreamHead(head: RequestHead, url: URL): Buffer {
+/**
+ * The head as the server receives it: the path instead of the absolute URI, without the proxy's
+ * own headers; `oneAnswer` asks the server to close after answering (so the answer's head is
+ * where the connection's bytes begin, and its declared length can be checked).
+ */
+function upstreamHead(head: RequestHead, url: URL, oneAnswer: boolean): Buffer {
   const lines = [`${head.method} ${url.pathname}${url.search} ${head.version}`];
-  for (const [name, value] of head.headers) if (!PROXY_HEADERS.has(name.toLowerCase())) lines.push(`${name}: ${value}`);
+  for (const [name, value] of head.headers) {
+    const lower = name.toLowerCase();
+    if (!PROXY_HEADERS.has(lower) && !(oneAnswer && CONNECTION_HEADERS.has(lower))) lines.push(`${name}: ${value}`);
+  }
+  if (oneAnswer) lines.push('Connection: close');
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
 }
 
@@ -65,7 +75,11 @@ function upstreamHead(head: RequestHead, url: URL): Buffer {
  * (origin-form path, no proxy headers) and written to it; bodies follow by their length;
  * answers flow back as bytes, counted against the session's read budget, never parsed. A
  * request for another target on a bound connection closes it: DuckDB opens a client per host
- * and a new one per redirect hop, so each hop is a new connection and a new check.
+ * and a new one per redirect hop, so each hop is a new connection and a new check. A session
+ * with a read budget (samples, probes) gets one answer per connection, whose declared length is
+ * checked against the budget before its body: DuckDB drops a connection whose answer is longer
+ * than the range it asked for, often before the bytes that came through spend the budget, and
+ * the failure must still say why.
  */
 class ProxiedConnection {
   private pending: Buffer = Buffer.alloc(0);
@@ -79,6 +93,8 @@ class ProxiedConnection {
   /** Refused or closed: whatever else the client sends is dropped. */
   private finished = false;
   private tunnel = false;
+  /** A budgeted session's one request: its method, and the bytes of the answer's head so far. */
+  private oneAnswer: { method: string; head: Buffer | undefined } | undefined;
 
   constructor(private readonly gate: ProxiedGate, private readonly client: net.Socket) {
     client.setNoDelay(true);
@@ -186,13 +202,15 @@ class ProxiedConnection {
     }
     const port = Number(url.port || 80);
     const key = `${bareHost(url.hostname)}:${port}`;
-    if (this.upstream && this.bound !== key) {
+    if ((this.upstream && this.bound !== key) || this.oneAnswer) {
       // Answers on this connection come from the bound target: another target is not mixed in.
+      // A budgeted session's connection has had its one answer (the server closes it).
       this.close();
       return;
     }
+    if (session.limited) this.oneAnswer = { method: head.method, head: Buffer.alloc(0) };
     this.bodyLeft = head.bodyLength;
-    const bytes = upstreamHead(head, url);
+    const bytes = upstreamHead(head, url, session.limited);
     if (this.upstream) {
       this.toUpstream(bytes);
       return;
@@ -201,6 +219,17 @@ class ProxiedConnection {
       this.bound = key;
       this.toUpstream(bytes);
     });
+  }
+
+  /** A budgeted session's answer: false when its declared length alone would spend the budget. */
+  private answerWithinBudget(session: EgressSession, host: string, chunk: Buffer): boolean {
+    const answer = this.oneAnswer;
+    if (!answer?.head) return true;
+    answer.head = answer.head.length === 0 ? chunk : Buffer.concat([answer.head, chunk]);
+    const length = declaredBodyLength(answer.head, answer.method);
+    if (length === undefined) return true;
+    answer.head = undefined;
+    return length === null || session.declared(length, bareHost(host));
   }
 
   /** Checks host:port with the gate, connects to the checked address, checks the socket's address, then `ready`. */
@@ -222,7 +251,7 @@ class ProxiedConnection {
           return;
         }
         upstream.on('data', (chunk: Buffer) => {
-          if (!session.received(chunk.length, bareHost(host))) this.close();
+          if (!session.received(chunk.length, bareHost(host)) || !this.answerWithinBudget(session, host, chunk)) this.close();
         });
         upstream.pipe(this.client);
         ready();

@@ -63,3 +63,18 @@ export function headerValue(head: RequestHead, name: string): string | undefined
   return head.headers.find(([n]) => n.toLowerCase() === name)?.[1];
 }
 
+
+/**
+ * The body length an answer declares (its Content-Length), from the bytes that begin it;
+ * undefined while its head is incomplete, null when it declares none or has no body (an answer
+ * to HEAD, 1xx, 204, 304) or its head is too large to be one.
+ */
+export function declaredBodyLength(buffer: Buffer, method: string): number | null | undefined {
+  const end = buffer.indexOf(END);
+  if (end < 0) return buffer.length > MAX_HEAD_BYTES ? null : undefined;
+  const lines = buffer.toString('latin1', 0, end).split('\r\n');
+  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0]!)?.[1]);
+  if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return null;
+  const length = lines.slice(1).map((line) => /^content-length:[ \t]*(\d{1,15})[ \t]*$/i.exec(line)?.[1]).find((v) => v !== undefined);
+  return length === undefined ? null : Number(length);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestHead, MAX_HEAD_BYTES, parseRequestHead } from '../../src/egress/request-head';
+import { BadRequestHead, declaredBodyLength, MAX_HEAD_BYTES, parseRequestHead } from '../../src/egress/request-head';
 
 const head = (text: string) => parseRequestHead(Buffer.from(text, 'latin1'));
 const refusal = (text: string) => {
@@ -34,5 +34,14 @@ describe('the proxy\'s request head parser', () => {
     expect(refusal('GET http://h/\rX HTTP/1.1\r\n\r\n')).toBe('400 malformed request line');
     expect(refusal('GET http://h/ HTTP/2\r\n\r\n')).toBe('400 malformed request line');
     expect(refusal(`GET http://h/ HTTP/1.1\r\nX: ${'a'.repeat(MAX_HEAD_BYTES)}`)).toBe('431 request head too large');
+  });
+
+  it('reads the body length an answer declares, once its head is whole; none for HEAD, 1xx, 204 and 304', () => {
+    const answer = (text: string, method = 'GET') => declaredBodyLength(Buffer.from(text, 'latin1'), method);
+    expect(answer('HTTP/1.1 200 OK\r\ncontent-type: text/csv\r\nContent-Length:  1073741824\r\n\r\nabc')).toBe(1073741824);
+    expect(answer('HTTP/1.1 206 Partial Content\r\nContent-Length: 10')).toBeUndefined();
+    expect(answer('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n', 'HEAD')).toBeNull();
+    expect(answer('HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n')).toBeNull();
+    expect(answer('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n')).toBeNull();
   });
 });
