@@ -28,6 +28,7 @@ import { saveConnection } from '../src/catalog/connection-store';
 import { withWarehouse } from '../src/warehouse/embedded-database';
 import { ensureBookkeepingTables } from '../src/warehouse/bookkeeping-tables';
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS } from '../src/warehouse/target-table';
+import { fileIdSql } from '../src/warehouse/source-files';
 import { quoteIdentifier, quoteLiteral } from '../src/duckdb/sql';
 import type { DestinationConnection } from '../src/workflow-safe/connection';
 import { writeBenchResults } from './support/results-file';
@@ -80,8 +81,12 @@ async function main(): Promise<void> {
     await db.run(`INSERT INTO canonical.events SELECT ['page_view', 'click', 'signup', 'purchase'][1 + r % 4], 'user-' || (hash(r) % 200000),
       json_object('anonymousID', 'anon-' || (hash(r * 3) % 500000)), $start::TIMESTAMPTZ + to_microseconds((r * ${HOURS} * 3600000000) // ${ROWS}),
       (r % 100)::VARCHAR, json_object('page', '/page/' || (r % 1000), 'amount', (r % 10000) * 0.25, 'referrer', 'https://example.com/' || (hash(r) % 5000)),
-      'bench', 'events', $start::TIMESTAMPTZ::DATE, 'events/part-' || (r // 100000) || '.parquet', 'load-' || ((r * ${HOURS}) // ${ROWS})
+      $start::TIMESTAMPTZ::DATE, ${fileIdSql(`'load-' || ((r * ${HOURS}) // ${ROWS})`, "'events/part-' || (r // 100000) || '.parquet'", "'canonical.events'")}
       FROM range(${ROWS}) t(r)`, { start: START });
+    // Each row's file (one per 100,000 rows, in the load of its hour), as an import records it.
+    await db.run(`INSERT INTO s3bridge.source_files (file_id, target, connection, table_name, day, source_key, load_id)
+      SELECT DISTINCT ${fileIdSql('load_id', 'source_key', "'canonical.events'")}, 'canonical.events', 'bench', 'events', $start::TIMESTAMPTZ::DATE, source_key, load_id
+      FROM (SELECT 'events/part-' || (r // 100000) || '.parquet' AS source_key, 'load-' || ((r * ${HOURS}) // ${ROWS}) AS load_id FROM range(${ROWS}) t(r))`, { start: START });
     await db.run(`INSERT INTO s3bridge.load_ledger (connection, table_name, unit, day, load_id, target, fingerprint, config_hash, files,
         file_count, bytes, row_count, rejected_rows, loaded_at)
       SELECT 'bench', 'events', 'hour-' || h, $start::TIMESTAMPTZ::DATE, 'load-' || h, 'canonical.events', 'f', 'c', '[]', 0, 0, ${ROWS} // ${HOURS}, 0,

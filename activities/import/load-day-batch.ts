@@ -135,7 +135,7 @@ export function createLoadDayBatch(deps: ActivityDeps) {
                   if (context.cancellationSignal.aborted) throw cancelledBeforeCommit();
                 },
               }, { columns: described.columns, dataColumns: accepted, readTypes: readTypes([...table.columns, ...accepted], mapping) }, {
-                connection: connection.name, table: table.name, unit: name, day: unit.day, loadId, target,
+                connection: connection.name, table: table.name, unit: name, day: unit.day, loadId, target, urlPrefix,
                 files, fingerprint, configHash, acceptedColumns: accepted, scheme, allowSchemeChange: input.reload,
               });
               staged.push({ unit, commit, bytes, reason: decision.reason, started, ...(driftNote ? { driftNote } : {}) });

@@ -164,7 +164,7 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
           const loaded = await loadUnit(stageContext, schema, {
             sink,
             commit: {
-              connection: connection.name, table: table.name, unit: input.unit, day: unit.day, loadId, target,
+              connection: connection.name, table: table.name, unit: input.unit, day: unit.day, loadId, target, urlPrefix,
               files, fingerprint, configHash, acceptedColumns: accepted, scheme, allowSchemeChange: input.reload,
             },
             source: {

@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     const counts = await deps.withStore((db) =>
       queryRows<{ day: string; n: bigint }>(
         db,
-        `SELECT strftime(_day, '%Y-%m-%d') AS day, count(*) AS n FROM canonical.events
+        `SELECT strftime(_day, '%Y-%m-%d') AS day, count(*) AS n FROM lineage.events
          WHERE _connection = 'demo' AND _table = 'page_views' GROUP BY ALL ORDER BY day`,
       ),
     );

@@ -37,8 +37,20 @@ function embeddedIpv4(address: string): string | undefined {
   return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
 }
 
+/** Kinds already worked out: the gate checks the same few addresses on every connection (BlockList checks cost). */
+const known = new Map<string, AddressKind | undefined>();
+const KNOWN_MAX = 1024;
+
 /** The kind of an IP address (undefined when `address` is not one). */
 export function addressKind(address: string): AddressKind | undefined {
+  if (known.has(address)) return known.get(address);
+  const kind = kindOf(address);
+  if (known.size >= KNOWN_MAX) known.clear();
+  known.set(address, kind);
+  return kind;
+}
+
+function kindOf(address: string): AddressKind | undefined {
   const family = net.isIP(address);
   if (family === 0) return undefined;
   const nat64 = family === 6 ? embeddedIpv4(address) : undefined;

@@ -23,10 +23,24 @@ export class EgressSession {
     this.readBudget = bytes;
   }
 
+  /** Whether the instance reads within a budget (the proxy then checks each answer's declared length too). */
+  get limited(): boolean {
+    return this.readBudget !== undefined;
+  }
+
   /** Counts bytes that came back; false once the budget is spent (the gate then cuts the transfer). */
   received(bytes: number, host: string): boolean {
     this.read += bytes;
-    if (this.readBudget === undefined || this.read <= this.readBudget) return true;
+    return this.withinBudget(this.read, host);
+  }
+
+  /** An answer's declared body length, before its body: false when it alone would spend the budget (cut at once). */
+  declared(bytes: number, host: string): boolean {
+    return this.withinBudget(this.read + bytes, host);
+  }
+
+  private withinBudget(total: number, host: string): boolean {
+    if (this.readBudget === undefined || total <= this.readBudget) return true;
     this.record(READ_LIMIT_EXCEEDED, `read more than ${this.readBudget} bytes from ${host} for a sample: `
       + 'the server sent more than was asked for (does it ignore Range?), so the read was stopped');
     return false;

@@ -6,14 +6,14 @@ import { quoteIdentifier } from '../duckdb/sql';
  * when s3bridge received it (its load's commit time: `receivedAt`, and what places a row in a
  * received-time window).
  *
- * Today every row carries `_connection, _table, _day, _source_key, _load_id`, and
- * `s3bridge.load_ledger` records each load's `load_id` and `loaded_at`. When rows reference a
- * table of source files instead, this file alone changes: the expressions below keep their names
- * and meaning (the same values, so message IDs do not change).
+ * Every row carries `_day` and `_file_id`, its file in `s3bridge.source_files`, which knows the
+ * connection, table, object key and load; `s3bridge.load_ledger` records when each load
+ * committed (what RECEIVED_LOADS_SQL reads too). The expressions below keep the values rows
+ * carried before lineage moved to the file table, so message IDs did not change.
  */
 
 /** The lineage columns stored in every row s3bridge imports: never exported as data fields. */
-export const STORED_LINEAGE_COLUMNS = ['_connection', '_table', '_day', '_source_key', '_load_id'] as const;
+export const STORED_LINEAGE_COLUMNS = ['_day', '_file_id'] as const;
 
 /** Each load and when it was received (committed): one row per load. */
 const RECEIPTS = 'SELECT load_id, min(loaded_at) AS received_at FROM s3bridge.load_ledger GROUP BY load_id';
@@ -22,7 +22,7 @@ const RECEIPTS = 'SELECT load_id, min(loaded_at) AS received_at FROM s3bridge.lo
 export interface RowLineage {
   /** Whether the table carries s3bridge's lineage (a table created by hand may not: every expression is then NULL). */
   present: boolean;
-  /** What to add after `FROM <table> <alias>` (LEFT JOINs: a row without a load record keeps its other fields). */
+  /** What to add after `FROM <table> <alias>` (LEFT JOINs: a row without a file entry or load record keeps its other fields). */
   joins: string;
   /** TIMESTAMPTZ: when the row's load committed; NULL without a load record. */
   receivedAt: string;
@@ -35,15 +35,15 @@ export interface RowLineage {
 export function rowLineage(alias: string, columns: readonly string[]): RowLineage {
   const present = STORED_LINEAGE_COLUMNS.every((c) => columns.includes(c));
   if (!present) return { present, joins: '', receivedAt: 'NULL::TIMESTAMPTZ', connection: 'NULL', table: 'NULL', day: 'NULL', sourceKey: 'NULL' };
-  const column = (name: string) => `${alias}.${quoteIdentifier(name)}`;
   return {
     present,
-    joins: `LEFT JOIN (${RECEIPTS}) AS __receipt ON __receipt.load_id = ${column('_load_id')}`,
+    joins: `LEFT JOIN s3bridge.source_files AS __file ON __file.file_id = ${alias}.${quoteIdentifier('_file_id')}
+      LEFT JOIN (${RECEIPTS}) AS __receipt ON __receipt.load_id = __file.load_id`,
     receivedAt: '__receipt.received_at',
-    connection: column('_connection'),
-    table: column('_table'),
-    day: column('_day'),
-    sourceKey: column('_source_key'),
+    connection: '__file.connection',
+    table: '__file.table_name',
+    day: `${alias}.${quoteIdentifier('_day')}`,
+    sourceKey: '__file.source_key',
   };
 }
 

@@ -4,7 +4,7 @@ import { checkedType } from '../workflow-safe/type-rule';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
 import { excerptName } from '../workflow-safe/excerpt';
 import { FILE_COLUMN, readerFor, type RejectTables } from '../formats';
-import { LINEAGE_COLUMNS } from '../warehouse/target-table';
+import { LINEAGE_COLUMNS, targetLabel, targetTable } from '../warehouse/target-table';
 import type { UnitFiles } from './list-table-files';
 import { buildProjection, type RowCheck } from './projection';
 import { lineageSelects } from './lineage';
@@ -58,8 +58,14 @@ export const ROW_REJECTED_MARKER = 's3bridge: a row failed the checks';
  */
 export function goodRowsSql(select: string, { failOnBad = false } = {}): string {
   const guard = failOnBad ? ` OR error(${quoteLiteral(ROW_REJECTED_MARKER)})` : '';
-  return `SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM (${select}) WHERE __bad_reason IS NULL${guard}`;
+  return `SELECT ${WITHOUT_CHECKS} FROM (${select}) WHERE __bad_reason IS NULL${guard}`;
 }
+
+/**
+ * A scan's row without the columns that check it: `__bad_column`, `__bad_reason`, `__row` (its
+ * row or line), `__raw` (a bad row's values) and `__file` (its file's URL, for rejects).
+ */
+export const WITHOUT_CHECKS = '* EXCLUDE (__bad_column, __bad_reason, __row, __raw, __file)';
 
 /**
  * The columns every scan of the unit produces, in order: for a raw target the data columns as
@@ -85,7 +91,6 @@ export function planScans(ctx: StageContext, schema: UnitSchema): UnitScan[] {
   const { table } = ctx;
   const reader = readerFor(table.format);
   const partitionNames = new Set(table.partitionKeys.map((k) => k.name));
-  const prefix = ctx.urlPrefix;
   // CSV is read with the types the table's loads follow (unknown columns as text); NDJSON as JSON text; Parquet as written.
   const groups = scanGroups(ctx.unit.files, (file) => {
     const described = schema.columns.get(file.key) ?? [];
@@ -120,13 +125,14 @@ export function planScans(ctx: StageContext, schema: UnitSchema): UnitScan[] {
     const fileValues = Object.fromEntries(varying.map((k, i) => [`f_p${i}`, listValue(group.files.map((f) => f.partition.values[k.name] ?? null))]));
     const join = varying.length === 0 ? '' : `LEFT JOIN (SELECT unnest($files) AS url, ${varying.map((_k, i) => `unnest($f_p${i}::VARCHAR[]) AS ${quoteIdentifier(`p${i}`)}`).join(', ')}) f
         ON f.url = s.${quoteIdentifier(FILE_COLUMN)}`;
-    const lineage = lineageSelects({ connection: ctx.connection, table: table.name, day: ctx.unit.day, urlPrefix: prefix, loadId: ctx.loadId },
-      `s.${quoteIdentifier(FILE_COLUMN)}`);
+    const target = targetLabel(targetTable(ctx.connection, table.name, ctx.mapping));
+    const lineage = lineageSelects({ day: ctx.unit.day, loadId: ctx.loadId, target }, `s.${quoteIdentifier(FILE_COLUMN)}`);
     const params = { ...projection.params, ...fileValues, ...lineage.params };
     const select = `SELECT ${projection.selects.join(', ')}, ${lineage.sql},
         ${caseOf(checks, (c) => c.column)} AS __bad_column, ${caseOf(checks, (c) => c.reason)} AS __bad_reason,
         -- Raw values only for bad rows: building them for every good row would cost more than the mapping.
-        s.__row AS __row, CASE WHEN __bad_reason IS NOT NULL THEN ${reader.rawSql(fileColumns)} END AS __raw
+        s.__row AS __row, CASE WHEN __bad_reason IS NOT NULL THEN ${reader.rawSql(fileColumns)} END AS __raw,
+        s.${quoteIdentifier(FILE_COLUMN)} AS __file
       FROM ${reader.scanSql(readColumns, rejectTables)} s ${join}`;
     const urls = group.files.map((f) => ctx.urlPrefix + f.key);
     scans.push({ select, params, urls, rejectTables, columns: readColumns.length });

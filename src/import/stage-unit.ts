@@ -7,7 +7,7 @@ import { badData } from '../formats/read-failure';
 import { excerpt, excerptName, scrubValues } from '../workflow-safe/excerpt';
 import { readerFor, type FormatReader, type ReaderReject } from '../formats';
 import { declaredRows } from '../formats/parquet';
-import { goodRowsSql, planScans, type UnitScan, type UnitSchema } from './plan-scans';
+import { goodRowsSql, planScans, WITHOUT_CHECKS, type UnitScan, type UnitSchema } from './plan-scans';
 import { probing, unitUrls, type StageContext } from './stage-context';
 
 export interface StagedFiles {
@@ -54,11 +54,10 @@ async function stageWithoutRejects(ctx: StageContext, scans: UnitScan[]): Promis
 /** Bad rows numbered by the reader (NDJSON) get their line once the day has some: only the files that have them are read again. */
 const MAX_NUMBERED_ROWS = 10_000;
 
-async function numberBadLines(db: DuckDBConnection, reader: FormatReader, prefix: string): Promise<void> {
+async function numberBadLines(db: DuckDBConnection, reader: FormatReader): Promise<void> {
   if (!reader.locateLines) return;
   const bad = await queryRows<{ id: bigint; url: string; raw: string | null }>(db,
-    `SELECT rowid AS id, $prefix || _source_key AS url, __raw AS raw FROM checked WHERE __bad_reason IS NOT NULL AND __row IS NULL ORDER BY rowid LIMIT ${MAX_NUMBERED_ROWS}`,
-    { prefix });
+    `SELECT rowid AS id, __file AS url, __raw AS raw FROM checked WHERE __bad_reason IS NOT NULL AND __row IS NULL ORDER BY rowid LIMIT ${MAX_NUMBERED_ROWS}`);
   if (bad.length === 0) return;
   const lines = await reader.locateLines(db, bad.map((r) => ({ url: r.url, raw: r.raw ?? '' })));
   const found = bad.map((r, i) => ({ id: String(r.id), line: lines[i] })).filter((r): r is { id: string; line: number } => r.line != null);
@@ -106,10 +105,10 @@ export async function stageUnit(ctx: StageContext, schema: UnitSchema): Promise<
   const [counts] = await queryRows<{ good: bigint; bad: bigint }>(db,
     'SELECT count(*) FILTER (__bad_reason IS NULL) AS good, count(*) FILTER (__bad_reason IS NOT NULL) AS bad FROM checked');
   const bad = Number(counts?.bad ?? 0) + structural.length;
-  if (Number(counts?.bad ?? 0) > 0) await numberBadLines(db, reader, prefix);
-  if (bad > 0 && ctx.errorPolicy === 'fail-day') throw await firstBadRow(db, table.format, structural, prefix, unitUrls(ctx));
+  if (Number(counts?.bad ?? 0) > 0) await numberBadLines(db, reader);
+  if (bad > 0 && ctx.errorPolicy === 'fail-day') throw await firstBadRow(db, table.format, structural, unitUrls(ctx));
   const dataFile = path.join(ctx.stagingDir, 'data.parquet');
-  await db.run(`COPY (SELECT * EXCLUDE (__bad_column, __bad_reason, __row, __raw) FROM checked WHERE __bad_reason IS NULL)
+  await db.run(`COPY (SELECT ${WITHOUT_CHECKS} FROM checked WHERE __bad_reason IS NULL)
     TO ${quoteLiteral(dataFile)} (FORMAT parquet)`);
   result.dataFiles.push(dataFile);
   result.rows = Number(counts?.good ?? 0);
@@ -117,8 +116,8 @@ export async function stageUnit(ctx: StageContext, schema: UnitSchema): Promise<
     const rejectFile = path.join(ctx.stagingDir, 'rejects.parquet');
     await db.run('DROP TABLE IF EXISTS bad_rows');
     await db.run(`CREATE TEMP TABLE bad_rows AS
-      SELECT _source_key AS source_key, __row AS row_number, __bad_column AS column_name, __bad_reason AS reason, __raw AS raw
-      FROM checked WHERE __bad_reason IS NOT NULL`);
+      SELECT substr(__file, $prefixLength + 1) AS source_key, __row AS row_number, __bad_column AS column_name, __bad_reason AS reason, __raw AS raw
+      FROM checked WHERE __bad_reason IS NOT NULL`, { prefixLength: prefix.length });
     if (structural.length > 0) {
       await db.run(`INSERT INTO bad_rows SELECT unnest($keys), unnest($lines)::BIGINT, unnest($columns), unnest($reasons), unnest($raws)`, {
         keys: listValue(structural.map((r) => r.url.slice(prefix.length))),
@@ -150,10 +149,10 @@ function badValue(raw: string | null, column: string): unknown {
 const FIX = 'fix the file, or import with errorPolicy "skip-to-rejects" to load the good rows and keep the bad ones in s3bridge.rejects';
 
 /** The fail-day error: the first bad file in listing order, its row or line, the column, an excerpt of the value, and what to do. */
-async function firstBadRow(db: DuckDBConnection, format: string, structural: ReaderReject[], prefix: string, urls: string[]) {
-  const reader = await db.runAndReadAll(`SELECT $prefix || _source_key AS url, __row AS row, __bad_column AS col, __bad_reason AS reason, __raw AS raw
-    FROM checked WHERE __bad_reason IS NOT NULL ORDER BY list_position($files, $prefix || _source_key), __row NULLS LAST LIMIT 1`,
-  { prefix, files: listValue(urls) }, FILES);
+async function firstBadRow(db: DuckDBConnection, format: string, structural: ReaderReject[], urls: string[]) {
+  const reader = await db.runAndReadAll(`SELECT __file AS url, __row AS row, __bad_column AS col, __bad_reason AS reason, __raw AS raw
+    FROM checked WHERE __bad_reason IS NOT NULL ORDER BY list_position($files, __file), __row NULLS LAST LIMIT 1`,
+  { files: listValue(urls) }, FILES);
   const [row] = reader.getRowObjectsJS() as { url: string; row: bigint | null; col: string | null; reason: string; raw: string }[];
   const order = (fileUrl: string) => { const at = urls.indexOf(fileUrl); return at < 0 ? Number.MAX_SAFE_INTEGER : at; };
   const lineOf = (r: ReaderReject) => r.line ?? Number.MAX_SAFE_INTEGER;

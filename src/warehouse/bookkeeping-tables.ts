@@ -1,4 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { SOURCE_FILES_DDL } from './source-files';
+import { upgradeWarehouse } from './schema-upgrade';
 
 /**
  * The import's bookkeeping in schema `s3bridge`, in the warehouse file itself, so a unit's
@@ -53,6 +55,8 @@ export async function ensureBookkeepingTables(db: DuckDBConnection): Promise<voi
     columns JSON NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
   )`);
+  await db.run(SOURCE_FILES_DDL);
+  await upgradeWarehouse(db);
 }
 
 /**

@@ -13,6 +13,7 @@ import type { QueryWarehouseResult, ResetTableResult } from '../workflow-safe/in
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS, targetLabel, targetSql, type TargetTable } from './target-table';
 import type { BatchCommitResult, CommitResult, LedgerEntry, UnitCommit, WarehouseSink } from './warehouse-sink';
 import { insertSourceScan, ScanDeclined, withSourceAccess } from './source-scan-commit';
+import { createLineageView, deleteSourceFiles, fromFilesSql, replaceSourceFiles } from './source-files';
 import { entryScheme, schemeChangeRefused, schemeDiffers, WHOLE_TABLE_SCHEME } from './unit-scheme';
 
 
@@ -68,6 +69,10 @@ export class SqlWarehouseSink implements WarehouseSink {
       done.catch(() => { if (this.ensured === done) this.ensured = undefined; });
     }
     return this.ensured.then(() => withDb(fn));
+  }
+
+  prepare(): Promise<void> {
+    return this.use(async () => undefined);
   }
 
   ledger(connection: string, table: string, target: TargetTable): Promise<LedgerEntry[]> {
@@ -175,14 +180,15 @@ async function replaceUnitIn(db: DuckDBConnection, commit: UnitCommit, loadedBy:
   const tableKey = { connection: commit.connection, table: commit.table };
   const bookkeepingKey = { ...tableKey, target: label, unit: commit.unit };
   if (replacedScheme !== undefined) {
-    // The old load goes whole, in this same transaction: rows, rejects and ledger entries.
-    await db.run(`DELETE FROM ${target} WHERE _connection = $connection AND _table = $table`, tableKey);
+    // The old load goes whole, in this same transaction: rows, their files, rejects and ledger entries.
+    await db.run(`DELETE FROM ${target} t WHERE ${fromFilesSql('t', { day: false })}`, { ...tableKey, target: label });
+    await deleteSourceFiles(db, { ...tableKey, target: label });
     await db.run('DELETE FROM s3bridge.rejects WHERE connection = $connection AND table_name = $table AND (target = $target OR target IS NULL)', { ...tableKey, target: label });
     await db.run('DELETE FROM s3bridge.load_ledger WHERE connection = $connection AND table_name = $table AND target = $target', { ...tableKey, target: label });
   } else {
-    await db.run(`DELETE FROM ${target} WHERE _connection = $connection AND _table = $table AND _day IS NOT DISTINCT FROM $day::DATE`,
-      { ...tableKey, day: commit.day });
+    await db.run(`DELETE FROM ${target} t WHERE ${fromFilesSql('t', { day: true })}`, { ...tableKey, target: label, day: commit.day });
   }
+  await replaceSourceFiles(db, { ...tableKey, target: label, day: commit.day, loadId: commit.loadId, urlPrefix: commit.urlPrefix, files: commit.files });
   let rows = commit.rowCount;
   const rejectFiles = commit.rows.kind === 'staged' ? commit.rows.rejectFiles : [];
   if (commit.rows.kind === 'source-scan') {
@@ -270,6 +276,7 @@ async function prepareTarget(db: DuckDBConnection, commit: UnitCommit): Promise<
     const columns = [...CANONICAL_COLUMNS[target.kind], ...LINEAGE_COLUMNS]
       .map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
     await db.run(`CREATE TABLE ${targetSql(target)} (${columns})`);
+    await createLineageView(db, target);
     return;
   }
   // The scan built these columns: described once, where the rows were planned.
@@ -277,16 +284,23 @@ async function prepareTarget(db: DuckDBConnection, commit: UnitCommit): Promise<
   if (!existing) {
     const columns = stagedColumns.map((c) => `${quoteIdentifier(c.name)} ${checkedType(c.type, `column "${c.name}"`)}`).join(', ');
     await db.run(`CREATE TABLE ${targetSql(target)} (${columns})`);
+    await createLineageView(db, target);
     return;
   }
   const current = new Map(existing.map((c) => [c.name, c.type]));
+  let altered = false;
   for (const column of stagedColumns) {
     const type = current.get(column.name);
     if (type === undefined) {
       await db.run(`ALTER TABLE ${targetSql(target)} ADD COLUMN ${quoteIdentifier(column.name)} ${checkedType(column.type, `column "${column.name}"`)}`);
+      altered = true;
     } else if (type !== column.type) {
       const wider = widenType(type, column.type);
-      if (wider !== type) await db.run(`ALTER TABLE ${targetSql(target)} ALTER ${quoteIdentifier(column.name)} TYPE ${wider}`);
+      if (wider !== type) {
+        await db.run(`ALTER TABLE ${targetSql(target)} ALTER ${quoteIdentifier(column.name)} TYPE ${wider}`);
+        altered = true;
+      }
     }
   }
+  if (altered) await createLineageView(db, target);
 }

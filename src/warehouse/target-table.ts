@@ -36,13 +36,10 @@ export function targetLabel(target: TargetTable): string {
   return `${target.schema}.${target.name}`;
 }
 
-/** Lineage columns every warehouse row carries, after its data columns. */
+/** Lineage columns every warehouse row carries, after its data columns: its day, and its file in `s3bridge.source_files`. */
 export const LINEAGE_COLUMNS = [
-  { name: '_connection', type: 'VARCHAR' },
-  { name: '_table', type: 'VARCHAR' },
   { name: '_day', type: 'DATE' },
-  { name: '_source_key', type: 'VARCHAR' },
-  { name: '_load_id', type: 'VARCHAR' },
+  { name: '_file_id', type: 'BIGINT' },
 ] as const;
 
 /** The canonical tables' data columns (Statsig's events and metrics shapes). */

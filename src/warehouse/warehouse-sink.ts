@@ -61,6 +61,8 @@ export interface UnitCommit {
   loadId: string;
   target: TargetTable;
   rows: UnitRows;
+  /** What each file's key is read as (`s3://<bucket>/`): a file's ID in `s3bridge.source_files` is computed from its URL. */
+  urlPrefix: string;
   /** The rows' columns (data, partition, lineage), as the scan built them: the target table is created or evolved to them. */
   columns: ColumnSchema[];
   files: SourceFile[];
@@ -100,6 +102,8 @@ export type BatchCommitResult =
  * the unit's old rows, its rejects and its ledger entry change together or not at all.
  */
 export interface WarehouseSink {
+  /** Creates the bookkeeping tables and upgrades a warehouse of an older layout (schema-upgrade.ts); every other call does it first too. */
+  prepare(): Promise<void>;
   /** The table's ledger for one target: two mappings of one table keep separate ledgers. */
   ledger(connection: string, table: string, target: TargetTable): Promise<LedgerEntry[]>;
   /** The source columns the table's loads last followed, if any load was committed. */

@@ -32,6 +32,8 @@ export async function createWorker({ settings, connection, workflowBundlePath, d
   const unlock = settings.store === 'embedded' ? acquireEmbeddedWorkerLock(settings) : () => undefined;
   const deps = given ?? buildDeps(settings, { worker: true });
   try {
+    // A warehouse of an older layout is upgraded before the first task (one transaction).
+    await deps.sink.prepare();
     const nativeConnection = connection ?? (await NativeConnection.connect({ ...temporalProfile().connectionOptions, address: settings.temporalAddress }));
     const worker = await Worker.create({
       connection: nativeConnection,

@@ -1,10 +1,12 @@
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { localSourceConnection } from '../../src/config/local-services';
 import { saveConnection } from '../../src/catalog/connection-store';
 import type { DestinationConnection } from '../../src/workflow-safe/connection';
 import { CANONICAL_COLUMNS, LINEAGE_COLUMNS } from '../../src/warehouse/target-table';
 import { ensureBookkeepingTables } from '../../src/warehouse/bookkeeping-tables';
+import { createLineageView, fileIdSql } from '../../src/warehouse/source-files';
 import { quoteIdentifier, quoteLiteral } from '../../src/duckdb/sql';
 import { queryRows } from '../../src/duckdb/query-rows';
 import type { TestEnv } from '../support/harness';
@@ -64,14 +66,26 @@ export async function seedEvents(env: TestEnv, events: SeedEvent[], loadId = 'lo
     await db.run('CREATE SCHEMA IF NOT EXISTS canonical');
     const columns = [...CANONICAL_COLUMNS.events, ...LINEAGE_COLUMNS].map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
     await db.run(`CREATE TABLE IF NOT EXISTS canonical.events (${columns})`);
+    await createLineageView(db, { schema: 'canonical', name: 'events', kind: 'events' });
     for (const e of events) {
       await db.run(`INSERT INTO canonical.events VALUES ($event, $userId, $unitIds::JSON, $ts::TIMESTAMPTZ, $value, $properties::JSON,
-        'seed', 'clicks', $ts::TIMESTAMPTZ::DATE, $sourceKey, $loadId)`, {
+        $ts::TIMESTAMPTZ::DATE, ${fileIdSql('$loadId', '$sourceKey', "'canonical.events'")})`, {
         event: e.event, userId: e.userId ?? null, unitIds: JSON.stringify(e.anonymousId ? { anonymousID: e.anonymousId } : {}), ts: e.ts,
         value: e.value ?? null, properties: JSON.stringify(e.properties ?? {}), sourceKey: e.sourceKey ?? 'clicks/part-0.csv', loadId,
       });
     }
+    for (const sourceKey of new Set(events.map((e) => e.sourceKey ?? 'clicks/part-0.csv'))) await recordSourceFile(db, { loadId, sourceKey });
   });
+}
+
+/**
+ * The entry of a seeded file in `s3bridge.source_files`, as an import would write it: its ID
+ * (`seededFileId`, what the seeded rows carry) from its load, key and target.
+ */
+export async function recordSourceFile(db: DuckDBConnection, file: { loadId: string; sourceKey: string; connection?: string; table?: string; target?: string }): Promise<void> {
+  const { loadId, sourceKey, connection = 'seed', table = 'clicks', target = 'canonical.events' } = file;
+  await db.run(`INSERT INTO s3bridge.source_files (file_id, target, connection, table_name, source_key, load_id)
+    VALUES (${fileIdSql('$loadId', '$sourceKey', '$target')}, $target, $connection, $table, $sourceKey, $loadId)`, { loadId, sourceKey, connection, table, target });
 }
 
 /** Generated events: `count` rows spread over the hour starting at `hour` (ISO), with a unique `n` property. */
@@ -113,13 +127,14 @@ export async function seedBulkEvents(env: TestEnv, hour: string, count: number, 
     SELECT 'Bulk ' || (r % 7), 'u' || (r % 1000), json_object('anonymousID', 'a' || r),
       $start::TIMESTAMPTZ + to_microseconds((r * 3600000000) // $count), NULL,
       json_object('n', r, 'h1', md5(r::VARCHAR), 'h2', md5((r * 7)::VARCHAR), 'h3', md5((r * 13)::VARCHAR)),
-      'seed', 'bulk', $start::TIMESTAMPTZ::DATE, 'bulk/part-0.parquet', $loadId
+      $start::TIMESTAMPTZ::DATE, ${fileIdSql('$loadId', "'bulk/part-0.parquet'", "'canonical.events'")}
     FROM range($count) t(r)`, { start: hour, count, loadId }));
+  await env.withWarehouse((db) => recordSourceFile(db, { loadId, sourceKey: 'bulk/part-0.parquet', table: 'bulk' }));
 }
 
 /*
  * The test side of row lineage (src/export/row-lineage.ts is the export's): where a test moves
- * or reads when rows were received. Today: the load ledger's loaded_at per load_id.
+ * or reads when rows were received: the load ledger's loaded_at per load_id, a row's load from its file.
  */
 
 /** As if the loads committed in the last `withinMinutes` had committed `hours` earlier (imports in tests all run now). */
@@ -132,7 +147,7 @@ export async function backdateRecentLoads(env: TestEnv, hours: number, withinMin
 /** What reloading a load's day does to its rows' lineage: the same rows under a new load, received at `loadedAt`. */
 export async function reloadLoad(env: TestEnv, loadId: string, newLoadId: string, loadedAt: string): Promise<void> {
   await env.withWarehouse(async (db) => {
-    await db.run('UPDATE canonical.events SET _load_id = $newLoadId WHERE _load_id = $loadId', { loadId, newLoadId });
+    await db.run('UPDATE s3bridge.source_files SET load_id = $newLoadId WHERE load_id = $loadId', { loadId, newLoadId });
     await db.run('UPDATE s3bridge.load_ledger SET load_id = $newLoadId, loaded_at = $loadedAt::TIMESTAMPTZ WHERE load_id = $loadId', { loadId, newLoadId, loadedAt });
   });
 }
@@ -140,7 +155,8 @@ export async function reloadLoad(env: TestEnv, loadId: string, newLoadId: string
 /** The warehouse's rows of `table` per received UTC day (unix ms of the day, as Segment's folders name it). */
 export async function rowsByReceivedDay(env: TestEnv, table = 'canonical.events'): Promise<Record<string, number>> {
   const rows = await env.withWarehouse((db) => queryRows<{ day: bigint; n: bigint }>(db, `SELECT (epoch_ms(r.received_at) // 86400000) * 86400000 AS day, count(*) AS n
-    FROM ${table} e JOIN (SELECT load_id, min(loaded_at) AS received_at FROM s3bridge.load_ledger GROUP BY load_id) r ON r.load_id = e._load_id
+    FROM ${table} e JOIN s3bridge.source_files f ON f.file_id = e._file_id
+      JOIN (SELECT load_id, min(loaded_at) AS received_at FROM s3bridge.load_ledger GROUP BY load_id) r ON r.load_id = f.load_id
     GROUP BY 1 ORDER BY 1`));
   return Object.fromEntries(rows.map((r) => [String(r.day), Number(r.n)]));
 }
@@ -182,8 +198,12 @@ export async function readAsConsumer(env: TestEnv, sourceFolder: string): Promis
 export async function createRawTable(env: TestEnv, name: string, select: string, loadId: string, loadedAt: string): Promise<void> {
   const rows = await env.withWarehouse(async (db) => {
     await db.run('CREATE SCHEMA IF NOT EXISTS raw');
-    await db.run(`CREATE TABLE raw.${quoteIdentifier(name)} AS SELECT *, 'shop' AS _connection, ${quoteLiteral(name)} AS _table, DATE '2025-01-01' AS _day,
-      ${quoteLiteral(`${name}/2025-01-01/part-0.csv`)} AS _source_key, ${quoteLiteral(loadId)} AS _load_id FROM (${select})`);
+    const file = { loadId, sourceKey: `${name}/2025-01-01/part-0.csv`, connection: 'shop', table: name, target: `raw.${name}` };
+    await db.run(`CREATE TABLE raw.${quoteIdentifier(name)} AS SELECT *, DATE '2025-01-01' AS _day,
+      ${fileIdSql(quoteLiteral(file.loadId), quoteLiteral(file.sourceKey), quoteLiteral(file.target))} AS _file_id FROM (${select})`);
+    await ensureBookkeepingTables(db);
+    await createLineageView(db, { schema: 'raw', name, kind: 'raw' });
+    await recordSourceFile(db, file);
     const [count] = await queryRows<{ n: bigint }>(db, `SELECT count(*) AS n FROM raw.${quoteIdentifier(name)}`);
     return Number(count!.n);
   });

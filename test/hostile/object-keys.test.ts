@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, putTable } from '../support/objects';
-import { rawTable, warehouse } from '../import/fixtures';
+import { lineageTable, rawTable, warehouse } from '../import/fixtures';
 import { catalogEntry, validateAndDiscover } from './support';
 
 // Every key is read as exactly that object: DuckDB must not expand globs, parse `?` settings
@@ -64,7 +64,7 @@ describe('object keys are read literally', () => {
     const total = all.reduce((n, _, i) => n + rowsOf(i), 0);
     expect(report.days).toMatchObject([{ day: DAY, status: 'loaded', files: all.length, rows: total }]);
     const perKey = await warehouse<{ key: string; n: number; i: number }>(env,
-      `SELECT _source_key AS key, count(*) AS n, min(i) AS i FROM ${rawTable(env, 'keys')} GROUP BY 1`);
+      `SELECT _source_key AS key, count(*) AS n, min(i) AS i FROM ${lineageTable(env, 'keys')} GROUP BY 1`);
     const got = Object.fromEntries(perKey.map((r) => [r.key, [r.n, r.i]]));
     expect(got).toEqual(Object.fromEntries(all.map((name, i) => [`keys/date=${DAY}/${name}`, [rowsOf(i), i]])));
   });

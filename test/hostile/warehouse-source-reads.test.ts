@@ -42,7 +42,7 @@ describe("the worker's warehouse reads sources only as a commit needs", () => {
         ['2025-03-01', 'loaded', 1000, 0, 'direct'], ['2025-03-02', 'loaded', 999, 1, 'staged'],
       ]);
       expect(await queryRows(held, 'SELECT name FROM duckdb_secrets()')).toEqual([]);
-      expect(await queryRows(held, "SELECT count(*)::INTEGER AS n FROM canonical.events WHERE _table = 'events'")).toEqual([{ n: 1999 }]);
+      expect(await queryRows(held, "SELECT count(*)::INTEGER AS n FROM lineage.events WHERE _table = 'events'")).toEqual([{ n: 1999 }]);
     });
   });
 

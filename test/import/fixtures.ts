@@ -45,3 +45,8 @@ export async function warehouse<T extends object>(env: TestEnv, sql: string, par
 export function rawTable(env: TestEnv, table: string): string {
   return `raw."${env.source().name}__${table}"`;
 }
+
+/** The raw table's lineage view: its rows with `_connection`, `_table`, `_source_key` and `_load_id` joined back. */
+export function lineageTable(env: TestEnv, table: string): string {
+  return `lineage."${env.source().name}__${table}"`;
+}

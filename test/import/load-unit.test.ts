@@ -51,7 +51,7 @@ describe('loadUnit', () => {
     const loaded = await loadUnit(ctx, { columns: described.columns, dataColumns: accepted, readTypes: new Map(accepted.map((c) => [c.name, c.type])) }, {
       sink,
       commit: {
-        connection: 'c', table: 'orders', unit: '2025-01-01', day: '2025-01-01', loadId: 'load-1', target: { schema: 'raw', name: 'c__orders', kind: 'raw' },
+        connection: 'c', table: 'orders', unit: '2025-01-01', day: '2025-01-01', urlPrefix: `${dir}/`, loadId: 'load-1', target: { schema: 'raw', name: 'c__orders', kind: 'raw' },
         files: [{ key, etag: 'e', size: 1 }], fingerprint: 'f', configHash: 'h', acceptedColumns: accepted, scheme: 'day:date', allowSchemeChange: false,
       },
       source: { minFileBytes: 0, readable: false, grantAccess: () => Promise.reject(new Error('no source access here')) },
@@ -61,7 +61,7 @@ describe('loadUnit', () => {
     expect(loaded).toMatchObject({ rows: 1, rejectedRows: 3, path: 'staged', staged: 'the warehouse cannot read this bucket' });
     const db = await warehouse.connect();
     try {
-      expect(await queryRows(db, 'SELECT id, note, _day__source, "date"::VARCHAR AS d, _day::VARCHAR AS day, _source_key FROM raw.c__orders'))
+      expect(await queryRows(db, 'SELECT id, note, _day__source, "date"::VARCHAR AS d, _day::VARCHAR AS day, _source_key FROM lineage.c__orders'))
         .toEqual([{ id: 1n, note: 'a\nb', _day__source: 'x', d: '2025-01-01', day: '2025-01-01', _source_key: key }]);
       expect(await queryRows(db, 'SELECT row_number, column_name, reason FROM s3bridge.rejects ORDER BY row_number NULLS LAST')).toEqual([
         { row_number: 4n, column_name: null, reason: 'the line has 3 fields, the header has 4' },

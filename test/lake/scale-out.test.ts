@@ -97,7 +97,7 @@ describe('scale-out: two worker processes, one DuckLake', () => {
       ['2025-06-01', 'loaded', 10, 1],
       ['2025-06-02', 'loaded', 10 * BIG, BIG],
     ]);
-    expect(await readLake(settings, `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${table('big')} GROUP BY 1 ORDER BY 1`)).toEqual([
+    expect(await readLake(settings, `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${table('big').replace(/^raw\./, 'lineage.')} GROUP BY 1 ORDER BY 1`)).toEqual([
       { day: '2025-06-01', n: 10, loads: 1 },
       { day: '2025-06-02', n: 10 * BIG, loads: 1 },
     ]);

@@ -2,7 +2,7 @@ import { activityAttempts } from '../support/pending-activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, renderFile } from '../support/objects';
-import { rawTable, warehouse } from '../import/fixtures';
+import { lineageTable, warehouse } from '../import/fixtures';
 import { writeReportRows, type ReportRow } from '../support/reliability-report';
 import { dayWorkflowId } from '../../src/workflow-safe/workflow-ids';
 
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 const counts = () => warehouse<{ day: string; n: number; loads: number }>(env,
-  `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${rawTable(env, 'wide')} GROUP BY 1 ORDER BY 1`);
+  `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${lineageTable(env, 'wide')} GROUP BY 1 ORDER BY 1`);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 describe(`a ${BIG_ROWS.toLocaleString('en')}-row day (about 52 MB of Parquet) on small DuckDB memory limits`, () => {

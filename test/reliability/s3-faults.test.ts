@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, renderFile } from '../support/objects';
-import { rawTable, warehouse } from '../import/fixtures';
+import { lineageTable, warehouse } from '../import/fixtures';
 import { startPrivateMinio, startToxiproxy, type PrivateService, type Toxiproxy } from '../support/private-services';
 import { activityAttempts, until } from '../support/pending-activity';
 import { writeReportRows, type ReportRow } from '../support/reliability-report';
@@ -52,7 +52,7 @@ const proxied = () => env.source({ endpoint: proxy.endpoint });
 
 async function dayCounts(table: string) {
   return warehouse<{ day: string; n: number; loads: number }>(env,
-    `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${rawTable(env, table)} GROUP BY 1 ORDER BY 1`);
+    `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${lineageTable(env, table)} GROUP BY 1 ORDER BY 1`);
 }
 
 /** Attempts of every day's load activity, by day. */

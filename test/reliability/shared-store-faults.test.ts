@@ -64,7 +64,7 @@ async function commitHeld(): Promise<void> {
 /** Rows and loads per day in the lake, as a plain DuckDB reads them. */
 async function lakeDays(table: string) {
   return readLake<{ day: string; n: number; loads: number }>(settings,
-    `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM raw."${env.source().name}__${table}" GROUP BY 1 ORDER BY 1`);
+    `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM lineage."${env.source().name}__${table}" GROUP BY 1 ORDER BY 1`);
 }
 
 async function ledger(table: string) {

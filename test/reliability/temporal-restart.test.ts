@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, renderFile } from '../support/objects';
-import { rawTable, warehouse } from '../import/fixtures';
+import { lineageTable, warehouse } from '../import/fixtures';
 import { startPrivateTemporal, type PrivateService } from '../support/private-services';
 import { until } from '../support/pending-activity';
 import { writeReportRows, type ReportRow } from '../support/reliability-report';
@@ -60,7 +60,7 @@ describe('Temporal dev server restarted mid-import (--db-filename)', () => {
     const report = await resultAcrossRestart(handle.workflowId);
 
     const found = await warehouse<{ day: string; n: number; loads: number }>(env,
-      `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${rawTable(env, 'events')} GROUP BY 1 ORDER BY 1`);
+      `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${lineageTable(env, 'events')} GROUP BY 1 ORDER BY 1`);
     const ledger = await warehouse<{ n: number }>(env, "SELECT count(*) AS n FROM s3bridge.load_ledger WHERE table_name = 'events'");
     const runs = (await env.temporal.workflow.count(`WorkflowId = "${handle.workflowId}"`)).count;
     const dayRuns = await Promise.all(DAYS.map(async (day) => (await env.temporal.workflow.count(`WorkflowId = "${handle.workflowId}-${day}"`)).count));

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, renderFile } from '../support/objects';
-import { rawTable, warehouse } from '../import/fixtures';
+import { lineageTable, warehouse } from '../import/fixtures';
 import { spawnWorker, type WorkerProcess } from '../support/spawn-worker';
 import type { CrashPoint } from '../support/worker-process';
 import { activityAttempts, seeded } from '../support/pending-activity';
@@ -75,7 +75,7 @@ async function dayLoadCase(name: string, where: string, killedDay: string, optio
   await env.startWorker();
   const report = await handle.result();
   const found = await warehouse<{ day: string; n: number; loads: number }>(env,
-    `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${rawTable(env, 'logs')} GROUP BY 1 ORDER BY 1`);
+    `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${lineageTable(env, 'logs')} GROUP BY 1 ORDER BY 1`);
   const total = found.reduce((n, d) => n + d.n, 0);
   const killed = env.temporal.workflow.getHandle(dayWorkflowId(env.source().name, 'logs', killedDay, env.workflowIdPrefix));
   const attempts = await activityAttempts(killed, 'loadDayPartition');

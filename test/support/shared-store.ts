@@ -1,4 +1,4 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { PostgresSettings, Settings } from '../../src/config/settings';
 import { LOCAL_POSTGRES } from '../../src/config/local-services';
 import { queryRows, type SqlParams } from '../../src/duckdb/query-rows';
@@ -58,14 +58,19 @@ export async function sharedSettings(env: Pick<TestEnv, 'id' | 'bucket' | 'setti
  * Postgres secret and an S3 secret, then query. Numbers come back as JS numbers.
  */
 export async function readLake<T extends object>(settings: Settings, sql: string, params?: SqlParams): Promise<T[]> {
+  const rows = await withLake(settings, (db) => queryRows<Record<string, unknown>>(db, sql, params), { readOnly: true });
+  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])) as T);
+}
+
+/** Runs `fn` on a plain DuckDB whose default catalog is the lake (writable unless `readOnly`), as any DuckDB user attaches it. */
+export async function withLake<T>(settings: Settings, fn: (db: DuckDBConnection) => Promise<T>, { readOnly = false } = {}): Promise<T> {
   const { instance, db } = await plainDuckDB(settings.postgres!);
   try {
     await db.run(`CREATE SECRET (TYPE s3, KEY_ID $key, SECRET $secret, REGION 'us-east-1', ENDPOINT $endpoint, USE_SSL false, URL_STYLE 'path')`,
       { key: process.env.MINIO_ROOT_USER!, secret: process.env.MINIO_ROOT_PASSWORD!, endpoint: new URL(process.env.S3BRIDGE_S3_ENDPOINT!).host });
-    await db.run("ATTACH 'ducklake:postgres:' AS lake (METADATA_SCHEMA 'ducklake', READ_ONLY)");
+    await db.run(`ATTACH 'ducklake:postgres:' AS lake (METADATA_SCHEMA 'ducklake'${readOnly ? ', READ_ONLY' : `, DATA_PATH ${quoteLiteral(settings.lake!.dataPath)}`})`);
     await db.run('USE lake');
-    const rows = await queryRows<Record<string, unknown>>(db, sql, params);
-    return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])) as T);
+    return await fn(db);
   } finally {
     db.closeSync();
     instance.closeSync();

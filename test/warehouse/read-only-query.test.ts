@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOnlyQuery } from '../../src/warehouse/read-only-query';
+import { createLineageView, SOURCE_FILES_DDL } from '../../src/warehouse/source-files';
 import { QUERY_REFUSED, QUERY_TIMED_OUT } from '../../src/workflow-safe/failure-types';
 
 let instance: DuckDBInstance;
@@ -107,6 +108,15 @@ describe('readOnlyQuery (s3bridge sql)', () => {
     const outcome = await readOnlyQuery(db, slow, { limit: 1, timeoutMs: 500 }).then(() => 'ran', (error: Error & { type?: string }) => `${error.type}: ${error.message}`);
     expect(outcome).toBe(`${QUERY_TIMED_OUT}: the query ran longer than its timeout (1 s) and was stopped: narrow it (a WHERE on _day, fewer joins) or raise its timeout (s3bridge sql --timeout, at most 300 s)`);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('reads a lineage view: the rows with their files joined back', async () => {
+    await db.run('CREATE TABLE raw.l AS SELECT 1 AS id, DATE \'2025-01-01\' AS _day, 42::BIGINT AS _file_id');
+    await db.run(SOURCE_FILES_DDL);
+    await db.run("INSERT INTO s3bridge.source_files (file_id, target, connection, table_name, source_key, load_id) VALUES (42, 'raw.l', 'shop', 'l', 'l/part-0.csv', 'load-1')");
+    await createLineageView(db, { schema: 'raw', name: 'l', kind: 'raw' });
+    expect((await run('SELECT id, _connection, _table, _source_key, _load_id FROM lineage.l')).rows)
+      .toEqual([{ id: 1, _connection: 'shop', _table: 'l', _source_key: 'l/part-0.csv', _load_id: 'load-1' }]);
   });
 
   it('leaves the data untouched', async () => {

@@ -8,6 +8,7 @@ import type { UnitCommit } from '../../src/warehouse/warehouse-sink';
 import { LINEAGE_COLUMNS } from '../../src/warehouse/target-table';
 import { queryRows } from '../../src/duckdb/query-rows';
 import { quoteLiteral } from '../../src/duckdb/sql';
+import { fileIdSql } from '../../src/warehouse/source-files';
 
 /** A batch's commit on a local warehouse: several staged days in one transaction, a refused one left out alone. */
 let warehouse: DuckDBInstance;
@@ -32,13 +33,14 @@ async function stagedDay(table: string, day: string | null, rows: number, scheme
   const file = path.join(dir, `${loadId}.parquet`);
   const db = await warehouse.connect();
   try {
-    await db.run(`COPY (SELECT r::BIGINT AS id, 'c' AS _connection, ${quoteLiteral(table)} AS _table, ${day ? `DATE ${quoteLiteral(day)}` : 'NULL::DATE'} AS _day,
-      'k' AS _source_key, ${quoteLiteral(loadId)} AS _load_id FROM range(${rows}) t(r)) TO ${quoteLiteral(file)} (FORMAT parquet)`);
+    const fileId = fileIdSql(quoteLiteral(loadId), quoteLiteral('s3://b/k'), quoteLiteral(`raw.c__${table}`));
+    await db.run(`COPY (SELECT r::BIGINT AS id, ${day ? `DATE ${quoteLiteral(day)}` : 'NULL::DATE'} AS _day, ${fileId} AS _file_id
+      FROM range(${rows}) t(r)) TO ${quoteLiteral(file)} (FORMAT parquet)`);
   } finally {
     db.closeSync();
   }
   return {
-    connection: 'c', table, unit: day ?? 'all', day, loadId, target: { schema: 'raw', name: `c__${table}`, kind: 'raw' },
+    connection: 'c', table, unit: day ?? 'all', day, loadId, target: { schema: 'raw', name: `c__${table}`, kind: 'raw' }, urlPrefix: 's3://b/',
     rows: { kind: 'staged', dataFiles: [file], rejectFiles: [] }, columns: [{ name: 'id', type: 'BIGINT' }, ...LINEAGE_COLUMNS],
     files: [{ key: 'k', etag: 'e', size: 1 }], fingerprint: 'f', configHash: 'h', rowCount: rows, rejectedRows: 0,
     acceptedColumns: [{ name: 'id', type: 'BIGINT' }], scheme, allowSchemeChange: false,
@@ -82,5 +84,7 @@ describe('SqlWarehouseSink.replaceUnits', () => {
     expect(again.map((r) => r.status)).toEqual(['committed', 'committed']);
     expect(await rows('SELECT _day::VARCHAR AS day, count(*) AS n FROM raw.c__new GROUP BY 1 ORDER BY 1')).toEqual([{ day: '2025-01-01', n: 2n }, { day: '2025-01-03', n: 4n }]);
     expect(await rows("SELECT count(*) AS n FROM s3bridge.load_ledger WHERE table_name = 'new'")).toEqual([{ n: 2n }]);
+    // Every row's file is the entry its day's commit wrote.
+    expect(await rows("SELECT count(*) AS n FROM lineage.c__new WHERE _source_key = 'k' AND _table = 'new'")).toEqual([{ n: 6n }]);
   });
 });

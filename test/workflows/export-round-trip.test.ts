@@ -36,7 +36,7 @@ describe('export round trip', () => {
       `SELECT "type", event, "userId", "anonymousId", properties, "timestamp", "receivedAt", "messageId" FROM raw."${env.source().name}__events"`);
     const source = await warehouse<Record<string, string | null>>(env,
       `SELECT event_name AS event, user_id AS "userId", unit_ids->>'anonymousID' AS "anonymousId", properties::VARCHAR AS properties,
-         strftime("timestamp" AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS "timestamp" FROM canonical.events WHERE _connection = 'seed'`);
+         strftime("timestamp" AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS "timestamp" FROM lineage.events WHERE _connection = 'seed'`);
     const normalize = (rows: Record<string, string | null>[]) => rows
       .map((r) => JSON.stringify([r.event, r.userId ?? null, r.anonymousId ?? null, JSON.parse(r.properties!), r.timestamp]))
       .sort();

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { warehouse } from '../import/fixtures';
-import { activeDestination, bucketKeys, destination, hourOfEvents, readMessages, recordLoad, seedEvents } from '../export/fixtures';
+import { activeDestination, bucketKeys, destination, hourOfEvents, readMessages, recordLoad, recordSourceFile, seedEvents } from '../export/fixtures';
+import { fileIdSql } from '../../src/warehouse/source-files';
 import { setDestinationStates } from '../../src/catalog/destination-store';
 
 let env: TestEnv;
@@ -75,7 +76,8 @@ describe('other tables and formats', () => {
       await db.run('CREATE SCHEMA IF NOT EXISTS raw');
       // As an import writes a raw table: the source's columns, then the lineage columns.
       await db.run(`CREATE TABLE raw."shop__orders" AS SELECT r AS id, 'sku-' || r AS sku, TIMESTAMP '2025-08-02 06:00:00' + INTERVAL (r * 7) MINUTE AS ordered_at,
-        'shop' AS _connection, 'orders' AS _table, DATE '2025-08-02' AS _day, 'orders/2025-08-02/part-0.csv' AS _source_key, 'orders-load' AS _load_id FROM range(12) t(r)`);
+        DATE '2025-08-02' AS _day, ${fileIdSql("'orders-load'", "'orders/2025-08-02/part-0.csv'", "'raw.shop__orders'")} AS _file_id FROM range(12) t(r)`);
+      await recordSourceFile(db, { loadId: 'orders-load', sourceKey: 'orders/2025-08-02/part-0.csv', connection: 'shop', table: 'orders', target: 'raw.shop__orders' });
     });
     await recordLoad(env, 'orders-load', '2025-08-03T01:02:03.456Z', 12, 'raw.shop__orders');
     const dest = await activeDestination(env, destination(env, { name: `raw-${env.id}`, prefix: 'raw' }));

@@ -2,7 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, putTable } from '../support/objects';
-import { days, discover, rawTable, warehouse } from '../import/fixtures';
+import { days, discover, lineageTable, rawTable, warehouse } from '../import/fixtures';
 import { describeRun, queryImportProgress } from '../../src/client/run-control';
 import { PageData } from '../../src/console/page-data';
 import { WarehouseReads } from '../../src/console/warehouse-reads';
@@ -64,7 +64,7 @@ describe('importTable batches small days', () => {
     expect(await countsByDay('small')).toEqual(Object.fromEntries(DAYS.map((day, i) => [day, rowsOf(i)])));
     expect(await ledgerOf('small')).toEqual(DAYS.map((day, i) => ({ unit: day, entries: 1, rows: rowsOf(i) })));
     // Every day its own load ID, though one transaction committed ten of them.
-    expect(await warehouse(env, `SELECT count(DISTINCT _load_id) AS loads FROM ${rawTable(env, 'small')}`)).toEqual([{ loads: 40 }]);
+    expect(await warehouse(env, `SELECT count(DISTINCT _load_id) AS loads FROM ${lineageTable(env, 'small')}`)).toEqual([{ loads: 40 }]);
     // 40 small days over 4 lanes: 4 batches of 10, no importDay child, no Active check per day.
     expect(await historyOf(handle)).toMatchObject({ activities: { requireActiveConnection: 1, planImport: 1, loadDayBatch: 4 }, children: 0 });
   });
@@ -142,7 +142,7 @@ describe('a batch retried after its commit', () => {
     expect(retried.every((d) => d.reason === 'unchanged' && d.rows === rowsOf(crashDays.indexOf(d.day!)))).toBe(true);
     expect(report.days.map((d) => [d.day, d.rows])).toEqual(crashDays.map((day, i) => [day, rowsOf(i)]));
     const found = await warehouse<{ day: string; n: number; loads: number }>(e,
-      `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${rawTable(e, 'logs')} GROUP BY 1 ORDER BY 1`);
+      `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${lineageTable(e, 'logs')} GROUP BY 1 ORDER BY 1`);
     expect(found).toEqual(crashDays.map((day, i) => ({ day, n: rowsOf(i), loads: 1 })));
     const ledger = await warehouse<{ entries: number }>(e, 'SELECT count(*) AS entries FROM s3bridge.load_ledger WHERE table_name = $t', { t: 'logs' });
     expect(ledger).toEqual([{ entries: 8 }]);

@@ -18,9 +18,10 @@ let suite: { name: string; input: string }[];
 const SPECTRUM = path.join(path.dirname(require.resolve('csv-spectrum/package.json')));
 const spectrum = readdirSync(path.join(SPECTRUM, 'csvs')).map((file) => file.replace(/\.csv$/, ''));
 const DAY = '2025-01-01';
-const lineage = ['_connection', '_table', '_day', '_source_key', '_load_id'];
+const lineage = ['_day', '_file_id'];
 const sourceOf = (prefix: string, name = `src-${prefix}-${env.id}`) => env.source({ name: name.slice(0, 63), prefix });
 const rawOf = (connection: string, table: string) => `raw."${connection}__${table}"`;
+const lineageOf = (connection: string, table: string) => `lineage."${connection}__${table}"`;
 const text = (value: unknown): string | null => {
   if (value === null || value === undefined) return null;
   return typeof value === 'bigint' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? String(value) : JSON.stringify(value);
@@ -120,10 +121,9 @@ describe('a file column named like a partition key, and s3bridge\'s own names', 
     await discover({ ...env, source: () => back });
     const first = await env.s3bridge.importTable({ connection: back, table: 'orders', days: 'all' });
     expect(first.days.map((d) => [d.status, d.rows])).toEqual([['loaded', 10]]);
-    const target = rawOf(back.name, 'orders');
     const rows = async () => warehouse<{ n: number; loads: number; connections: string; sources: string }>(env,
       `SELECT count(*) AS n, count(DISTINCT _load_id) AS loads, string_agg(DISTINCT _connection, ',') AS connections,
-         string_agg(DISTINCT _connection__source, ',') AS sources FROM ${target}`);
+         string_agg(DISTINCT _connection__source, ',') AS sources FROM ${lineageOf(back.name, 'orders')}`);
     expect(await rows()).toEqual([{ n: 10, loads: 1, connections: back.name, sources: shop.name }]);
     const reloaded = await env.s3bridge.importTable({ connection: back, table: 'orders', days: 'all', reload: true });
     expect(reloaded.days.map((d) => [d.status, d.rows])).toEqual([['loaded', 10]]);
@@ -141,7 +141,7 @@ describe('one pipeline, two commits', () => {
       const load = async (minFileBytes: number | undefined) => {
         env.settings.directLoadMinFileBytes = minFileBytes;
         const report = await env.s3bridge.importTable({ connection: source, table, days: 'all', reload: true });
-        const rows = await warehouse<Record<string, unknown>>(env, `SELECT * EXCLUDE (_load_id) FROM ${target}`);
+        const rows = await warehouse<Record<string, unknown>>(env, `SELECT * EXCLUDE (_file_id) FROM ${target}`);
         return { paths: report.days.map((d) => d.path), rows: rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).sort() };
       };
       const original = env.settings.directLoadMinFileBytes;

@@ -45,7 +45,7 @@ describe('importTable mapping', () => {
     expect(report.target).toBe('canonical.events');
     expect(report.days.map((d) => [d.day, d.status, d.rows])).toEqual([['2025-02-01', 'loaded', 2], ['2025-02-02', 'loaded', 1]]);
     const rows = await warehouse(env, `SELECT event_name, user_id, unit_ids::VARCHAR AS unit_ids, strftime("timestamp" AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS ts,
-        "value", properties::VARCHAR AS properties, _table, _day::VARCHAR AS _day, _source_key FROM canonical.events ORDER BY "timestamp"`);
+        "value", properties::VARCHAR AS properties, _table, _day::VARCHAR AS _day, _source_key FROM lineage.events ORDER BY "timestamp"`);
     expect(rows).toEqual([
       { event_name: 'purchase', user_id: 'u1', unit_ids: '{"stableID":"d1"}', ts: '2025-02-01T08:30:00Z', value: '12.5',
         properties: '{"page":"/checkout","referrer":"google"}', _table: 'clicks', _day: '2025-02-01', _source_key: 'clicks/2025-02-01/part-0.csv' },
@@ -68,7 +68,7 @@ describe('importTable mapping', () => {
     });
     expect(report.days).toMatchObject([{ day: '2025-02-03', status: 'loaded', rows: 2 }]);
     expect(await warehouse(env, `SELECT event_name, user_id, unit_ids::VARCHAR AS ids, strftime("timestamp" AT TIME ZONE 'UTC', '%H:%M') AS t,
-        properties::VARCHAR AS p FROM canonical.events WHERE _table = $t ORDER BY "timestamp"`, { t: table!.name })).toEqual([
+        properties::VARCHAR AS p FROM lineage.events WHERE _table = $t ORDER BY "timestamp"`, { t: table!.name })).toEqual([
       { event_name: 'Signed Up', user_id: 'u9', ids: '{"anonymousID":"a9"}', t: '10:00', p: '{"type":"track"}' },
       { event_name: 'Order Completed', user_id: null, ids: '{"anonymousID":"a7"}', t: '11:30', p: '{"type":"track"}' },
     ]);
@@ -81,7 +81,7 @@ describe('importTable mapping', () => {
     });
     expect(report.days, JSON.stringify(report.days)).toMatchObject([{ day: '2025-02-01', status: 'loaded', rows: 3 }]);
     const rows = await warehouse(env, `SELECT unit_id, unit_type, "date"::VARCHAR AS date, metric_name, "value", _load_id IS NOT NULL AS has_load_id
-      FROM canonical.metrics ORDER BY unit_id, metric_name`);
+      FROM lineage.metrics ORDER BY unit_id, metric_name`);
     expect(rows).toEqual([
       { unit_id: 'u1', unit_type: 'user_id', date: '2025-02-01', metric_name: 'revenue', value: 10.5, has_load_id: true },
       { unit_id: 'u1', unit_type: 'user_id', date: '2025-02-01', metric_name: 'sessions', value: 2, has_load_id: true },

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, putTable, renderFile } from '../support/objects';
-import { days, discover, rawTable, warehouse } from '../import/fixtures';
+import { days, discover, lineageTable, rawTable, warehouse } from '../import/fixtures';
 import { UNITS_PER_RUN } from '../../workflows/import-table';
 
 let env: TestEnv;
@@ -73,7 +73,7 @@ describe('one scan per day', () => {
     // Read by the warehouse itself inside the commit: no staged copy (hour values joined per file).
     expect(report.days[0]!.path).toBe('direct');
     const rows = await warehouse<{ id: number; hour: number; note: string | null; key: string }>(env,
-      `SELECT id, hour, note, _source_key AS key FROM ${rawTable(env, 'clicks')} ORDER BY id`);
+      `SELECT id, hour, note, _source_key AS key FROM ${lineageTable(env, 'clicks')} ORDER BY id`);
     expect(rows).toHaveLength(MANY * 3);
     for (const row of rows) {
       const file = Math.floor(row.id / 10);
@@ -95,12 +95,12 @@ describe('one scan per day', () => {
   it('reads gzipped CSV and NDJSON days with the catalog\'s columns and types; a bad line names its file and line', async () => {
     const sales = await env.s3bridge.importTable({ connection: env.source(), table: 'sales', days: 'all', errorPolicy: 'skip-to-rejects' });
     expect(sales.days.map((d) => [d.day, d.status, d.rows, d.rejectedRows, d.path])).toEqual([['2025-06-01', 'loaded', 6, 0, 'direct'], ['2025-06-02', 'loaded', 3, 1, 'staged']]);
-    expect(await warehouse(env, `SELECT id, amount, label, _source_key AS key FROM ${rawTable(env, 'sales')} WHERE id IN (11, 41) ORDER BY id`)).toEqual([
+    expect(await warehouse(env, `SELECT id, amount, label, _source_key AS key FROM ${lineageTable(env, 'sales')} WHERE id IN (11, 41) ORDER BY id`)).toEqual([
       { id: 11, amount: 10, label: 'a', key: 'sales/date=2025-06-01/part-000.csv.gz' },
       { id: 41, amount: 40, label: 'd', key: 'sales/date=2025-06-02/part-001.csv.gz' },
     ]);
     expect(await warehouse(env, `SELECT column_name, data_type FROM information_schema.columns
-      WHERE table_name = $t AND column_name IN ('id', 'amount', 'label') ORDER BY ordinal_position`, { t: `${env.source().name}__sales` }))
+      WHERE table_schema = 'raw' AND table_name = $t AND column_name IN ('id', 'amount', 'label') ORDER BY ordinal_position`, { t: `${env.source().name}__sales` }))
       .toEqual([{ column_name: 'id', data_type: 'BIGINT' }, { column_name: 'amount', data_type: 'BIGINT' }, { column_name: 'label', data_type: 'VARCHAR' }]);
     expect(await warehouse(env, 'SELECT source_key, row_number, column_name FROM s3bridge.rejects WHERE table_name = $t', { t: 'sales' }))
       .toEqual([{ source_key: 'sales/date=2025-06-02/part-001.csv.gz', row_number: 3, column_name: 'amount' }]);
@@ -108,7 +108,7 @@ describe('one scan per day', () => {
     const logs = await env.s3bridge.importTable({ connection: env.source(), table: 'logs', days: 'all' });
     expect(logs.totals).toMatchObject({ loaded: 1, rows: 6, files: 3 });
     expect(logs.days[0]!.path).toBe('direct');
-    expect(await warehouse(env, `SELECT id, level, ms, _source_key AS key FROM ${rawTable(env, 'logs')} ORDER BY id`)).toEqual(
+    expect(await warehouse(env, `SELECT id, level, ms, _source_key AS key FROM ${lineageTable(env, 'logs')} ORDER BY id`)).toEqual(
       [0, 1, 2].flatMap((i) => [
         { id: (i + 1) * 10 + 1, level: 'info', ms: 5, key: `logs/date=2025-06-01/${part(i)}.ndjson.gz` },
         { id: (i + 1) * 10 + 2, level: 'warn', ms: 7, key: `logs/date=2025-06-01/${part(i)}.ndjson.gz` },
@@ -126,7 +126,7 @@ describe('events read by the warehouse in the commit', () => {
       ['2025-07-01', 'loaded', 2, 0, 'direct'], ['2025-07-02', 'loaded', 1, 1, 'staged'],
     ]);
     expect(await warehouse(env, `SELECT event_name, user_id, strftime("timestamp" AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS ts, "value", _day::VARCHAR AS day
-      FROM canonical.events WHERE _table = 'visits' ORDER BY "timestamp"`)).toEqual([
+      FROM lineage.events WHERE _table = 'visits' ORDER BY "timestamp"`)).toEqual([
       { event_name: 'view', user_id: 'u1', ts: '2025-07-01T12:00:00Z', value: '1.5', day: '2025-07-01' },
       { event_name: 'buy', user_id: 'u2', ts: '2025-07-02T03:30:00Z', value: '20.0', day: '2025-07-01' },
       { event_name: 'view', user_id: 'u3', ts: '2025-07-02T13:00:00Z', value: '2.0', day: '2025-07-02' },
@@ -145,7 +145,7 @@ describe('text read by the warehouse in the commit', () => {
     expect(report.days.map((d) => [d.day, d.status, d.rows, d.rejectedRows, d.path])).toEqual([
       ['2025-07-01', 'loaded', 2, 0, 'direct'], ['2025-07-02', 'loaded', 1, 1, 'staged'],
     ]);
-    expect(await warehouse(env, "SELECT event_name, user_id, _day::VARCHAR AS day FROM canonical.events WHERE _table = 'applog' ORDER BY \"timestamp\"")).toEqual([
+    expect(await warehouse(env, "SELECT event_name, user_id, _day::VARCHAR AS day FROM lineage.events WHERE _table = 'applog' ORDER BY \"timestamp\"")).toEqual([
       { event_name: 'open', user_id: 'u1', day: '2025-07-01' }, { event_name: 'close', user_id: 'u1', day: '2025-07-01' },
       { event_name: 'open', user_id: 'u2', day: '2025-07-02' },
     ]);

@@ -3,7 +3,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putTable } from '../support/objects';
-import { days, discover, rawTable, warehouse } from '../import/fixtures';
+import { days, discover, lineageTable, rawTable, warehouse } from '../import/fixtures';
 
 let env: TestEnv;
 const DAYS = days('2025-01-01', 30);
@@ -46,7 +46,7 @@ describe('importTable (raw mode, Hive day partitions)', () => {
     expect(report.days.map((d) => [d.day, d.status, d.rows, d.reason])).toEqual(DAYS.map((day, i) => [day, 'loaded', rowsOf(i), 'new']));
     expect(await countsByDay()).toEqual(expected());
     const [lineage] = await warehouse<Record<string, unknown>>(env,
-      `SELECT id, event, date::VARCHAR AS date, _connection, _table, _day::VARCHAR AS _day, _source_key FROM ${rawTable(env, 'events')} WHERE id = 2005`);
+      `SELECT id, event, date::VARCHAR AS date, _connection, _table, _day::VARCHAR AS _day, _source_key FROM ${lineageTable(env, 'events')} WHERE id = 2005`);
     expect(lineage).toEqual({
       id: 2005, event: 'page_view', date: '2025-01-03', _connection: env.source().name, _table: 'events', _day: '2025-01-03',
       _source_key: 'events/date=2025-01-03/part-0.parquet',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { putObject, renderFile } from '../support/objects';
-import { discover, rawTable, warehouse } from '../import/fixtures';
+import { discover, lineageTable, warehouse } from '../import/fixtures';
 import { spawnWorker, type WorkerProcess } from '../support/spawn-worker';
 
 let env: TestEnv;
@@ -45,7 +45,7 @@ describe('importTable survives a worker killed mid-day', () => {
       ['2025-06-02', 'loaded', 10 * FILES_ON_BIG_DAY, FILES_ON_BIG_DAY],
       ['2025-06-03', 'loaded', 10, 1],
     ]);
-    expect(await warehouse(env, `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${rawTable(env, 'logs')} GROUP BY 1 ORDER BY 1`)).toEqual([
+    expect(await warehouse(env, `SELECT _day::VARCHAR AS day, count(*) AS n, count(DISTINCT _load_id) AS loads FROM ${lineageTable(env, 'logs')} GROUP BY 1 ORDER BY 1`)).toEqual([
       { day: '2025-06-01', n: 10, loads: 1 },
       { day: '2025-06-02', n: 10 * FILES_ON_BIG_DAY, loads: 1 },
       { day: '2025-06-03', n: 10, loads: 1 },

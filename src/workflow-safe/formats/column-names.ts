@@ -5,13 +5,13 @@
  */
 
 /** The lineage columns every imported row carries (src/import/lineage.ts produces them). */
-export const LINEAGE_COLUMN_NAMES = ['_connection', '_table', '_day', '_source_key', '_load_id'] as const;
+export const LINEAGE_COLUMN_NAMES = ['_day', '_file_id'] as const;
 
 /**
- * Names no file column may take: the lineage columns, and `_file_id` (reserved for the
- * per-file lineage that will replace `_source_key` and `_load_id` in each row).
+ * Names no file column may take: the lineage columns, and those the lineage views add to them
+ * (`lineage.<table>` joins each row's file back: the columns every row carried before).
  */
-const RESERVED_COLUMN_NAMES: readonly string[] = [...LINEAGE_COLUMN_NAMES, '_file_id'];
+const RESERVED_COLUMN_NAMES: readonly string[] = [...LINEAGE_COLUMN_NAMES, '_connection', '_table', '_source_key', '_load_id'];
 
 /** What a file column named like a reserved one is renamed by: `_day` loads as `_day__source`. */
 const RENAMED_SUFFIX = '__source';
