@@ -72,7 +72,7 @@ export class SqlWarehouseSink implements WarehouseSink {
   }
 
   prepare(): Promise<void> {
-    return this.use(async () => undefined);
+    return this.use(() => Promise.resolve());
   }
 
   ledger(connection: string, table: string, target: TargetTable): Promise<LedgerEntry[]> {
