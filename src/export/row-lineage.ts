@@ -37,9 +37,11 @@ export function rowLineage(alias: string, columns: readonly string[]): RowLineag
   if (!present) return { present, joins: '', receivedAt: 'NULL::TIMESTAMPTZ', connection: 'NULL', table: 'NULL', day: 'NULL', sourceKey: 'NULL' };
   return {
     present,
-    joins: `LEFT JOIN s3bridge.source_files AS __file ON __file.file_id = ${alias}.${quoteIdentifier('_file_id')}
-      LEFT JOIN (${RECEIPTS}) AS __receipt ON __receipt.load_id = __file.load_id`,
-    receivedAt: '__receipt.received_at',
+    // The files and their loads' receipts joined first (a few rows per load), so the rows meet one small hash table.
+    joins: `LEFT JOIN (SELECT f.file_id, f.connection, f.table_name, f.source_key, r.received_at
+        FROM s3bridge.source_files f LEFT JOIN (${RECEIPTS}) r ON r.load_id = f.load_id) AS __file
+      ON __file.file_id = ${alias}.${quoteIdentifier('_file_id')}`,
+    receivedAt: '__file.received_at',
     connection: '__file.connection',
     table: '__file.table_name',
     day: `${alias}.${quoteIdentifier('_day')}`,
