@@ -7,7 +7,7 @@ import { S3BRIDGE_FAILED_DAYS } from '../../src/workflow-safe/observability/sear
 import { withWarehouse } from '../../src/warehouse/embedded-database';
 import type { ImportReport } from '../../src/workflow-safe/import/import-input';
 import { createTestEnv, type TestEnv } from '../support/harness';
-import { putObject, putTable } from '../support/objects';
+import { putObject, putTable, renderFile } from '../support/objects';
 import { days } from '../import/fixtures';
 import { freePort, s3bridgeCli, startWorkerProcess, type CliRun, type WorkerProcess } from '../support/cli-process';
 
@@ -25,6 +25,7 @@ let name: string;
 
 const NO_STACK = /^\s+at /m;
 const CLICK_DAYS = 16;
+const CLICK_FILES = 17;
 
 async function cli(...args: string[]): Promise<CliRun> {
   return s3bridgeCli(args, cliEnv);
@@ -54,7 +55,11 @@ beforeAll(async () => {
     await putTable(env.s3, env.bucket, `events/date=${day}/part-0.parquet`, `SELECT ${i} * 1000 + r AS id, 'view' AS event FROM range(${10 + i}) t(r)`);
   }
   // Enough days, loaded one at a time, that a detached import is still running when the CLI looks at it.
-  for (const day of days('2025-02-01', CLICK_DAYS)) await putTable(env.s3, env.bucket, `clicks/date=${day}/part-0.parquet`, 'SELECT r AS id FROM range(5) t(r)');
+  // 17 files a day: more than a small day has, so each day loads on its own and the run is still going when `status` asks.
+  const click = await renderFile('SELECT r AS id FROM range(5) t(r)', 'parquet');
+  for (const day of days('2025-02-01', CLICK_DAYS)) {
+    await Promise.all(Array.from({ length: CLICK_FILES }, (_, i) => putObject(env.s3, env.bucket, `clicks/date=${day}/part-${i}.parquet`, click)));
+  }
   // The worker process owns its own data dir (the warehouse file), as a deployed worker does.
   dataDir = mkdtempSync(path.join(os.tmpdir(), 's3bridge-cli-worker-'));
   cliEnv = { ...process.env, S3BRIDGE_DATA_DIR: dataDir, S3BRIDGE_TASK_QUEUE: env.taskQueue };
