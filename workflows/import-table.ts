@@ -58,6 +58,8 @@ export interface ImportContinuation {
   connection: Connection;
   target: string;
   unchangedNotListed: number;
+  /** The plan's word on batching small days (undefined in runs continued before it existed: allowed). */
+  batchSmallDays?: boolean;
   queue: PlannedUnit[];
   reports: DayReport[];
 }
@@ -88,7 +90,7 @@ export async function importTable(rawInput: ImportInput, continued?: ImportConti
       connection, table: input.table, days: input.days, earliest: input.earliest, mapping: input.mapping, reload: input.reload,
     });
     state = {
-      connection, target: plan.target, unchangedNotListed: plan.unchangedNotListed,
+      connection, target: plan.target, unchangedNotListed: plan.unchangedNotListed, batchSmallDays: plan.batchSmallDays,
       queue: plan.units.filter((u) => u.action === 'load'),
       reports: plan.units
         .filter((u) => u.action === 'skip')
@@ -166,7 +168,8 @@ export async function importTable(rawInput: ImportInput, continued?: ImportConti
     for (const unit of alone) await runDay(unit);
   };
   // Histories recorded before batches existed replay with one importDay per day.
-  const work: DayWork<PlannedUnit>[] = patched(DAY_BATCHES) ? dayWork(queue, input.concurrency) : queue.map((day) => ({ kind: 'day', day }));
+  const batching = state.batchSmallDays !== false && patched(DAY_BATCHES);
+  const work: DayWork<PlannedUnit>[] = batching ? dayWork(queue, input.concurrency) : queue.map((day) => ({ kind: 'day', day }));
   const runNext = async (): Promise<void> => {
     for (let next = work.shift(); next; next = work.shift()) {
       if (next.kind === 'day') await runDay(next.day);

@@ -38,6 +38,14 @@ export interface ImportPlan {
   units: PlannedUnit[];
   /** Units left out of `units` because they are unchanged (a "new-and-changed" run lists only what it loads). */
   unchangedNotListed: number;
+  /**
+   * Whether small days may load in batches: on the embedded warehouse only. Its commits run one at
+   * a time in one process, so two runs committing the same day (a backfill beside the scheduled
+   * import) replace each other. On the shared lake two first commits of one day would both append;
+   * there the per-day workflow IDs keep two runs off the same day. Absent (plans recorded before
+   * it): batches allowed.
+   */
+  batchSmallDays?: boolean;
 }
 
 export function createPlanImport({ settings, catalog, sink }: ActivityDeps) {
@@ -86,6 +94,6 @@ export function createPlanImport({ settings, catalog, sink }: ActivityDeps) {
         action, reason,
       });
     }
-    return { target: targetLabel(target), units: planned, unchangedNotListed };
+    return { target: targetLabel(target), units: planned, unchangedNotListed, batchSmallDays: settings.store === 'embedded' };
   };
 }

@@ -102,7 +102,7 @@ export async function exportRows(db: DuckDBConnection, spec: ExportRowsSpec): Pr
   if (columns.length === 0) fail(`table ${table} is not in the warehouse (import into it first, or name "schema.table")`);
   const names = columns.map((c) => c.name);
   const kind = table === 'canonical.events' ? 'events' : 'raw';
-  const lineage = rowLineage('e', names);
+  const lineage = rowLineage('e', names, `${schema}.${name}`);
   if (clock === 'received' && !lineage.present) {
     fail(`table ${table} has no load lineage (${STORED_LINEAGE_COLUMNS.join(', ')}), so s3bridge does not know when its rows were received: export it with "clock": "event" and a timeColumn`);
   }

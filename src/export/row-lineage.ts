@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '../duckdb/sql';
+import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
 
 /**
  * Everything the export reads of a warehouse row's lineage, in one place: where the row came
@@ -32,14 +32,15 @@ export interface RowLineage {
   sourceKey: string;
 }
 
-export function rowLineage(alias: string, columns: readonly string[]): RowLineage {
+/** `target` is the table's `schema.name`: only its own files are joined (file IDs are unique per target). */
+export function rowLineage(alias: string, columns: readonly string[], target: string): RowLineage {
   const present = STORED_LINEAGE_COLUMNS.every((c) => columns.includes(c));
   if (!present) return { present, joins: '', receivedAt: 'NULL::TIMESTAMPTZ', connection: 'NULL', table: 'NULL', day: 'NULL', sourceKey: 'NULL' };
   return {
     present,
     // The files and their loads' receipts joined first (a few rows per load), so the rows meet one small hash table.
     joins: `LEFT JOIN (SELECT f.file_id, f.connection, f.table_name, f.source_key, r.received_at
-        FROM s3bridge.source_files f LEFT JOIN (${RECEIPTS}) r ON r.load_id = f.load_id) AS __file
+        FROM s3bridge.source_files f LEFT JOIN (${RECEIPTS}) r ON r.load_id = f.load_id WHERE f.target = ${quoteLiteral(target)}) AS __file
       ON __file.file_id = ${alias}.${quoteIdentifier('_file_id')}`,
     receivedAt: '__file.received_at',
     connection: '__file.connection',

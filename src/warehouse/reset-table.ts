@@ -16,7 +16,7 @@ export async function resetTable(db: DuckDBConnection, connection: string, table
   return inTransaction(db, async () => {
     const key = { connection, table };
     const filter = 'connection = $connection AND table_name = $table';
-    const targets = (await queryRows<{ target: string }>(db, `SELECT DISTINCT target FROM s3bridge.load_ledger WHERE ${filter} ORDER BY target`, key))
+    const targets = (await queryRows<{ target: string }>(db, `SELECT target FROM s3bridge.load_ledger WHERE ${filter} UNION SELECT target FROM s3bridge.source_files WHERE ${filter} ORDER BY target`, key))
       .map((r) => r.target);
     let rowsDeleted = 0;
     for (const target of targets) {

@@ -36,6 +36,11 @@ export async function upgradeWarehouse(db: DuckDBConnection): Promise<{ from: nu
   });
 }
 
+/** Whether a table's columns are layout 1's (its rows carry the five lineage columns). */
+export function hasLayout1Lineage(columns: readonly string[]): boolean {
+  return VERSION_1_LINEAGE.every((c) => columns.includes(c));
+}
+
 async function currentVersion(db: DuckDBConnection): Promise<number> {
   const [row] = await queryRows<{ version: number | null }>(db, 'SELECT max(version) AS version FROM s3bridge.schema_version');
   return row?.version ?? 0;
@@ -56,7 +61,7 @@ async function version1Tables(db: DuckDBConnection): Promise<TargetTable[]> {
  * four strings. A file's ID here hashes its load, key and target: the same file of the same
  * load gets the same ID in the entry and in its rows.
  */
-async function moveLineageToFiles(db: DuckDBConnection, target: TargetTable): Promise<void> {
+export async function moveLineageToFiles(db: DuckDBConnection, target: TargetTable): Promise<void> {
   const label = `${target.schema}.${target.name}`;
   const table = qualifiedName(target.schema, target.name);
   const fileId = (load: string, key: string) => fileIdSql(load, key, '$target');

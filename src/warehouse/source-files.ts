@@ -1,6 +1,6 @@
 import { BIGINT, LIST, listValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { SourceFile } from '../workflow-safe/import/source-file';
-import { qualifiedName } from '../duckdb/sql';
+import { qualifiedName, quoteLiteral } from '../duckdb/sql';
 import type { TargetTable } from './target-table';
 
 /**
@@ -83,7 +83,8 @@ const VIEW_COLUMNS = 'f.connection AS _connection, f.table_name AS _table, f.sou
 export async function createLineageView(db: DuckDBConnection, target: TargetTable): Promise<void> {
   await db.run(`CREATE SCHEMA IF NOT EXISTS ${LINEAGE_SCHEMA}`);
   await db.run(`CREATE OR REPLACE VIEW ${qualifiedName(LINEAGE_SCHEMA, target.name)} AS
-    SELECT t.*, ${VIEW_COLUMNS} FROM ${qualifiedName(target.schema, target.name)} t LEFT JOIN s3bridge.source_files f ON f.file_id = t._file_id`);
+    SELECT t.*, ${VIEW_COLUMNS} FROM ${qualifiedName(target.schema, target.name)} t
+    LEFT JOIN (SELECT * FROM s3bridge.source_files WHERE target = ${quoteLiteral(`${target.schema}.${target.name}`)}) f ON f.file_id = t._file_id`);
 }
 
 export async function dropLineageView(db: DuckDBConnection, name: string): Promise<void> {

@@ -14,6 +14,7 @@ import { CANONICAL_COLUMNS, LINEAGE_COLUMNS, targetLabel, targetSql, type Target
 import type { BatchCommitResult, CommitResult, LedgerEntry, UnitCommit, WarehouseSink } from './warehouse-sink';
 import { insertSourceScan, ScanDeclined, withSourceAccess } from './source-scan-commit';
 import { createLineageView, deleteSourceFiles, fromFilesSql, replaceSourceFiles } from './source-files';
+import { hasLayout1Lineage, moveLineageToFiles } from './schema-upgrade';
 import { entryScheme, schemeChangeRefused, schemeDiffers, WHOLE_TABLE_SCHEME } from './unit-scheme';
 
 
@@ -270,7 +271,13 @@ async function readTargetColumns(db: DuckDBConnection, target: TargetTable): Pro
 async function prepareTarget(db: DuckDBConnection, commit: UnitCommit): Promise<void> {
   const { target } = commit;
   await db.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(target.schema)}`);
-  const existing = await readTargetColumns(db, target);
+  let existing = await readTargetColumns(db, target);
+  // A layout-1 table that appeared after the warehouse's upgrade (a worker of the previous release
+  // during a rolling deploy, a restored backup) is moved to per-file lineage in this transaction.
+  if (existing && hasLayout1Lineage(existing.map((c) => c.name))) {
+    await moveLineageToFiles(db, target);
+    existing = await readTargetColumns(db, target);
+  }
   if (target.kind !== 'raw') {
     if (existing) return;
     const columns = [...CANONICAL_COLUMNS[target.kind], ...LINEAGE_COLUMNS]

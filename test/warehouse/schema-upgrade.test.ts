@@ -6,7 +6,9 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { SqlWarehouseSink } from '../../src/warehouse/sql-warehouse-sink';
 import { WAREHOUSE_SCHEMA_VERSION } from '../../src/warehouse/schema-upgrade';
 import { queryRows } from '../../src/duckdb/query-rows';
-import { qualifiedName } from '../../src/duckdb/sql';
+import { qualifiedName, quoteLiteral } from '../../src/duckdb/sql';
+import { fileIdSql } from '../../src/warehouse/source-files';
+import { LINEAGE_COLUMNS } from '../../src/warehouse/target-table';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { sharedSettings, withLake } from '../support/shared-store';
 import { buildDeps } from '../../src/worker/build-deps';
@@ -127,6 +129,48 @@ describe('warehouse layout upgrade', () => {
         expect(await queryRows(db, 'SELECT count(*) AS n FROM lineage.metrics WHERE _table = \'metrics\'')).toEqual([{ n: 3n }]);
         expect(await queryRows(db, "SELECT count(*) AS n FROM information_schema.tables WHERE table_name LIKE '%__orders'")).toEqual([{ n: 0n }]);
         expect(await queryRows(db, "SELECT DISTINCT table_name FROM s3bridge.source_files ORDER BY 1")).toEqual([{ table_name: 'metrics' }, { table_name: 'notes' }]);
+      });
+    } finally {
+      instance.closeSync();
+    }
+  });
+
+  it('moves a layout-1 table that appears after the upgrade (a worker of the previous release) on its first commit, replacing its rows exactly', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const withDb = async <T>(fn: (db: DuckDBConnection) => Promise<T>) => {
+      const db = await instance.connect();
+      try {
+        return await fn(db);
+      } finally {
+        db.closeSync();
+      }
+    };
+    try {
+      const sink = new SqlWarehouseSink({ withDb, loadedBy: 'test' });
+      await sink.prepare();
+      // What the previous release wrote after this warehouse was stamped version 2: two rows of a whole-table load.
+      await withDb(async (db) => {
+        await db.run('CREATE SCHEMA raw');
+        await db.run(`CREATE TABLE raw.c__late AS SELECT r::BIGINT AS id, 'c' AS _connection, 'late' AS _table, NULL::DATE AS _day,
+          'late/part-0.csv' AS _source_key, 'old-load' AS _load_id FROM range(2) t(r)`);
+        await db.run(`INSERT INTO s3bridge.load_ledger (connection, table_name, unit, day, load_id, target, fingerprint, config_hash, files,
+            file_count, bytes, row_count, rejected_rows, loaded_at, unit_scheme)
+          VALUES ('c', 'late', 'all', NULL, 'old-load', 'raw.c__late', 'f', 'h', '[{"key":"late/part-0.csv","etag":"e0","size":1}]', 1, 1, 2, 0, now(), 'whole-table')`);
+      });
+      const file = path.join(dir, 'late.parquet');
+      await withDb((db) => db.run(`COPY (SELECT r::BIGINT AS id, NULL::DATE AS _day, ${fileIdSql("'new-load'", "'s3://b/late/part-0.csv'", "'raw.c__late'")} AS _file_id
+        FROM range(3) t(r)) TO ${quoteLiteral(file)} (FORMAT parquet)`));
+      const committed = await sink.replaceUnit({
+        connection: 'c', table: 'late', unit: 'all', day: null, loadId: 'new-load', target: { schema: 'raw', name: 'c__late', kind: 'raw' }, urlPrefix: 's3://b/',
+        rows: { kind: 'staged', dataFiles: [file], rejectFiles: [] }, columns: [{ name: 'id', type: 'BIGINT' }, ...LINEAGE_COLUMNS],
+        files: [{ key: 'late/part-0.csv', etag: 'e1', size: 1 }], fingerprint: 'f2', configHash: 'h', rowCount: 3, rejectedRows: 0,
+        acceptedColumns: [{ name: 'id', type: 'BIGINT' }], scheme: 'whole-table', allowSchemeChange: false,
+      });
+      expect(committed).toEqual({ status: 'committed', rows: 3 });
+      await withDb(async (db) => {
+        expect(await columnsOf(db, 'raw.c__late')).toEqual(['id', '_day', '_file_id']);
+        expect(await queryRows(db, 'SELECT _load_id, count(*) AS n FROM lineage.c__late GROUP BY ALL')).toEqual([{ _load_id: 'new-load', n: 3n }]);
+        expect(await queryRows(db, "SELECT load_id, etag FROM s3bridge.source_files WHERE table_name = 'late'")).toEqual([{ load_id: 'new-load', etag: 'e1' }]);
       });
     } finally {
       instance.closeSync();
