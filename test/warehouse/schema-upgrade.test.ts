@@ -71,6 +71,18 @@ async function expectUpgraded(db: DuckDBConnection, before: Record<string, strin
   expect(files).toEqual({ files: listed!.n, unsized: 0n });
 }
 
+/** Runs `fn` on a new connection to `instance`, closed after. */
+function connectionsOf(instance: DuckDBInstance) {
+  return async <T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T> => {
+    const db = await instance.connect();
+    try {
+      return await fn(db);
+    } finally {
+      db.closeSync();
+    }
+  };
+}
+
 let env: TestEnv;
 let dir: string;
 let before: Record<string, string[]>;
@@ -101,14 +113,7 @@ describe('warehouse layout upgrade', () => {
   it('upgrades an embedded warehouse of layout 1 in place, once, keeping every row and its lineage; a reset then finds rows by their files', async () => {
     const file = path.join(dir, 'warehouse.duckdb');
     const instance = await DuckDBInstance.create(file);
-    const withDb = async <T>(fn: (db: DuckDBConnection) => Promise<T>) => {
-      const db = await instance.connect();
-      try {
-        return await fn(db);
-      } finally {
-        db.closeSync();
-      }
-    };
+    const withDb = connectionsOf(instance);
     try {
       await withDb(async (db) => { for (const statement of fixtureStatements()) await db.run(statement); });
       await new SqlWarehouseSink({ withDb, loadedBy: 'test' }).prepare();
@@ -137,14 +142,7 @@ describe('warehouse layout upgrade', () => {
 
   it('moves a layout-1 table that appears after the upgrade (a worker of the previous release) on its first commit, replacing its rows exactly', async () => {
     const instance = await DuckDBInstance.create(':memory:');
-    const withDb = async <T>(fn: (db: DuckDBConnection) => Promise<T>) => {
-      const db = await instance.connect();
-      try {
-        return await fn(db);
-      } finally {
-        db.closeSync();
-      }
-    };
+    const withDb = connectionsOf(instance);
     try {
       const sink = new SqlWarehouseSink({ withDb, loadedBy: 'test' });
       await sink.prepare();
