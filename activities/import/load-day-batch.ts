@@ -15,7 +15,7 @@ import { listTableFiles, type UnitFiles } from '../../src/import/list-table-file
 import { configFingerprint, filesFingerprint } from '../../src/import/fingerprint';
 import { dataColumns } from '../../src/import/table-columns';
 import { describeUnit, parquetColumns } from '../../src/import/describe-unit';
-import { cancelledBeforeCommit, stagedCommit } from '../../src/import/load-unit';
+import { cancelledBeforeCommit, interruptedByCancel, stagedCommit } from '../../src/import/load-unit';
 import { decideUnit } from '../../src/import/unit-decision';
 import { recordTableVolume } from '../../src/observability/metrics';
 import { SCHEMA_DRIFT_PENDING } from '../../src/workflow-safe/failure-types';
@@ -78,10 +78,8 @@ export function createLoadDayBatch(deps: ActivityDeps) {
     const s3 = createS3Client(connection, () => session.get(), settings);
     const beat = setInterval(() => context.heartbeat(progress), 5_000);
     try {
-      await withS3DuckDB(settings, connection, credentials, async (db, withAnother) => {
-        const stop = () => db.interrupt();
-        context.cancellationSignal.addEventListener('abort', stop);
-        try {
+      await withS3DuckDB(settings, connection, credentials, (db, withAnother) => interruptedByCancel(db, context.cancellationSignal,
+        'import cancelled before the batch was committed; its days are untouched', async () => {
           const urlPrefix = s3ObjectUrl(connection.bucket, '');
           // Each day listed again (its own folder, one after another), so a file that arrived since planning is in.
           const listed = new Map<string, UnitFiles | undefined>();
@@ -151,16 +149,7 @@ export function createLoadDayBatch(deps: ActivityDeps) {
               context.heartbeat(progress);
             }
           }
-        } catch (error) {
-          // An interrupted query surfaces as a DuckDB error; report it as the cancellation it is.
-          if (context.cancellationSignal.aborted && !(error instanceof CancelledFailure)) {
-            throw new CancelledFailure('import cancelled before the batch was committed; its days are untouched');
-          }
-          throw error;
-        } finally {
-          context.cancellationSignal.removeEventListener('abort', stop);
-        }
-      }, { localDirectories: [stagingRoot] });
+        }), { localDirectories: [stagingRoot] });
       if (context.cancellationSignal.aborted) throw cancelledBeforeCommit();
       // The exactly-once point of every staged day: one transaction; a day the warehouse refuses is left out alone.
       progress.committing = true;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import type { ColumnSchema, DiscoveredTable } from '../../src/workflow-safe/catalog/discovered-table';
 import type { DayLoadInput, DayReport } from '../../src/workflow-safe/import/import-input';
 import type { ImportMapping } from '../../src/workflow-safe/import/mapping';
@@ -18,7 +18,7 @@ import { dataColumns } from '../../src/import/table-columns';
 import { describeUnit } from '../../src/import/describe-unit';
 import type { UnitFiles } from '../../src/import/list-table-files';
 import type { StageContext } from '../../src/import/stage-context';
-import { cancelledBeforeCommit, loadUnit } from '../../src/import/load-unit';
+import { cancelledBeforeCommit, interruptedByCancel, loadUnit } from '../../src/import/load-unit';
 import { decideUnit } from '../../src/import/unit-decision';
 import { describeDrift, driftExcerpt, evolvedColumns, hasDrift, type SchemaDrift } from '../../src/import/schema-drift';
 import type { CatalogStore } from '../../src/catalog/catalog-store';
@@ -139,10 +139,8 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
     const beat = setInterval(() => context.heartbeat(progress), 5_000);
     context.heartbeat(progress);
     try {
-      return await withS3DuckDB(settings, connection, credentials, async (db, withAnother) => {
-        const stop = () => db.interrupt();
-        context.cancellationSignal.addEventListener('abort', stop);
-        try {
+      return await withS3DuckDB(settings, connection, credentials, (db, withAnother) => interruptedByCancel(db, context.cancellationSignal,
+        'import cancelled before the day was committed; the day is untouched', async () => {
           const urlPrefix = s3ObjectUrl(connection.bucket, '');
           const described = await describeUnit({ db, withAnother, urlPrefix, table, unit }, reference);
           const { accepted, driftNote } = await followDrift(catalog, { table, unit, described, reference, driftPolicy: input.driftPolicy, connection: connection.name });
@@ -199,16 +197,7 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
             ].join('; '),
             ...(driftNote ? { drift: driftNote } : {}),
           };
-        } catch (error) {
-          // An interrupted query surfaces as a DuckDB error; report it as the cancellation it is.
-          if (context.cancellationSignal.aborted && !(error instanceof CancelledFailure)) {
-            throw new CancelledFailure('import cancelled before the day was committed; the day is untouched');
-          }
-          throw error;
-        } finally {
-          context.cancellationSignal.removeEventListener('abort', stop);
-        }
-      }, { localDirectories: [stagingDir] });
+        }), { localDirectories: [stagingDir] });
     } finally {
       clearInterval(beat);
       rmSync(stagingDir, { recursive: true, force: true });

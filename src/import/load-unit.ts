@@ -30,6 +30,23 @@ export interface LoadedUnit {
 
 export const cancelledBeforeCommit = () => new CancelledFailure('import cancelled before the day was committed; the day is untouched');
 
+/**
+ * Runs a load's DuckDB work so that cancelling interrupts its query, and reports the interrupted
+ * query (a DuckDB error) as the cancellation it is, with `cancelled` as its message.
+ */
+export async function interruptedByCancel<T>(db: DuckDBConnection, signal: AbortSignal, cancelled: string, fn: () => Promise<T>): Promise<T> {
+  const stop = () => db.interrupt();
+  signal.addEventListener('abort', stop);
+  try {
+    return await fn();
+  } catch (error) {
+    if (signal.aborted && !(error instanceof CancelledFailure)) throw new CancelledFailure(cancelled);
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
+}
+
 /** Lines the reader set aside (a malformed CSV line, a value that does not convert, an NDJSON line that does not read): any declines the scan. */
 async function linesSetAside(db: DuckDBConnection, tables: string[]): Promise<string | undefined> {
   for (const table of tables) {
