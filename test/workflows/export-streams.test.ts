@@ -10,6 +10,7 @@ import { warehouse } from '../import/fixtures';
 import { activeDestination, createRawTable, destination, readMessages } from '../export/fixtures';
 import { EXPORT_PATH_CLAIMED } from '../../src/workflow-safe/failure-types';
 import { quoteLiteral } from '../../src/duckdb/sql';
+import { setDestinationStates } from '../../src/catalog/destination-store';
 
 let env: TestEnv;
 const RECEIVED = '2025-04-02T05:30:00Z';
@@ -73,6 +74,21 @@ describe('one stream per folder', () => {
       { location: `s3://${env.bucket}/shop/segment-logs/refunds at http://127.0.0.1:9000`, table_name: 'raw.refunds', clock: 'received', purpose: 'stream' },
       { location: `s3://${env.bucket}/shop/segment-logs/web at http://127.0.0.1:9000`, table_name: 'raw.orders', clock: 'received', purpose: 'stream' },
     ]);
+  });
+
+  it('an endpoint spelled another way (a trailing slash) is the same place: another table there is refused, and so are both destinations enabled', async () => {
+    const owner = await activeDestination(env, destination(env, { name: `spelled-${env.id}`, prefix: 'spelled' }));
+    expect((await env.s3bridge.exportTable({ destination: owner.name, table: 'raw.orders', sourceId: 'web', windows: RANGE })).totals.rows).toBe(30);
+    const before = await objects('spelled/');
+    const slash = await activeDestination(env, destination(env, { name: `spelled-slash-${env.id}`, prefix: 'spelled', endpoint: 'http://127.0.0.1:9000/' }));
+    const failure = await innermostFailure(env.s3bridge.exportTable({ destination: slash.name, table: 'raw.refunds', sourceId: 'web', windows: RANGE }));
+    expect(failure.type).toBe(EXPORT_PATH_CLAIMED);
+    expect(failure.message).toMatch(new RegExp(`^refused: s3://${env.bucket}/spelled/segment-logs/web at http://127\\.0\\.0\\.1:9000 holds the export of raw\\.orders by received time, `
+      + `claimed by destination "${owner.name}" on .*; one folder holds one stream: export raw\\.refunds under another sourceId \\(or destination prefix\\)$`));
+    expect(await objects('spelled/')).toEqual(before);
+    // Both enabled (neither has a state: enabled by default) writing one place: enabling one explicitly is refused.
+    const error = await env.withWarehouse((db) => setDestinationStates(db, [{ name: slash.name, enabled: true, reason: 'test' }])).catch((e: unknown) => e as Error);
+    expect((error as Error).message).toBe(`destinations "${owner.name}" and "${slash.name}" would both be enabled writing s3://${env.bucket}/spelled at http://127.0.0.1:9000: their files would overwrite each other; disable one first`);
   });
 });
 
