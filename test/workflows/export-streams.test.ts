@@ -90,6 +90,19 @@ describe('one stream per folder', () => {
     const error = await env.withWarehouse((db) => setDestinationStates(db, [{ name: slash.name, enabled: true, reason: 'test' }])).catch((e: unknown) => e as Error);
     expect((error as Error).message).toBe(`destinations "${owner.name}" and "${slash.name}" would both be enabled writing s3://${env.bucket}/spelled at http://127.0.0.1:9000: their files would overwrite each other; disable one first`);
   });
+  it('refuses another format in a stream\'s folder (Parquet day folders among Segment\'s received-day ones), even of the same table by the same clock', async () => {
+    const EVENT_RANGE = { from: '2025-04-01T10', to: '2025-04-01T11' };
+    const segment = await activeDestination(env, destination(env, { name: `mixed-${env.id}`, prefix: 'mixed' }));
+    expect((await env.s3bridge.exportTable({ destination: segment.name, table: 'raw.orders', sourceId: 'web', timeColumn: 'placed_at', windows: EVENT_RANGE })).totals.rows).toBe(30);
+    const before = await objects('mixed/');
+    // A Parquet dataset "web" under prefix mixed/segment-logs is the same folder: mixed/segment-logs/web.
+    const parquet = await activeDestination(env, destination(env, { name: `mixed-pq-${env.id}`, prefix: 'mixed/segment-logs' }));
+    const failure = await innermostFailure(env.s3bridge.exportTable({ destination: parquet.name, table: 'raw.orders', format: 'parquet', sourceId: 'web', timeColumn: 'placed_at', windows: EVENT_RANGE }));
+    expect(failure.type).toBe(EXPORT_PATH_CLAIMED);
+    expect(failure.message).toMatch(new RegExp(`^refused: s3://${env.bucket}/mixed/segment-logs/web at http://127\\.0\\.0\\.1:9000 holds the export of raw\\.orders by event time \\(placed_at\\), `
+      + `claimed by destination "${segment.name}" on .*; one folder holds one format: export raw\\.orders as segment here, or as parquet under another sourceId \\(or destination prefix\\)$`));
+    expect(await objects('mixed/')).toEqual(before);
+  });
 });
 
 describe('identical rows', () => {
