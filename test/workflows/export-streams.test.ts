@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { innermostFailure } from '../support/workflow-failure';
 import { warehouse } from '../import/fixtures';
-import { activeDestination, createRawTable, destination, readMessages } from '../export/fixtures';
+import { activeDestination, createRawTable, destination, readMessages, seedEvents } from '../export/fixtures';
 import { EXPORT_PATH_CLAIMED } from '../../src/workflow-safe/failure-types';
 import { quoteLiteral } from '../../src/duckdb/sql';
 import { setDestinationStates } from '../../src/catalog/destination-store';
@@ -123,6 +123,18 @@ describe('identical rows', () => {
     expect(parquet.totals.rows).toBe(3);
     // The same three IDs in the Parquet file's rows.
     expect((await parquetRows(parquet.windows[0]!.keys[0]!, `"row"->>'_message_id' AS id`)).map((r) => r.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('identical events keep the same distinct IDs as Segment messages and as Parquet rows', async () => {
+    const tap = { event: 'Tap', userId: 'u1', ts: '2025-04-05T07:00:00Z' };
+    await seedEvents(env, [tap, tap], 'load-taps', '2025-04-05T07:10:00Z');
+    const dest = await activeDestination(env, destination(env, { name: `taps-${env.id}`, prefix: 'taps' }));
+    const segment = await env.s3bridge.exportTable({ destination: dest.name, sourceId: 'taps', windows: { from: '2025-04-05T07', to: '2025-04-05T08' } });
+    const ids = (await readMessages(env, segment.windows[0]!.keys[0]!)).map((m) => m.messageId as string).sort();
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(`${ids[0]}-2`);
+    const parquet = await env.s3bridge.exportTable({ destination: dest.name, format: 'parquet', sourceId: 'taps-pq', windows: { from: '2025-04-05T07', to: '2025-04-05T08' } });
+    expect((await parquetRows(parquet.windows[0]!.keys[0]!, '"messageId" AS id')).map((r) => r.id).sort()).toEqual(ids);
   });
 
   it('a change from (A, A) to (B, B) is seen by the fingerprint (a sum: identical rows do not cancel), so the window goes out again', async () => {
