@@ -8,7 +8,7 @@ import { tagRun } from './run-attributes';
 import { parseWorkflowInput } from '../src/workflow-safe/input-errors';
 import { ExportInput } from '../src/workflow-safe/export/export-input';
 import { HOUR_MS, testPrefixOf, windowsBetween, windowStartOf } from '../src/workflow-safe/export/export-layout';
-import { destinationLocation } from '../src/workflow-safe/export/destination-location';
+import { destinationLocation, destinationPlace } from '../src/workflow-safe/export/destination-location';
 import { exportSpecOf } from '../src/workflow-safe/export/export-spec';
 import {
   MigrateDestinationInput, type MigrationReport, type MigrationStep, type WindowVerification,
@@ -89,7 +89,7 @@ export async function migrateDestination(rawInput: MigrateDestinationInput): Pro
   const newDestination = to as DestinationConnection;
   const testPrefix = testPrefixOf(newDestination.prefix);
   report.testPrefix = `s3://${newDestination.bucket}/${testPrefix}`;
-  const sameLocation = destinationLocation(oldDestination) === destinationLocation(newDestination);
+  const sameLocation = destinationPlace(oldDestination) === destinationPlace(newDestination);
   const nowWindow = windowStartOf(Date.now());
   const range = input.windows ?? { from: nowWindow - HOUR_MS, to: nowWindow };
   const windows = windowsBetween(range.from, range.to);

@@ -1,5 +1,5 @@
 import type { DestinationConnection } from '../../src/workflow-safe/connection';
-import { destinationLocation } from '../../src/workflow-safe/export/destination-location';
+import { destinationLocation, destinationPlace } from '../../src/workflow-safe/export/destination-location';
 import { isBatchKeyIn } from '../../src/workflow-safe/export/export-layout';
 import { abortOpenUploads, deleteKeys, listKeys } from '../../src/export/s3-multipart';
 import type { ActivityDeps } from '../deps';
@@ -22,7 +22,7 @@ export function createRemoveExportPrefix({ settings, catalog }: ActivityDeps) {
     if (!prefix) throw new Error('refusing to remove an empty prefix (the whole bucket)');
     const s3 = await destinationS3(destination, { settings, catalog });
     try {
-      const claims = (await catalog.testStreamClaims(destination.bucket, prefix)).filter((c) => c.location === destinationLocation(destination, c.folder));
+      const claims = (await catalog.testStreamClaims(destination.bucket, prefix)).filter((c) => c.location === destinationPlace(destination, c.folder));
       let deleted = 0;
       let aborted = 0;
       for (const claim of claims) {

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApplicationFailure } from '@temporalio/common';
-import { destinationLocation } from '../workflow-safe/export/destination-location';
+import { destinationPlace } from '../workflow-safe/export/destination-location';
 import { queryRows } from '../duckdb/query-rows';
 import { inTransaction } from '../duckdb/in-transaction';
 import { catalogTables } from './catalog-tables';
@@ -37,9 +37,9 @@ export async function locationConflict(db: DuckDBConnection, name: string): Prom
   const destinations = (await listConnections(db)).filter((c) => c.direction === 'destination');
   const self = destinations.find((c) => c.name === name);
   if (!self) return undefined;
-  const location = destinationLocation(self);
+  const location = destinationPlace(self);
   for (const other of destinations) {
-    if (other.name === name || destinationLocation(other) !== location) continue;
+    if (other.name === name || destinationPlace(other) !== location) continue;
     if ((await destinationState(db, other.name)).enabled) return { other: other.name, location };
   }
   return undefined;
@@ -60,7 +60,7 @@ export async function setDestinationStates(db: DuckDBConnection, changes: { name
     const enabled = new Map<string, string>();
     for (const connection of destinations) {
       if (!(await destinationState(db, connection.name)).enabled) continue;
-      const location = destinationLocation(connection);
+      const location = destinationPlace(connection);
       const other = enabled.get(location);
       const changed = changes.find((c) => c.enabled && (c.name === connection.name || c.name === other));
       if (other && changed) {

@@ -4,7 +4,7 @@ import { inTransaction } from '../duckdb/in-transaction';
 import { catalogTables } from './catalog-tables';
 
 /**
- * Who writes an export path: one stream (a table, exported by one clock) per folder of a
+ * Who writes an export path: one stream (a table, in one format, by one clock) per folder of a
  * destination (endpoint, bucket and `{prefix}/segment-logs/{source-id}` or `{prefix}/{dataset}`).
  * Two streams in one folder would write the same keys and delete each other's batches.
  */
@@ -54,9 +54,9 @@ function claimOf(row: ClaimRow): ExportStreamClaim {
 const SELECT_CLAIMS = `SELECT location, bucket, folder, table_name, source_id, format, clock, time_column, purpose, destination, claimed_at::VARCHAR AS claimed_at
   FROM s3bridge.export_streams`;
 
-/** Whether two claims are the same stream: the same table by the same clock (and time column), for the same purpose. */
+/** Whether two claims are the same stream: the same table in the same format by the same clock (and time column), for the same purpose. */
 function sameStream(a: ExportStreamClaim, b: ExportStreamClaim): boolean {
-  return a.table === b.table && a.clock === b.clock && (a.timeColumn ?? null) === (b.timeColumn ?? null) && a.purpose === b.purpose;
+  return a.table === b.table && a.format === b.format && a.clock === b.clock && (a.timeColumn ?? null) === (b.timeColumn ?? null) && a.purpose === b.purpose;
 }
 
 /**

@@ -58,19 +58,21 @@ const iso = (instant: string) => `strftime(make_timestamp(epoch_us(${instant})),
 const field = (name: string, column: string) => `CASE WHEN ${column} IS NULL THEN '' ELSE ',"${name}":' || to_json(${column})::VARCHAR END`;
 // JSON text as stored may hold line breaks between tokens; an NDJSON line must not (rewritten compactly only then).
 const oneLine = (json: string) => `CASE WHEN contains(${json}, chr(10)) OR contains(${json}, chr(13)) THEN json(${json})::VARCHAR ELSE ${json} END`;
-const receivedField = (name: string) => `CASE WHEN received_at IS NULL THEN '' ELSE concat(',"${name}":"', ${iso('received_at')}, '"') END`;
+// An ISO time field, omitted when the instant is NULL (concat would leave an empty string).
+const timeField = (name: string, instant: string) => `CASE WHEN ${instant} IS NULL THEN '' ELSE concat(',"${name}":"', ${iso(instant)}, '"') END`;
+const receivedField = (name: string) => timeField(name, 'received_at');
 
 /**
  * A Segment spec "track" message as one NDJSON line, built by DuckDB (vectorized, one concat).
  * Fields the warehouse lacks are omitted, never invented: userId and anonymousId when empty,
- * receivedAt when the row has no load record. properties and the unit IDs are the warehouse's
+ * timestamp when NULL, receivedAt when the row has no load record. properties and the unit IDs are the warehouse's
  * JSON, copied as is; the Statsig-style value and the row's lineage go under context.s3bridge.
  * Timestamps have millisecond precision, like Segment's.
  */
 const SEGMENT_LINE = `concat('{"type":"track"', ${field('event', 'event')}, ${field('userId', 'user_id')}, ${field('anonymousId', 'anonymous_id')},
   ',"properties":', ${oneLine('properties')}, ',"context":{"s3bridge":{"unitIds":', ${oneLine('unit_ids')},
   ${field('value', '"value"')}, ${field('connection', 'connection')}, ${field('table', 'source_table')}, ${field('sourceKey', 'source_key')}, '}}',
-  ',"timestamp":"', ${iso('ts')}, '"', ${receivedField('receivedAt')}, ',"messageId":"', message_id, '"}')`;
+  ${timeField('timestamp', 'ts')}, ${receivedField('receivedAt')}, ',"messageId":"', message_id, '"}')`;
 
 const between = (instant: string) => `${instant} >= to_timestamp($from / 1000) AND ${instant} < to_timestamp($to / 1000)`;
 

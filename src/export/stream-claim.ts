@@ -35,6 +35,9 @@ export async function claimStreamPath(catalog: CatalogStore, destination: Destin
     fix = 'another migration to this destination is testing; wait for it to finish or roll back';
   } else if (held.purpose === 'migration-test' || wanted.purpose === 'migration-test') {
     fix = 'a migration\'s test folder is never a real stream\'s: give the destination another prefix, or the export another sourceId';
+  } else if (held.format !== wanted.format) {
+    // A Parquet dataset folder can be a Segment source folder (prefix "p/segment-logs", dataset "web"): day folders of two kinds.
+    fix = `one folder holds one format: export ${wanted.table} as ${held.format} here, or as ${wanted.format} under another sourceId (or destination prefix)`;
   } else if (held.table === wanted.table) {
     fix = `one folder keeps one clock: export ${wanted.table} ${held.clock === 'received' ? 'by received time' : 'by the same event time column'} here, or under another sourceId`;
   } else {

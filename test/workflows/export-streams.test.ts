@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../support/harness';
 import { innermostFailure } from '../support/workflow-failure';
 import { warehouse } from '../import/fixtures';
-import { activeDestination, createRawTable, destination, readMessages } from '../export/fixtures';
+import { activeDestination, createRawTable, destination, readMessages, seedEvents } from '../export/fixtures';
 import { EXPORT_PATH_CLAIMED } from '../../src/workflow-safe/failure-types';
 import { quoteLiteral } from '../../src/duckdb/sql';
+import { setDestinationStates } from '../../src/catalog/destination-store';
 
 let env: TestEnv;
 const RECEIVED = '2025-04-02T05:30:00Z';
@@ -74,6 +75,34 @@ describe('one stream per folder', () => {
       { location: `s3://${env.bucket}/shop/segment-logs/web at http://127.0.0.1:9000`, table_name: 'raw.orders', clock: 'received', purpose: 'stream' },
     ]);
   });
+
+  it('an endpoint spelled another way (a trailing slash) is the same place: another table there is refused, and so are both destinations enabled', async () => {
+    const owner = await activeDestination(env, destination(env, { name: `spelled-${env.id}`, prefix: 'spelled' }));
+    expect((await env.s3bridge.exportTable({ destination: owner.name, table: 'raw.orders', sourceId: 'web', windows: RANGE })).totals.rows).toBe(30);
+    const before = await objects('spelled/');
+    const slash = await activeDestination(env, destination(env, { name: `spelled-slash-${env.id}`, prefix: 'spelled', endpoint: 'http://127.0.0.1:9000/' }));
+    const failure = await innermostFailure(env.s3bridge.exportTable({ destination: slash.name, table: 'raw.refunds', sourceId: 'web', windows: RANGE }));
+    expect(failure.type).toBe(EXPORT_PATH_CLAIMED);
+    expect(failure.message).toMatch(new RegExp(`^refused: s3://${env.bucket}/spelled/segment-logs/web at http://127\\.0\\.0\\.1:9000 holds the export of raw\\.orders by received time, `
+      + `claimed by destination "${owner.name}" on .*; one folder holds one stream: export raw\\.refunds under another sourceId \\(or destination prefix\\)$`));
+    expect(await objects('spelled/')).toEqual(before);
+    // Both enabled (neither has a state: enabled by default) writing one place: enabling one explicitly is refused.
+    const error = await env.withWarehouse((db) => setDestinationStates(db, [{ name: slash.name, enabled: true, reason: 'test' }])).catch((e: unknown) => e as Error);
+    expect((error as Error).message).toBe(`destinations "${owner.name}" and "${slash.name}" would both be enabled writing s3://${env.bucket}/spelled at http://127.0.0.1:9000: their files would overwrite each other; disable one first`);
+  });
+  it('refuses another format in a stream\'s folder (Parquet day folders among Segment\'s received-day ones), even of the same table by the same clock', async () => {
+    const EVENT_RANGE = { from: '2025-04-01T10', to: '2025-04-01T11' };
+    const segment = await activeDestination(env, destination(env, { name: `mixed-${env.id}`, prefix: 'mixed' }));
+    expect((await env.s3bridge.exportTable({ destination: segment.name, table: 'raw.orders', sourceId: 'web', timeColumn: 'placed_at', windows: EVENT_RANGE })).totals.rows).toBe(30);
+    const before = await objects('mixed/');
+    // A Parquet dataset "web" under prefix mixed/segment-logs is the same folder: mixed/segment-logs/web.
+    const parquet = await activeDestination(env, destination(env, { name: `mixed-pq-${env.id}`, prefix: 'mixed/segment-logs' }));
+    const failure = await innermostFailure(env.s3bridge.exportTable({ destination: parquet.name, table: 'raw.orders', format: 'parquet', sourceId: 'web', timeColumn: 'placed_at', windows: EVENT_RANGE }));
+    expect(failure.type).toBe(EXPORT_PATH_CLAIMED);
+    expect(failure.message).toMatch(new RegExp(`^refused: s3://${env.bucket}/mixed/segment-logs/web at http://127\\.0\\.0\\.1:9000 holds the export of raw\\.orders by event time \\(placed_at\\), `
+      + `claimed by destination "${segment.name}" on .*; one folder holds one format: export raw\\.orders as segment here, or as parquet under another sourceId \\(or destination prefix\\)$`));
+    expect(await objects('mixed/')).toEqual(before);
+  });
 });
 
 describe('identical rows', () => {
@@ -94,6 +123,18 @@ describe('identical rows', () => {
     expect(parquet.totals.rows).toBe(3);
     // The same three IDs in the Parquet file's rows.
     expect((await parquetRows(parquet.windows[0]!.keys[0]!, `"row"->>'_message_id' AS id`)).map((r) => r.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('identical events keep the same distinct IDs as Segment messages and as Parquet rows', async () => {
+    const tap = { event: 'Tap', userId: 'u1', ts: '2025-04-05T07:00:00Z' };
+    await seedEvents(env, [tap, tap], 'load-taps', '2025-04-05T07:10:00Z');
+    const dest = await activeDestination(env, destination(env, { name: `taps-${env.id}`, prefix: 'taps' }));
+    const segment = await env.s3bridge.exportTable({ destination: dest.name, sourceId: 'taps', windows: { from: '2025-04-05T07', to: '2025-04-05T08' } });
+    const ids = (await readMessages(env, segment.windows[0]!.keys[0]!)).map((m) => m.messageId as string).sort();
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(`${ids[0]}-2`);
+    const parquet = await env.s3bridge.exportTable({ destination: dest.name, format: 'parquet', sourceId: 'taps-pq', windows: { from: '2025-04-05T07', to: '2025-04-05T08' } });
+    expect((await parquetRows(parquet.windows[0]!.keys[0]!, '"messageId" AS id')).map((r) => r.id).sort()).toEqual(ids);
   });
 
   it('a change from (A, A) to (B, B) is seen by the fingerprint (a sum: identical rows do not cancel), so the window goes out again', async () => {

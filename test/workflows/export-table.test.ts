@@ -67,6 +67,18 @@ describe('exportTable: canonical.events as Segment logs', () => {
     expect(new Set(messages.map((m) => m.receivedAt))).toEqual(new Set(['2025-06-02T03:00:00.000Z']));
   });
 
+  it('omits a timestamp the row lacks (an empty string is no ISO time), as it omits every other field', async () => {
+    const dest = await activeDestination(env, destination(env, { name: `nots-${env.id}`, prefix: 'nots' }));
+    // A hand-written row without a time (imports reject those: "missing timestamp"), received with a load.
+    await seedEvents(env, [{ event: 'Timed', userId: 'u7', ts: '2025-06-04T09:00:00Z' }], 'load-nots', '2025-06-04T09:30:00Z');
+    await env.withWarehouse((db) => db.run("UPDATE canonical.events SET \"timestamp\" = NULL WHERE event_name = 'Timed'"));
+    const report = await env.s3bridge.exportTable({ destination: dest.name, windows: { from: '2025-06-04T09', to: '2025-06-04T10' } });
+    expect(report.totals.rows).toBe(1);
+    const [message] = await readMessages(env, report.windows[0]!.keys[0]!);
+    expect(message).not.toHaveProperty('timestamp');
+    expect(message).toMatchObject({ type: 'track', event: 'Timed', userId: 'u7', receivedAt: '2025-06-04T09:30:00.000Z' });
+  });
+
   it('re-running a window writes the same keys and content and leaves no extra object; a smaller window removes stale batches', async () => {
     const dest = await activeDestination(env, destination(env, { name: `batches-${env.id}`, prefix: 'batches' }));
     await seedEvents(env, hourOfEvents('2025-06-03T05:00:00Z', 600), 'load-2');

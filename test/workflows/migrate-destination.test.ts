@@ -200,7 +200,8 @@ describe('migrateDestination', () => {
 
   it('hands over in one change, without an overlap, when the new destination writes the old one\'s location (keys to a role)', async () => {
     const old = await activeDestination(env, destination(env, { name: `keys-${env.id}`, prefix: 'handover' }));
-    const role = destination(env, { name: `role-${env.id}`, prefix: 'handover', auth: { type: 'static-keys', accessKeyId: 'env:MINIO_ROOT_USER', secretAccessKey: 'env:MINIO_ROOT_PASSWORD' } });
+    // The same place with its endpoint written another way (a trailing slash): still one place.
+    const role = destination(env, { name: `role-${env.id}`, prefix: 'handover', endpoint: `${old.endpoint!}/`, auth: { type: 'static-keys', accessKeyId: 'env:MINIO_ROOT_USER', secretAccessKey: 'env:MINIO_ROOT_PASSWORD' } });
     await env.withWarehouse((db) => saveConnection(db, role));
     const report = await env.s3bridge.migrateDestination({ from: old.name, to: role.name, windows: WINDOWS, overlap: '1 hour' });
     expect(report.status, report.reason).toBe('completed');

@@ -1,5 +1,5 @@
 import type { DestinationConnection } from '../connection';
-import { destinationLocation } from './destination-location';
+import { destinationLocation, destinationPlace } from './destination-location';
 import { sourceFolder, type ExportFormat } from './export-layout';
 import { clockOf, sourceIdOf, type ExportClock, type ParsedExportInput } from './export-input';
 
@@ -40,8 +40,8 @@ export function exportKeyOf(destination: DestinationConnection, spec: ExportSpec
   return spec.clock === 'received' ? `${key}|received` : key;
 }
 
-/** The folder a stream's files go under (`{prefix}/segment-logs/{source-id}` or `{prefix}/{dataset}`), and where that is. */
+/** The folder a stream's files go under (`{prefix}/segment-logs/{source-id}` or `{prefix}/{dataset}`), and where that is (one string per place: the claim's key). */
 export function streamPathOf(destination: DestinationConnection, spec: ExportSpec): { folder: string; location: string } {
   const folder = sourceFolder(spec.prefix, spec.format, spec.sourceId);
-  return { folder, location: destinationLocation(destination, folder) };
+  return { folder, location: destinationPlace(destination, folder) };
 }
