@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnSchema, FileFormat } from '../workflow-safe/catalog/discovered-table';
 import { FORMATS } from '../workflow-safe/formats/file-format';
@@ -29,11 +30,15 @@ function dialect(format: FileFormat): string {
 
 async function readHeader(db: DuckDBConnection, format: FileFormat, url: string): Promise<string[]> {
   try {
-    // The first physical line, unparsed (one column, no quoting): a blank one would be taken for
-    // the header by the scan while DuckDB's header read skips it, so the header would load as a row.
+    // The first physical line, unparsed (one column, no quoting, bytes as Latin-1 so that no
+    // encoding error elsewhere in the first block stops it): a blank one would be taken for the
+    // header by the scan while DuckDB's header read skips it, so the header would load as a row.
     const [first] = await queryRows<{ line: string | null }>(db, `SELECT __line AS line FROM read_csv($url, header=false, auto_detect=false,
-        columns={'__line': 'VARCHAR'}, delim=E'\\x01', quote='', escape='', strict_mode=false, hive_partitioning=false${FORMATS[format].gzip ? ", compression='gzip'" : ''}) LIMIT 1`, { url });
-    if (!first || first.line === null) throw new HeaderError('line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)');
+        columns={'__line': 'VARCHAR'}, delim=E'\\x01', quote='', escape='', strict_mode=false, encoding='latin-1', hive_partitioning=false${FORMATS[format].gzip ? ", compression='gzip'" : ''}) LIMIT 1`, { url });
+    const bytes = Buffer.from(first?.line ?? '', 'latin1');
+    const line = bytes.subarray(bytes.subarray(0, 3).equals(UTF8_BOM) ? 3 : 0);
+    if (line.length === 0 || line.equals(CR)) throw new HeaderError('line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)');
+    if (!isUtf8(line)) throw new HeaderError('line 1 is not valid UTF-8 (s3bridge reads CSV as UTF-8: convert the file, e.g. with iconv)');
     // The first record as a plain row: sample_size=1 so the sniffer sizes the row by the header
     // alone (a longer record later is skipped, not a reason to pad or fail), and no null_padding:
     // DuckDB's parallel scanner refuses it together with quoted line breaks.
@@ -49,6 +54,9 @@ async function readHeader(db: DuckDBConnection, format: FileFormat, url: string)
 
 class HeaderError extends Error {}
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const CR = Buffer.from('\r');
+
 /**
  * Why a header does not read, in s3bridge's words (DuckDB's suggest reader options s3bridge
  * does not expose); S3 and network errors pass through for the caller to classify.
@@ -56,9 +64,11 @@ class HeaderError extends Error {}
 function headerFailure(error: unknown): unknown {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof HeaderError || classifyDuckDBReadError(message) !== 'unreadable') return error;
-  if (/Invalid unicode/i.test(message)) return new HeaderError('line 1 is not valid UTF-8 (s3bridge reads CSV as UTF-8: convert the file, e.g. with iconv)');
   if (/Maximum line size of \d+ bytes exceeded/.test(message)) return new HeaderError('line 1 is longer than 2 MB (the reader\'s limit)');
-  if (/Error when sniffing file/.test(message)) return new HeaderError('line 1 (the header) does not read as CSV (RFC 4180: a quote that opens a value must close it)');
+  // DuckDB sniffs the first rows even to read the header: the fault may be on a later line.
+  if (/Error when sniffing file/.test(message)) {
+    return new HeaderError('its first lines do not read as CSV (RFC 4180): a quote opened and never closed, or a quote inside an unquoted value (inside a quoted value a quote is written "")');
+  }
   return error;
 }
 
@@ -71,7 +81,7 @@ function rejectReason(errorType: string, message: string, columns: number): stri
     return `the line has ${fields[2]} field${fields[2] === '1' ? '' : 's'}, the header has ${columns}`;
   }
   if (errorType === 'UNQUOTED VALUE') return 'a quote inside an unquoted value (RFC 4180: quote the whole value and double each quote inside it)';
-  if (errorType === 'INVALID UNICODE') return 'the line is not valid UTF-8';
+  if (errorType === 'INVALID ENCODING') return 'the line is not valid UTF-8';
   if (errorType === 'LINE SIZE OVER MAXIMUM') return 'the line is longer than 2 MB (the reader\'s limit)';
   return message;
 }

@@ -154,7 +154,7 @@ export function ndjsonReader(format: FileFormat): FormatReader {
       const located = await this.locateLines!(db, rows.map((r) => ({ url: r.url, raw: r.csv_line })));
       return rows.map((r, i): ReaderReject => ({
         url: r.url, line: located[i] ?? null, column: null, raw: r.csv_line,
-        reason: r.error_type === 'INVALID UNICODE' ? 'the line is not valid UTF-8'
+        reason: r.error_type === 'INVALID ENCODING' ? 'the line is not valid UTF-8'
           : r.error_type === 'LINE SIZE OVER MAXIMUM' ? 'the line is longer than 2 MB (the reader\'s limit)' : r.error_message,
       }));
     },

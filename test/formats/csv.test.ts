@@ -55,9 +55,11 @@ describe('CSV (RFC 4180)', () => {
   it('refuses a file whose line 1 is blank or does not read, saying why (the scan would take a blank line for the header)', async () => {
     const cases: [string, string | Buffer, string][] = [
       ['blank-first.csv', '\nid,name\n1,a\n', 'line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)'],
+      ['bom-then-blank.csv', '\uFEFF\r\nid\r\n1\r\n', 'line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)'],
       ['blank-only.csv', '\r\n\r\n', 'line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)'],
       ['latin1.csv', Buffer.from('caf\xe9,b\n1,2\n', 'latin1'), 'line 1 is not valid UTF-8 (s3bridge reads CSV as UTF-8: convert the file, e.g. with iconv)'],
-      ['open-quote.csv', '"id,name\n1,a\n', 'line 1 (the header) does not read as CSV (RFC 4180: a quote that opens a value must close it)'],
+      ['open-quote.csv', '"id,name\n1,a\n', 'its first lines do not read as CSV (RFC 4180): a quote opened and never closed, or a quote inside an unquoted value (inside a quoted value a quote is written "")'],
+      ['backslash.csv', 'ID, Test\n1, "Test 1"\n2, "Test \\" 2"\n', 'its first lines do not read as CSV (RFC 4180): a quote opened and never closed, or a quote inside an unquoted value (inside a quoted value a quote is written "")'],
       ['long-header.csv', `${'h'.repeat(2_100_000)}\n1\n`, 'line 1 is longer than 2 MB (the reader\'s limit)'],
     ];
     for (const [name, content, message] of cases) {
@@ -65,6 +67,12 @@ describe('CSV (RFC 4180)', () => {
       await expect(csv.columns(local.db, file), name).rejects.toThrow(message);
       await expect(csv.describe(local.db, file), name).rejects.toThrow(message);
     }
+  });
+
+  it('names a line that is not UTF-8 in s3bridge\'s words', async () => {
+    const file = local.file('latin1-row.csv', Buffer.from('id,name\n1,english\n2,caf\xe9\n', 'latin1'));
+    const { rows, rejects } = await local.scan('csv', [file], await csv.columns(local.db, file));
+    expect([rows.map((r) => r.id), rejects.map(({ line, reason }) => ({ line, reason }))]).toEqual([['1'], [{ line: 3, reason: 'the line is not valid UTF-8' }]]);
   });
 
   it('skips blank lines in a one-column file, as in wider ones', async () => {
