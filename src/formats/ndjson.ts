@@ -92,9 +92,9 @@ async function inferColumns(db: DuckDBConnection, format: FileFormat, url: strin
   return rows.map((r, i) => ({ name: names[i]!, type: keyType(r.kinds), ...(fileColumnName(names[i]!) === r.name ? {} : { key: r.name }) }));
 }
 
-/** Each line's text as JS splits it (a BOM and a CR before the LF dropped), for numbering rejected lines. */
+/** Each line's text (a BOM dropped), for numbering rejected lines: LF, CRLF and a lone CR end a line, as the scan reads them. */
 export function splitLines(text: string): string[] {
-  return text.replace(/^\uFEFF/, '').split('\n').map((line) => line.replace(/\r$/, ''));
+  return text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
 }
 
 /** The 1-based line of each raw line in `fileLines`, each line used once, in order (repeated lines get their own numbers). */

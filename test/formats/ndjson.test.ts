@@ -70,6 +70,8 @@ describe('NDJSON', () => {
     const file = local.file('c.ndjson', '{"a":1}\n\n{"a":1,}\n{"a":2}\n{"a":1,}\n');
     expect(await ndjson.locateLines!(local.db, [{ url: file, raw: '{"a":1,}' }, { url: file, raw: '{"a":1,}' }, { url: file, raw: 'nope' }])).toEqual([3, 5, null]);
     expect(numberLines(splitLines('\uFEFFx\r\ny\n'), ['y', 'x'])).toEqual([2, 1]);
+    const mac = local.file('mac.ndjson', '{"a":1}\r{"a":,}\r{"a":3}\r');
+    expect(await ndjson.locateLines!(local.db, [{ url: mac, raw: '{"a":,}' }])).toEqual([2]);
   });
 
   it('infers key types: integers, floats, strings, DuckDB\'s date and timestamp shapes; a key of several JSON kinds is JSON', () => {
