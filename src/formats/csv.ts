@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnSchema, FileFormat } from '../workflow-safe/catalog/discovered-table';
 import { FORMATS } from '../workflow-safe/formats/file-format';
@@ -30,15 +29,11 @@ function dialect(format: FileFormat): string {
 
 async function readHeader(db: DuckDBConnection, format: FileFormat, url: string): Promise<string[]> {
   try {
-    // The first physical line, unparsed (one column, no quoting, bytes as Latin-1 so that no
-    // encoding error elsewhere in the first block stops it): a blank one would be taken for the
-    // header by the scan while DuckDB's header read skips it, so the header would load as a row.
-    const [first] = await queryRows<{ line: string | null }>(db, `SELECT __line AS line FROM read_csv($url, header=false, auto_detect=false,
-        columns={'__line': 'VARCHAR'}, delim=E'\\x01', quote='', escape='', strict_mode=false, encoding='latin-1', hive_partitioning=false${FORMATS[format].gzip ? ", compression='gzip'" : ''}) LIMIT 1`, { url });
-    const bytes = Buffer.from(first?.line ?? '', 'latin1');
-    const line = bytes.subarray(bytes.subarray(0, 3).equals(UTF8_BOM) ? 3 : 0);
-    if (line.length === 0 || line.equals(CR)) throw new HeaderError('line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)');
-    if (!isUtf8(line)) throw new HeaderError('line 1 is not valid UTF-8 (s3bridge reads CSV as UTF-8: convert the file, e.g. with iconv)');
+    // The first physical line, unparsed: a blank one would be taken for the header by the scan
+    // while DuckDB's header read skips it, so the header would load as a row.
+    if ((await firstLine(db, format, url)) === null) {
+      throw new HeaderError('line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)');
+    }
     // The first record as a plain row: sample_size=1 so the sniffer sizes the row by the header
     // alone (a longer record later is skipped, not a reason to pad or fail), and no null_padding:
     // DuckDB's parallel scanner refuses it together with quoted line breaks.
@@ -54,8 +49,24 @@ async function readHeader(db: DuckDBConnection, format: FileFormat, url: string)
 
 class HeaderError extends Error {}
 
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-const CR = Buffer.from('\r');
+/** Line 1 as text (one column, no quoting; a byte order mark dropped), NULL when it is blank. */
+async function firstLine(db: DuckDBConnection, format: FileFormat, url: string): Promise<string | null> {
+  const read = async (extra: string) => (await queryRows<{ line: string | null }>(db, `SELECT __line AS line FROM read_csv($url, header=false,
+    auto_detect=false, columns={'__line': 'VARCHAR'}, delim=E'\\x01', quote='', escape='', strict_mode=false, hive_partitioning=false${
+      FORMATS[format].gzip ? ", compression='gzip'" : ''}${extra}) LIMIT 1`, { url }))[0]?.line ?? null;
+  try {
+    return await read('');
+  } catch (error) {
+    // DuckDB checks a block of lines at a time: the line it names may be a later one, which the scan names as a bad row.
+    const message = error instanceof Error ? error.message : String(error);
+    const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
+    if (line === undefined) throw error;
+    if (line !== '1') return read(', ignore_errors=true');
+    if (/Invalid unicode/.test(message)) throw new HeaderError('line 1 is not valid UTF-8 (s3bridge reads CSV as UTF-8: convert the file, e.g. with iconv)');
+    if (/Maximum line size of \d+ bytes exceeded/.test(message)) throw new HeaderError('line 1 is longer than 2 MB (the reader\'s limit)');
+    throw error;
+  }
+}
 
 /**
  * Why a header does not read, in s3bridge's words (DuckDB's suggest reader options s3bridge
@@ -64,7 +75,6 @@ const CR = Buffer.from('\r');
 function headerFailure(error: unknown): unknown {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof HeaderError || classifyDuckDBReadError(message) !== 'unreadable') return error;
-  if (/Maximum line size of \d+ bytes exceeded/.test(message)) return new HeaderError('line 1 is longer than 2 MB (the reader\'s limit)');
   // DuckDB sniffs the first rows even to read the header: the fault may be on a later line.
   if (/Error when sniffing file/.test(message)) {
     return new HeaderError('its first lines do not read as CSV (RFC 4180): a quote opened and never closed, or a quote inside an unquoted value (inside a quoted value a quote is written "")');

@@ -69,10 +69,17 @@ describe('CSV (RFC 4180)', () => {
     }
   });
 
-  it('names a line that is not UTF-8 in s3bridge\'s words', async () => {
+  it('names a later line that is not UTF-8 in s3bridge\'s words (the header still reads)', async () => {
     const file = local.file('latin1-row.csv', Buffer.from('id,name\n1,english\n2,caf\xe9\n', 'latin1'));
     const { rows, rejects } = await local.scan('csv', [file], await csv.columns(local.db, file));
     expect([rows.map((r) => r.id), rejects.map(({ line, reason }) => ({ line, reason }))]).toEqual([['1'], [{ line: 3, reason: 'the line is not valid UTF-8' }]]);
+  });
+
+  it('reads UTF-8 beyond Latin-1 in the header and the rows (the line 1 check reads it as UTF-8)', async () => {
+    const file = local.file('utf8.csv', '\uFEFFid,名前,€\n1,Ελλάδα,😺\n');
+    const columns = await csv.columns(local.db, file);
+    expect(columns.map((c) => c.name)).toEqual(['id', '名前', '€']);
+    expect((await local.scan('csv', [file], columns)).rows.map((r) => [r['名前'], r['€']])).toEqual([['Ελλάδα', '😺']]);
   });
 
   it('skips blank lines in a one-column file, as in wider ones', async () => {
