@@ -69,7 +69,7 @@ async function firstLine(db: DuckDBConnection, format: FileFormat, url: string):
 }
 
 /**
- * Why a header does not read, in s3bridge's words (DuckDB's suggest reader options s3bridge
+ * Why a header does not read, in s3bridge's words (DuckDB's own suggest reader options s3bridge
  * does not expose); S3 and network errors pass through for the caller to classify.
  */
 function headerFailure(error: unknown): unknown {
