@@ -77,7 +77,7 @@ function headerFailure(error: unknown): unknown {
   if (error instanceof HeaderError || classifyDuckDBReadError(message) !== 'unreadable') return error;
   // DuckDB sniffs the first rows even to read the header: the fault may be on a later line.
   if (/Error when sniffing file/.test(message)) {
-    return new HeaderError('its first lines do not read as CSV (RFC 4180): a quote opened and never closed, or a quote inside an unquoted value (inside a quoted value a quote is written "")');
+    return new HeaderError('its first lines do not read as CSV (RFC 4180): a quote opened and never closed, a quote inside an unquoted value (inside a quoted value a quote is written ""), or line endings that mix CRLF, LF and CR');
   }
   return error;
 }

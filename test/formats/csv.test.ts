@@ -58,8 +58,9 @@ describe('CSV (RFC 4180)', () => {
       ['bom-then-blank.csv', '\uFEFF\r\nid\r\n1\r\n', 'line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)'],
       ['blank-only.csv', '\r\n\r\n', 'line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)'],
       ['latin1.csv', Buffer.from('caf\xe9,b\n1,2\n', 'latin1'), 'line 1 is not valid UTF-8 (s3bridge reads CSV as UTF-8: convert the file, e.g. with iconv)'],
-      ['open-quote.csv', '"id,name\n1,a\n', 'its first lines do not read as CSV (RFC 4180): a quote opened and never closed, or a quote inside an unquoted value (inside a quoted value a quote is written "")'],
-      ['backslash.csv', 'ID, Test\n1, "Test 1"\n2, "Test \\" 2"\n', 'its first lines do not read as CSV (RFC 4180): a quote opened and never closed, or a quote inside an unquoted value (inside a quoted value a quote is written "")'],
+      ['open-quote.csv', '"id,name\n1,a\n', 'its first lines do not read as CSV (RFC 4180): a quote opened and never closed, a quote inside an unquoted value (inside a quoted value a quote is written ""), or line endings that mix CRLF, LF and CR'],
+      ['mixed-endings.csv', '10,hello,20\r\n20,world,30\n30,test,30\r', 'its first lines do not read as CSV (RFC 4180): a quote opened and never closed, a quote inside an unquoted value (inside a quoted value a quote is written ""), or line endings that mix CRLF, LF and CR'],
+      ['backslash.csv', 'ID, Test\n1, "Test 1"\n2, "Test \\" 2"\n', 'its first lines do not read as CSV (RFC 4180): a quote opened and never closed, a quote inside an unquoted value (inside a quoted value a quote is written ""), or line endings that mix CRLF, LF and CR'],
       ['long-header.csv', `${'h'.repeat(2_100_000)}\n1\n`, 'line 1 is longer than 2 MB (the reader\'s limit)'],
     ];
     for (const [name, content, message] of cases) {
