@@ -132,7 +132,7 @@ export function createLoadDayBatch(deps: ActivityDeps) {
                   context.heartbeat(progress);
                   if (context.cancellationSignal.aborted) throw cancelledBeforeCommit();
                 },
-              }, { columns: described.columns, dataColumns: accepted, readTypes: readTypes([...table.columns, ...accepted], mapping) }, {
+              }, { columns: described.columns, dataColumns: accepted, readTypes: readTypes([...table.columns, ...accepted], mapping, table.partitionKeys) }, {
                 connection: connection.name, table: table.name, unit: name, day: unit.day, loadId, target, urlPrefix,
                 files, fingerprint, configHash, acceptedColumns: accepted, scheme, allowSchemeChange: input.reload,
               });

@@ -39,10 +39,13 @@ interface LoadProgress {
 
 /**
  * The types text files are read with: the accepted schema's, except an events timestamp, read
- * as text so a value without an offset is placed in the mapping's zone, not silently in UTC.
+ * as text so a value without an offset is placed in the mapping's zone, not silently in UTC,
+ * and a file column named like a partition key, read as text so a value that is not the
+ * folder's (`10/08/2008` in `date=2025-01-01/`) is named as such, not as a failed conversion.
  */
-export function readTypes(columns: ColumnSchema[], mapping: ImportMapping): Map<string, string> {
-  const types = new Map(columns.map((c) => [c.name, c.type]));
+export function readTypes(columns: ColumnSchema[], mapping: ImportMapping, partitionKeys: { name: string }[]): Map<string, string> {
+  const partitionNames = new Set(partitionKeys.map((k) => k.name.toLowerCase()));
+  const types = new Map(columns.map((c) => [c.name, partitionNames.has(c.name.toLowerCase()) ? 'VARCHAR' : c.type]));
   if (mapping.mode === 'events') types.set(mapping.events.timestamp.column, 'VARCHAR');
   return types;
 }
@@ -157,7 +160,7 @@ export function createLoadDayPartition({ settings, catalog, sink }: ActivityDeps
               if (context.cancellationSignal.aborted) throw cancelledBeforeCommit();
             },
           };
-          const schema = { columns: described.columns, dataColumns: accepted, readTypes: readTypes([...table.columns, ...accepted], mapping) };
+          const schema = { columns: described.columns, dataColumns: accepted, readTypes: readTypes([...table.columns, ...accepted], mapping, table.partitionKeys) };
           // The exactly-once point is the commit: from there the day is replaced whole, or (on any error) not at all.
           const loaded = await loadUnit(stageContext, schema, {
             sink,

@@ -1,8 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnSchema, FileFormat } from '../workflow-safe/catalog/discovered-table';
 import { FORMATS } from '../workflow-safe/formats/file-format';
-import { tableColumnName } from '../workflow-safe/formats/column-names';
+import { uniqueColumnNames } from '../workflow-safe/formats/column-names';
 import { checkedType } from '../workflow-safe/type-rule';
+import { classifyDuckDBReadError } from '../duckdb/classify-read-error';
 import { queryRows } from '../duckdb/query-rows';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
 import { fileBytes, lineAtByte } from './file-text';
@@ -26,33 +27,59 @@ function dialect(format: FileFormat): string {
     + (facts.gzip ? ", compression='gzip'" : '');
 }
 
-/**
- * Header names as s3bridge reads them: an empty name is `column<i>` (0-based, as DuckDB names
- * it), a repeated name (case-insensitively) gets `_1`, `_2`..., then s3bridge's reserved names
- * are renamed (tableColumnName).
- */
-export function headerNames(raw: string[]): string[] {
-  const seen = new Map<string, number>();
-  const taken = new Set<string>();
-  return raw.map((value, i) => {
-    const base = value === '' ? `column${i}` : value;
-    let name = base;
-    let count = seen.get(base.toLowerCase()) ?? 0;
-    while (taken.has(name.toLowerCase())) name = `${base}_${++count}`;
-    seen.set(base.toLowerCase(), count);
-    taken.add(name.toLowerCase());
-    return tableColumnName(name);
-  });
+async function readHeader(db: DuckDBConnection, format: FileFormat, url: string): Promise<string[]> {
+  try {
+    // The first physical line, unparsed: a blank one would be taken for the header by the scan
+    // while DuckDB's header read skips it, so the header would load as a row.
+    if ((await firstLine(db, format, url)) === null) {
+      throw new HeaderError('line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)');
+    }
+    // The first record as a plain row: sample_size=1 so the sniffer sizes the row by the header
+    // alone (a longer record later is skipped, not a reason to pad or fail), and no null_padding:
+    // DuckDB's parallel scanner refuses it together with quoted line breaks.
+    const [header] = await queryRows<Record<string, string | null>>(db,
+      `SELECT * FROM read_csv($url, header=false, all_varchar=true, sample_size=1, ignore_errors=true, nullstr=${quoteLiteral(HEADER_NULL)},
+        ${dialect(format)}) LIMIT 1`, { url });
+    if (!header) throw new HeaderError('line 1 (the header) does not read as CSV');
+    return Object.values(header).map((v) => v ?? '');
+  } catch (error) {
+    throw headerFailure(error);
+  }
 }
 
-async function readHeader(db: DuckDBConnection, format: FileFormat, url: string): Promise<string[]> {
-  // The first record as a plain row: sample_size=1 so the sniffer sizes the row by the header
-  // alone (a longer record later is skipped, not a reason to pad or fail), and no null_padding:
-  // DuckDB's parallel scanner refuses it together with quoted line breaks.
-  const [header] = await queryRows<Record<string, string | null>>(db,
-    `SELECT * FROM read_csv($url, header=false, all_varchar=true, sample_size=1, ignore_errors=true, nullstr=${quoteLiteral(HEADER_NULL)},
-      ${dialect(format)}) LIMIT 1`, { url });
-  return Object.values(header ?? {}).map((v) => v ?? '');
+class HeaderError extends Error {}
+
+/** Line 1 as text (one column, no quoting; a byte order mark dropped), NULL when it is blank. */
+async function firstLine(db: DuckDBConnection, format: FileFormat, url: string): Promise<string | null> {
+  const read = async (extra: string) => (await queryRows<{ line: string | null }>(db, `SELECT __line AS line FROM read_csv($url, header=false,
+    auto_detect=false, columns={'__line': 'VARCHAR'}, delim=E'\\x01', quote='', escape='', strict_mode=false, hive_partitioning=false${
+      FORMATS[format].gzip ? ", compression='gzip'" : ''}${extra}) LIMIT 1`, { url }))[0]?.line ?? null;
+  try {
+    return await read('');
+  } catch (error) {
+    // DuckDB checks a block of lines at a time: the line it names may be a later one, which the scan names as a bad row.
+    const message = error instanceof Error ? error.message : String(error);
+    const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
+    if (line === undefined) throw error;
+    if (line !== '1') return read(', ignore_errors=true');
+    if (/Invalid unicode/.test(message)) throw new HeaderError('line 1 is not valid UTF-8 (s3bridge reads CSV as UTF-8: convert the file, e.g. with iconv)');
+    if (/Maximum line size of \d+ bytes exceeded/.test(message)) throw new HeaderError('line 1 is longer than 2 MB (the reader\'s limit)');
+    throw error;
+  }
+}
+
+/**
+ * Why a header does not read, in s3bridge's words (DuckDB's own suggest reader options s3bridge
+ * does not expose); S3 and network errors pass through for the caller to classify.
+ */
+function headerFailure(error: unknown): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof HeaderError || classifyDuckDBReadError(message) !== 'unreadable') return error;
+  // DuckDB sniffs the first rows even to read the header: the fault may be on a later line.
+  if (/Error when sniffing file/.test(message)) {
+    return new HeaderError('its first lines do not read as CSV (RFC 4180): a quote opened and never closed, a quote inside an unquoted value (inside a quoted value a quote is written ""), or line endings that mix CRLF, LF and CR');
+  }
+  return error;
 }
 
 const FIELDS = /Expected Number of Columns: (\d+) Found: (\d+)/;
@@ -64,7 +91,7 @@ function rejectReason(errorType: string, message: string, columns: number): stri
     return `the line has ${fields[2]} field${fields[2] === '1' ? '' : 's'}, the header has ${columns}`;
   }
   if (errorType === 'UNQUOTED VALUE') return 'a quote inside an unquoted value (RFC 4180: quote the whole value and double each quote inside it)';
-  if (errorType === 'INVALID UNICODE') return 'the line is not valid UTF-8';
+  if (errorType === 'INVALID ENCODING') return 'the line is not valid UTF-8';
   if (errorType === 'LINE SIZE OVER MAXIMUM') return 'the line is longer than 2 MB (the reader\'s limit)';
   return message;
 }
@@ -75,15 +102,17 @@ export function csvReader(format: FileFormat): FormatReader {
     format,
     facts,
     async columns(db, url) {
-      return headerNames(await readHeader(db, format, url)).map((name) => ({ name, type: 'VARCHAR' }));
+      return uniqueColumnNames(await readHeader(db, format, url)).map((name) => ({ name, type: 'VARCHAR' }));
     },
     async describe(db, url) {
-      const names = headerNames(await readHeader(db, format, url));
+      const names = uniqueColumnNames(await readHeader(db, format, url));
       // Types from DuckDB's sniffer with the same dialect; `""` is text, so a column holding it stays VARCHAR.
-      const sniffed = await queryRows<{ column_type: string }>(db,
-        `DESCRIBE SELECT * FROM read_csv($url, header=true, allow_quoted_nulls=false, ignore_errors=true, ${dialect(format)})`, { url })
+      const [sniffed] = await queryRows<{ date_format: string | null; timestamp_format: string | null; columns: string }>(db,
+        `SELECT DateFormat AS date_format, TimestampFormat AS timestamp_format, to_json(Columns)::VARCHAR AS columns
+         FROM sniff_csv($url, header=true, allow_quoted_nulls=false, ignore_errors=true, ${dialect(format)})`, { url })
         .catch(() => []);
-      return names.map((name, i) => ({ name, type: sniffed.length === names.length ? sniffed[i]!.column_type : 'VARCHAR' }));
+      const types = sniffed ? (JSON.parse(sniffed.columns) as { type: string }[]).map((c) => readableType(c.type, sniffed)) : [];
+      return names.map((name, i) => ({ name, type: types.length === names.length ? types[i]! : 'VARCHAR' }));
     },
     async sample(db, url, rows) {
       const columns = await this.columns(db, url);
@@ -92,9 +121,11 @@ export function csvReader(format: FileFormat): FormatReader {
       return Number(read?.n ?? 0);
     },
     scanSql(columns, tables) {
+      // In a one-column file an empty unquoted field is a blank line: skipped, as DuckDB skips blank lines of wider files.
+      const blankLines = columns.length === 1 ? ` WHERE ${quoteIdentifier(columns[0]!.name)} IS NOT NULL` : '';
       return `(SELECT *, NULL::BIGINT AS __row, NULL::VARCHAR AS __format_error FROM read_csv($files, header=true, auto_detect=false,
         ${dialect(format)}, allow_quoted_nulls=false, columns=${struct(columns)},
-        store_rejects=true, rejects_table=${quoteLiteral(tables.rejects)}, rejects_scan=${quoteLiteral(tables.scans)}, filename=${quoteLiteral(FILE_COLUMN)}))`;
+        store_rejects=true, rejects_table=${quoteLiteral(tables.rejects)}, rejects_scan=${quoteLiteral(tables.scans)}, filename=${quoteLiteral(FILE_COLUMN)})${blankLines})`;
     },
     scannedType: (type) => type,
     rawSql: rawValuesJson,
@@ -126,6 +157,17 @@ export function csvReader(format: FileFormat): FormatReader {
       return rejects;
     },
   };
+}
+
+/**
+ * A sniffed type the scan can read: the scan converts text with DuckDB's own casts (ISO dates and
+ * timestamps), so a column the sniffer typed by another date or timestamp format
+ * (`10/08/2008`, `08-17-2007 10:00:00 AM`) stays text, exactly as written.
+ */
+export function readableType(type: string, formats: { date_format: string | null; timestamp_format: string | null }): string {
+  if (type === 'DATE' && formats.date_format !== null && formats.date_format !== '%Y-%m-%d') return 'VARCHAR';
+  if (type.startsWith('TIMESTAMP') && formats.timestamp_format !== null) return 'VARCHAR';
+  return type;
 }
 
 function struct(columns: ColumnSchema[]): string {

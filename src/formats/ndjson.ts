@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnSchema } from '../workflow-safe/catalog/discovered-table';
 import type { FileFormat } from '../workflow-safe/catalog/discovered-table';
 import { FORMATS } from '../workflow-safe/formats/file-format';
-import { fileColumnName, tableColumnName } from '../workflow-safe/formats/column-names';
+import { fileColumnName, uniqueColumnNames } from '../workflow-safe/formats/column-names';
 import { widenType } from '../workflow-safe/type-rule';
 import { queryRows } from '../duckdb/query-rows';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
@@ -87,12 +87,14 @@ async function inferColumns(db: DuckDBConnection, format: FileFormat, url: strin
     )
     SELECT e.key AS name, list(DISTINCT ${MEMBER_TYPE}) AS kinds FROM objects, json_each(objects.__line) e
     GROUP BY e.key ORDER BY min(objects.n * 1000000 + e.id)`, { url });
-  return rows.map((r) => ({ name: tableColumnName(r.name), type: keyType(r.kinds) }));
+  // Keys are case-sensitive, DuckDB's column names are not: `Duck` beside `duck` is a column of its own (`Duck_1`).
+  const names = uniqueColumnNames(rows.map((r) => r.name));
+  return rows.map((r, i) => ({ name: names[i]!, type: keyType(r.kinds), ...(fileColumnName(names[i]!) === r.name ? {} : { key: r.name }) }));
 }
 
-/** Each line's text as JS splits it (a BOM and a CR before the LF dropped), for numbering rejected lines. */
+/** Each line's text (a BOM dropped), for numbering rejected lines: LF, CRLF and a lone CR end a line, as the scan reads them. */
 export function splitLines(text: string): string[] {
-  return text.replace(/^\uFEFF/, '').split('\n').map((line) => line.replace(/\r$/, ''));
+  return text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
 }
 
 /** The 1-based line of each raw line in `fileLines`, each line used once, in order (repeated lines get their own numbers). */
@@ -131,11 +133,15 @@ export function ndjsonReader(format: FileFormat): FormatReader {
       return Number(read?.n ?? 0);
     },
     scanSql(columns, tables) {
-      const keys = Object.fromEntries(columns.map((c) => [fileColumnName(c.name), scannedType(c.type)]));
-      const structure = quoteLiteral(JSON.stringify(keys));
-      const selects = columns.map((c) => `__j.${quoteIdentifier(fileColumnName(c.name))} AS ${quoteIdentifier(c.name)}`);
+      // The structure keeps the columns' order (a JS object would sort keys like "1" first), and
+      // each value is taken by position: DuckDB's struct field names, like its columns, ignore case.
+      const keyOf = (c: ColumnSchema) => c.key ?? fileColumnName(c.name);
+      const structure = quoteLiteral(`{${columns.map((c) => `${JSON.stringify(keyOf(c))}: ${JSON.stringify(scannedType(c.type))}`).join(', ')}}`);
+      const selects = columns.map((c, i) => `struct_extract_at(__j, ${i + 1}) AS ${quoteIdentifier(c.name)}`);
+      // A file without one object line has no keys: its lines are read only for what is wrong with them.
+      const parsed = columns.length === 0 ? 'NULL' : `TRY(json_transform(__line, ${structure}))`;
       return `(SELECT ${[...selects, ''].join(', ')}__line, ${quoteIdentifier(FILE_COLUMN)}, NULL::BIGINT AS __row, ${FORMAT_ERROR} AS __format_error
-        FROM (SELECT __line, __extra, ${quoteIdentifier(FILE_COLUMN)}, TRY(json_transform(__line, ${structure})) AS __j
+        FROM (SELECT __line, __extra, ${quoteIdentifier(FILE_COLUMN)}, ${parsed} AS __j
           FROM ${lines(format, '$files', `, store_rejects=true, rejects_table=${quoteLiteral(tables.rejects)}, rejects_scan=${quoteLiteral(tables.scans)}, filename=${quoteLiteral(FILE_COLUMN)}`)}
           WHERE __line IS NOT NULL AND NOT regexp_matches(__line, ${BLANK})))`;
     },
@@ -148,7 +154,7 @@ export function ndjsonReader(format: FileFormat): FormatReader {
       const located = await this.locateLines!(db, rows.map((r) => ({ url: r.url, raw: r.csv_line })));
       return rows.map((r, i): ReaderReject => ({
         url: r.url, line: located[i] ?? null, column: null, raw: r.csv_line,
-        reason: r.error_type === 'INVALID UNICODE' ? 'the line is not valid UTF-8'
+        reason: r.error_type === 'INVALID ENCODING' ? 'the line is not valid UTF-8'
           : r.error_type === 'LINE SIZE OVER MAXIMUM' ? 'the line is longer than 2 MB (the reader\'s limit)' : r.error_message,
       }));
     },

@@ -94,12 +94,12 @@ export function planScans(ctx: StageContext, schema: UnitSchema): UnitScan[] {
   // CSV is read with the types the table's loads follow (unknown columns as text); NDJSON as JSON text; Parquet as written.
   const groups = scanGroups(ctx.unit.files, (file) => {
     const described = schema.columns.get(file.key) ?? [];
-    return table.format === 'parquet' ? described : described.map((c) => ({ name: c.name, type: schema.readTypes.get(c.name) ?? 'VARCHAR' }));
+    return table.format === 'parquet' ? described : described.map((c) => ({ ...c, type: schema.readTypes.get(c.name) ?? 'VARCHAR' }));
   });
   const scans: UnitScan[] = [];
   for (const [index, group] of groups.entries()) {
     const readColumns = group.columns;
-    const fileColumns = readColumns.map((c) => ({ name: c.name, type: reader.scannedType(c.type) }));
+    const fileColumns = readColumns.map((c) => ({ ...c, type: reader.scannedType(c.type) }));
     // Partition values shared by every file are bound; values that differ come from a joined list of the files.
     const varying = table.partitionKeys.filter((k) => new Set(group.files.map((f) => f.partition.values[k.name])).size > 1);
     const partitionExpressions = Object.fromEntries(varying.map((k, i) => [k.name, `f.${quoteIdentifier(`p${i}`)}`]));

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readerFor } from '../../src/formats';
-import { headerNames } from '../../src/formats/csv';
+import { uniqueColumnNames } from '../../src/workflow-safe/formats/column-names';
 import { localReaders, type LocalReaders } from './support';
 
 let local: LocalReaders;
@@ -52,8 +52,61 @@ describe('CSV (RFC 4180)', () => {
     ]);
   });
 
+  it('refuses a file whose line 1 is blank or does not read, saying why (the scan would take a blank line for the header)', async () => {
+    const cases: [string, string | Buffer, string][] = [
+      ['blank-first.csv', '\nid,name\n1,a\n', 'line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)'],
+      ['bom-then-blank.csv', '\uFEFF\r\nid\r\n1\r\n', 'line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)'],
+      ['blank-only.csv', '\r\n\r\n', 'line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)'],
+      ['latin1.csv', Buffer.from('caf\xe9,b\n1,2\n', 'latin1'), 'line 1 is not valid UTF-8 (s3bridge reads CSV as UTF-8: convert the file, e.g. with iconv)'],
+      ['open-quote.csv', '"id,name\n1,a\n', 'its first lines do not read as CSV (RFC 4180): a quote opened and never closed, a quote inside an unquoted value (inside a quoted value a quote is written ""), or line endings that mix CRLF, LF and CR'],
+      ['mixed-endings.csv', '10,hello,20\r\n20,world,30\n30,test,30\r', 'its first lines do not read as CSV (RFC 4180): a quote opened and never closed, a quote inside an unquoted value (inside a quoted value a quote is written ""), or line endings that mix CRLF, LF and CR'],
+      ['backslash.csv', 'ID, Test\n1, "Test 1"\n2, "Test \\" 2"\n', 'its first lines do not read as CSV (RFC 4180): a quote opened and never closed, a quote inside an unquoted value (inside a quoted value a quote is written ""), or line endings that mix CRLF, LF and CR'],
+      ['long-header.csv', `${'h'.repeat(2_100_000)}\n1\n`, 'line 1 is longer than 2 MB (the reader\'s limit)'],
+    ];
+    for (const [name, content, message] of cases) {
+      const file = local.file(name, content);
+      await expect(csv.columns(local.db, file), name).rejects.toThrow(message);
+      await expect(csv.describe(local.db, file), name).rejects.toThrow(message);
+    }
+  });
+
+  it('names a later line that is not UTF-8 in s3bridge\'s words (the header still reads)', async () => {
+    const file = local.file('latin1-row.csv', Buffer.from('id,name\n1,english\n2,caf\xe9\n', 'latin1'));
+    const { rows, rejects } = await local.scan('csv', [file], await csv.columns(local.db, file));
+    expect([rows.map((r) => r.id), rejects.map(({ line, reason }) => ({ line, reason }))]).toEqual([['1'], [{ line: 3, reason: 'the line is not valid UTF-8' }]]);
+  });
+
+  it('reads UTF-8 beyond Latin-1 in the header and the rows (the line 1 check reads it as UTF-8)', async () => {
+    const file = local.file('utf8.csv', '\uFEFFid,名前,€\n1,Ελλάδα,😺\n');
+    const columns = await csv.columns(local.db, file);
+    expect(columns.map((c) => c.name)).toEqual(['id', '名前', '€']);
+    expect((await local.scan('csv', [file], columns)).rows.map((r) => [r['名前'], r['€']])).toEqual([['Ελλάδα', '😺']]);
+  });
+
+  it('skips blank lines in a one-column file, as in wider ones', async () => {
+    for (const content of ['id\n1\n\n2\n\n\n', 'id,x\n1,a\n\n2,b\n\n']) {
+      const file = local.file('blank.csv', content);
+      const columns = await csv.columns(local.db, file);
+      const { rows, rejects } = await local.scan('csv', [file], columns);
+      expect([rows.map((r) => r.id), rejects]).toEqual([['1', '2'], []]);
+    }
+  });
+
+  it('types dates and timestamps only in the forms the scan reads (ISO); others stay text, exactly as written', async () => {
+    const us = local.file('us.csv', 'a,us,ts\n1,10/08/2008,2020-01-02T10:00:00Z\n2,08/17/2007,2020-01-03 11:00:00+02\n');
+    const usColumns = await csv.describe(local.db, us);
+    expect(usColumns).toEqual([{ name: 'a', type: 'BIGINT' }, { name: 'us', type: 'VARCHAR' }, { name: 'ts', type: 'TIMESTAMP WITH TIME ZONE' }]);
+    // One timestamp format per file: when the sniffer chose another than ISO, every timestamp column stays text.
+    const clock = local.file('clock.csv', 'a,ts12\n1,08-17-2007 10:00:00 AM\n2,08-18-2007 11:00:00 PM\n');
+    const clockColumns = await csv.describe(local.db, clock);
+    expect(clockColumns).toEqual([{ name: 'a', type: 'BIGINT' }, { name: 'ts12', type: 'VARCHAR' }]);
+    const scanned = [await local.scan('csv', [us], usColumns), await local.scan('csv', [clock], clockColumns)];
+    expect(scanned.map(({ rows, rejects }) => [rows.map((r) => r.us ?? r.ts12), rejects])).toEqual([
+      [['10/08/2008', '08/17/2007'], []], [['08-17-2007 10:00:00 AM', '08-18-2007 11:00:00 PM'], []]]);
+  });
+
   it('names header columns as DuckDB does, and renames s3bridge\'s reserved names', () => {
-    expect(headerNames(['a', 'a', '', 'b', 'A', '_day', '_day__source', '_Load_Id'])).toEqual(['a', 'a_1', 'column2', 'b', 'A_2', '_day__source', '_day__source__source', '_Load_Id__source']);
+    expect(uniqueColumnNames(['a', 'a', '', 'b', 'A', '_day', '_day__source', '_Load_Id'])).toEqual(['a', 'a_1', 'column2', 'b', 'A_2', '_day__source', '_day__source__source', '_Load_Id__source']);
   });
 
   it('reads TSV with tabs, and gzipped CSV', async () => {

@@ -43,10 +43,35 @@ describe('NDJSON', () => {
     ]);
   });
 
+  it('gives keys that differ only in case columns of their own, and reads numeric keys in their own order', async () => {
+    const file = local.file('case.ndjson', '{"duck": 43, "Duck": 44, "duck_1": 45, "10": "ten", "2": "two", "": "empty"}\n{"Duck": 46}\n');
+    const columns = await ndjson.columns(local.db, file);
+    expect(columns).toEqual([
+      { name: 'duck', type: 'BIGINT' }, { name: 'Duck_1', type: 'BIGINT', key: 'Duck' }, { name: 'duck_1_1', type: 'BIGINT', key: 'duck_1' },
+      { name: '10', type: 'VARCHAR' }, { name: '2', type: 'VARCHAR' }, { name: 'column5', type: 'VARCHAR', key: '' },
+    ]);
+    const { rows } = await local.scan('ndjson', [file], columns);
+    expect(rows.map((r) => [r.duck, r.Duck_1, r.duck_1_1, r['10'], r['2'], r.column5])).toEqual([['43', '44', '45', 'ten', 'two', 'empty'], [null, '46', null, null, null, null]]);
+  });
+
+  it('reads a file without one object line for what is wrong with each line (a pretty-printed array: line 1)', async () => {
+    const file = local.file('pretty.json', '[\n  {\n    "k": "v"\n  }\n]\n');
+    const columns = await ndjson.columns(local.db, file);
+    expect(columns).toEqual([]);
+    const { rows } = await local.scan('ndjson', [file], columns);
+    expect(rows.map((r) => r.__format_error)).toEqual([
+      'the line is only "[": the file looks like one pretty-printed JSON document, but NDJSON holds one JSON object per line (rewrite it with one object per line, e.g. jq -c)',
+      'the line is only "{": the file looks like one pretty-printed JSON document, but NDJSON holds one JSON object per line (rewrite it with one object per line, e.g. jq -c)',
+      'not valid JSON', 'not valid JSON', 'not valid JSON',
+    ]);
+  });
+
   it('numbers rejected lines by reading the file again: blank lines count, repeated lines get their own numbers', async () => {
     const file = local.file('c.ndjson', '{"a":1}\n\n{"a":1,}\n{"a":2}\n{"a":1,}\n');
     expect(await ndjson.locateLines!(local.db, [{ url: file, raw: '{"a":1,}' }, { url: file, raw: '{"a":1,}' }, { url: file, raw: 'nope' }])).toEqual([3, 5, null]);
     expect(numberLines(splitLines('\uFEFFx\r\ny\n'), ['y', 'x'])).toEqual([2, 1]);
+    const mac = local.file('mac.ndjson', '{"a":1}\r{"a":,}\r{"a":3}\r');
+    expect(await ndjson.locateLines!(local.db, [{ url: mac, raw: '{"a":,}' }])).toEqual([2]);
   });
 
   it('infers key types: integers, floats, strings, DuckDB\'s date and timestamp shapes; a key of several JSON kinds is JSON', () => {

@@ -41,9 +41,16 @@ beforeAll(async () => {
   // Statsig's day folders hold a date column equal to the folder's: one column. A file saying another day is named.
   await putObject(env.s3, env.bucket, `parts/agree/date=${DAY}/part-0.csv`, `id,date\n1,${DAY}\n2,${DAY}\n3,\n`);
   await putObject(env.s3, env.bucket, `parts/disagree/date=${DAY}/part-0.csv`, `id,date\n1,${DAY}\n2,2025-01-02\n3,${DAY}\n`);
+  await putObject(env.s3, env.bucket, `parts/usdate/date=${DAY}/part-0.csv`, 'id,date\n1,10/08/2008\n');
+  // Shapes seen in other projects' suites (DuckDB's data/csv and data/json, frictionless-py's data).
+  await putObject(env.s3, env.bucket, `odd/blankfirst/date=${DAY}/part-0.csv`, '\nid,name\n1,a\n');
+  await putObject(env.s3, env.bucket, `odd/onecolumn/date=${DAY}/part-0.csv`, 'id\n1\n\n2\n\n\n');
+  await putObject(env.s3, env.bucket, `odd/usdates/date=${DAY}/part-0.csv`, 'id,born,seen\n1,10/08/2008,08-17-2007 10:00:00 AM\n');
+  await putObject(env.s3, env.bucket, `odd/cases/date=${DAY}/part-0.ndjson`, '{"id": 42, "Id": 43, "ID": "x"}\n{"Id": 44}\n');
+  await putObject(env.s3, env.bucket, `odd/pretty/date=${DAY}/part-0.json`, '[\n  {"k": "v"}\n]\n');
   await putTable(env.s3, env.bucket, `shop/orders/date=${DAY}/part-0.parquet`, "SELECT r AS id, r * 2.5 AS amount, 'o-' || r AS note FROM range(10) t(r)");
   await env.startWorker();
-  for (const prefix of ['spectrum', 'json', 'parts', 'shop']) await discover({ ...env, source: (o = {}) => sourceOf(prefix, o.name) });
+  for (const prefix of ['spectrum', 'json', 'parts', 'shop', 'odd']) await discover({ ...env, source: (o = {}) => sourceOf(prefix, o.name) });
 }, 300_000);
 afterAll(async () => env?.close());
 
@@ -107,6 +114,11 @@ describe('a file column named like a partition key, and s3bridge\'s own names', 
     expect(disagree.days[0]!.reason).toBe(`s3://${env.bucket}/parts/disagree/date=${DAY}/part-0.csv, column "date": the file's value is not its folder's `
       + `date=${DAY} (a file column named like a partition key must hold the folder's value) (value "2025-01-02"); `
       + 'fix the file, or import with errorPolicy "skip-to-rejects" to load the good rows and keep the bad ones in s3bridge.rejects');
+    // Read as text first: a value in another form is named as not the folder's, not as a failed DATE conversion.
+    const usdate = await env.s3bridge.importTable({ connection: source, table: 'usdate', days: 'all' });
+    expect(usdate.days[0]!.reason).toBe(`s3://${env.bucket}/parts/usdate/date=${DAY}/part-0.csv, column "date": the file's value is not its folder's `
+      + `date=${DAY} (a file column named like a partition key must hold the folder's value) (value "10/08/2008"); `
+      + 'fix the file, or import with errorPolicy "skip-to-rejects" to load the good rows and keep the bad ones in s3bridge.rejects');
   });
 
   it('a raw export imported back keeps s3bridge\'s columns its own (the file\'s as <name>__source); reload and reset stay exact', async () => {
@@ -130,6 +142,29 @@ describe('a file column named like a partition key, and s3bridge\'s own names', 
     expect(await rows()).toEqual([{ n: 10, loads: 1, connections: back.name, sources: shop.name }]);
     const reset = await (await startResetTable(env.s3bridge, { connection: back.name, table: 'orders' })).result();
     expect(reset).toMatchObject({ rowsDeleted: 10, ledgerEntries: 1 });
+  });
+});
+
+describe('shapes from other projects\' suites', () => {
+  it('refuses a CSV whose line 1 is blank, skips a one-column file\'s blank lines, keeps non-ISO dates as text', async () => {
+    const source = sourceOf('odd');
+    // Discovery cannot read the table's only file, and says why.
+    const report = await env.s3bridge.discoverSchema({ connection: source });
+    expect(report.skipped.filter((t) => t.name === 'blankfirst')).toEqual([{ name: 'blankfirst', reason: 'unreadable: none of the 1 sampled files could be read '
+      + `(date=${DAY}/part-0.csv: line 1 is blank: a CSV file starts with its header line (remove the blank lines before it))` }]);
+    expect((await env.s3bridge.importTable({ connection: source, table: 'onecolumn', days: 'all' })).days.map((d) => [d.status, d.rows])).toEqual([['loaded', 2]]);
+    expect((await env.s3bridge.importTable({ connection: source, table: 'usdates', days: 'all' })).days.map((d) => [d.status, d.rows])).toEqual([['loaded', 1]]);
+    expect(await warehouse(env, `SELECT born, seen, typeof(born) AS t FROM ${rawOf(source.name, 'usdates')}`))
+      .toEqual([{ born: '10/08/2008', seen: '08-17-2007 10:00:00 AM', t: 'VARCHAR' }]);
+  });
+
+  it('gives NDJSON keys that differ only in case columns of their own; names line 1 of a pretty-printed array', async () => {
+    const source = sourceOf('odd');
+    expect((await env.s3bridge.importTable({ connection: source, table: 'cases', days: 'all' })).days.map((d) => [d.status, d.rows])).toEqual([['loaded', 2]]);
+    expect(await warehouse(env, `SELECT id, Id_1, ID_2 FROM ${rawOf(source.name, 'cases')} ORDER BY Id_1`))
+      .toEqual([{ id: 42, Id_1: 43, ID_2: 'x' }, { id: null, Id_1: 44, ID_2: null }]);
+    const pretty = await env.s3bridge.importTable({ connection: source, table: 'pretty', days: 'all' });
+    expect(pretty.days[0]!.reason).toMatch(new RegExp(`^s3://${env.bucket}/odd/pretty/date=${DAY}/part-0\\.json line 1: the line is only "\\[": the file looks like one pretty-printed JSON document`));
   });
 });
 

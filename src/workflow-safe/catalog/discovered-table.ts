@@ -16,6 +16,11 @@ export interface ColumnSchema {
   name: string;
   /** A DuckDB type name: BIGINT, DOUBLE, VARCHAR, DATE, TIMESTAMP, ... */
   type: string;
+  /**
+   * The file's own name for the column when it differs from `name` and the rule cannot be
+   * inverted (NDJSON keys that differ only in case: `Duck` beside `duck` loads as `Duck_1`).
+   */
+  key?: string;
 }
 
 export interface PartitionKey {

@@ -1,11 +1,12 @@
 import type { DiscoveredTable, FileFormat } from '../catalog/discovered-table';
+import { FORMATS, type FormatFacts } from '../formats/file-format';
 import { nameFew, type DiscoveryProblem } from './discovery-problem';
 
-type Family = 'parquet' | 'csv' | 'ndjson';
+type Family = FormatFacts['family'];
 
-/** Gzipped or not, CSV is one format to Permutive; so is NDJSON. */
+/** Gzipped or not, CSV (and TSV) is one format to Permutive; so is NDJSON. */
 function familyOf(format: FileFormat): Family {
-  return format === 'parquet' ? 'parquet' : format.startsWith('csv') ? 'csv' : 'ndjson';
+  return FORMATS[format].family;
 }
 
 /**

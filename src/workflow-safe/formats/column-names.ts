@@ -35,3 +35,22 @@ export function fileColumnName(tableColumn: string): string {
     ? tableColumn.slice(0, -RENAMED_SUFFIX.length)
     : tableColumn;
 }
+
+/**
+ * Column names from a file's own (a CSV header, an NDJSON file's keys): an empty name is
+ * `column<i>` (0-based, as DuckDB names it), a repeated name (case-insensitively: DuckDB's
+ * names are) gets `_1`, `_2`..., then s3bridge's reserved names are renamed (tableColumnName).
+ */
+export function uniqueColumnNames(raw: string[]): string[] {
+  const seen = new Map<string, number>();
+  const taken = new Set<string>();
+  return raw.map((value, i) => {
+    const base = value === '' ? `column${i}` : value;
+    let name = base;
+    let count = seen.get(base.toLowerCase()) ?? 0;
+    while (taken.has(name.toLowerCase())) name = `${base}_${++count}`;
+    seen.set(base.toLowerCase(), count);
+    taken.add(name.toLowerCase());
+    return tableColumnName(name);
+  });
+}
