@@ -6,6 +6,7 @@ import { checkedType } from '../workflow-safe/type-rule';
 import { classifyDuckDBReadError } from '../duckdb/classify-read-error';
 import { queryRows } from '../duckdb/query-rows';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sql';
+import { foreignDelimiter, type Delimiter } from './csv-delimiter';
 import { fileBytes, lineAtByte } from './file-text';
 import { FILE_COLUMN, type FormatReader, type ReaderReject } from './format-reader';
 
@@ -31,9 +32,13 @@ async function readHeader(db: DuckDBConnection, format: FileFormat, url: string)
   try {
     // The first physical line, unparsed: a blank one would be taken for the header by the scan
     // while DuckDB's header read skips it, so the header would load as a row.
-    if ((await firstLine(db, format, url)) === null) {
+    const lines = await firstLines(db, format, url);
+    if ((lines[0] ?? null) === null) {
       throw new HeaderError('line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)');
     }
+    const expected = FORMATS[format].delimiter ?? ',';
+    const found = foreignDelimiter(lines, expected);
+    if (found !== null) throw new HeaderError(wrongDelimiter(found, expected));
     // The first record as a plain row: sample_size=1 so the sniffer sizes the row by the header
     // alone (a longer record later is skipped, not a reason to pad or fail), and no null_padding:
     // DuckDB's parallel scanner refuses it together with quoted line breaks.
@@ -49,11 +54,14 @@ async function readHeader(db: DuckDBConnection, format: FileFormat, url: string)
 
 class HeaderError extends Error {}
 
-/** Line 1 as text (one column, no quoting; a byte order mark dropped), NULL when it is blank. */
-async function firstLine(db: DuckDBConnection, format: FileFormat, url: string): Promise<string | null> {
+/** Lines the header checks read: line 1, and the first data lines to confirm a foreign delimiter by. */
+const FIRST_LINES = 6;
+
+/** The first lines as text (one column, no quoting; a byte order mark dropped), NULL for a blank one. */
+async function firstLines(db: DuckDBConnection, format: FileFormat, url: string): Promise<(string | null)[]> {
   const read = async (extra: string) => (await queryRows<{ line: string | null }>(db, `SELECT __line AS line FROM read_csv($url, header=false,
     auto_detect=false, columns={'__line': 'VARCHAR'}, delim=E'\\x01', quote='', escape='', strict_mode=false, hive_partitioning=false${
-      FORMATS[format].gzip ? ", compression='gzip'" : ''}${extra}) LIMIT 1`, { url }))[0]?.line ?? null;
+      FORMATS[format].gzip ? ", compression='gzip'" : ''}${extra}) LIMIT ${FIRST_LINES}`, { url })).map((r) => r.line);
   try {
     return await read('');
   } catch (error) {
@@ -66,6 +74,20 @@ async function firstLine(db: DuckDBConnection, format: FileFormat, url: string):
     if (/Maximum line size of \d+ bytes exceeded/.test(message)) throw new HeaderError('line 1 is longer than 2 MB (the reader\'s limit)');
     throw error;
   }
+}
+
+const DELIMITER_NAMES: Record<Delimiter, string> = { ',': "','", ';': "';'", '|': "'|'", '\t': 'tabs' };
+
+/**
+ * Why a file whose header is split by another delimiter is refused, and the fix: s3bridge has no
+ * delimiter setting, a `.csv` is read with commas and a `.tsv` or `.tab` with tabs.
+ */
+function wrongDelimiter(found: Delimiter, expected: ',' | '\t'): string {
+  const read = expected === ',' ? 's3bridge reads .csv files with commas (RFC 4180)' : 's3bridge reads .tsv and .tab files with tabs';
+  const rename = found === '\t' ? 'name it .tsv (read with tabs), or write it with commas'
+    : found === ',' ? 'name it .csv (read with commas), or write it with tabs'
+      : `write the file with ${expected === ',' ? 'commas' : 'tabs'}`;
+  return `line 1: the header is delimited by ${DELIMITER_NAMES[found]}, not ${DELIMITER_NAMES[expected]}; ${read}: ${rename}`;
 }
 
 /**

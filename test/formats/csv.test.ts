@@ -70,6 +70,43 @@ describe('CSV (RFC 4180)', () => {
     }
   });
 
+  it('refuses a file whose header is delimited by another character than its extension says, naming it', async () => {
+    const csvFix = 's3bridge reads .csv files with commas (RFC 4180): write the file with commas';
+    const cases: [string, string, string][] = [
+      ['semicolon.csv', '\uFEFFid;name;amount\r\n1;"Müller; Hans";12,50\r\n2;b;3\r\n', `line 1: the header is delimited by ';', not ','; ${csvFix}`],
+      ['pipe.csv', 'id|name\n1|a\n\n2|"x|y"\n', `line 1: the header is delimited by '|', not ','; ${csvFix}`],
+      ['header-only.csv', 'id;name;amount\n', `line 1: the header is delimited by ';', not ','; ${csvFix}`],
+      ['tabs.csv', 'id\tname\n1\ta\n', 'line 1: the header is delimited by tabs, not \',\'; s3bridge reads .csv files with commas (RFC 4180): name it .tsv (read with tabs), or write it with commas'],
+      ['commas.tsv', 'id,name\n1,a\n', 'line 1: the header is delimited by \',\', not tabs; s3bridge reads .tsv and .tab files with tabs: name it .csv (read with commas), or write it with tabs'],
+      ['semicolon.tsv', 'id;name\n1;a\n', 'line 1: the header is delimited by \';\', not tabs; s3bridge reads .tsv and .tab files with tabs: write the file with tabs'],
+    ];
+    for (const [name, content, message] of cases) {
+      const reader = readerFor(name.endsWith('.tsv') ? 'tsv' : 'csv');
+      const file = local.file(name, content);
+      await expect(reader.columns(local.db, file), name).rejects.toThrow(message);
+      await expect(reader.describe(local.db, file), name).rejects.toThrow(message);
+    }
+    const gz = local.file('semicolon.csv.gz', 'id;name\n1;a\n', 'csv.gz');
+    await expect(readerFor('csv.gz').columns(local.db, gz)).rejects.toThrow(`line 1: the header is delimited by ';', not ','; ${csvFix}`);
+  });
+
+  it('reads a one-column file whose values hold ";", a comma file whose values do, and lines that only split by chance', async () => {
+    const cases: [string, string, string[], unknown[][]][] = [
+      ['tags.csv', 'tags\na;b\nc;d;e\n', ['tags'], [['a;b'], ['c;d;e']]],
+      ['quoted-name.csv', '"a;b"\n"x;y"\n', ['a;b'], [['x;y']]],
+      ['values.csv', 'id,note\n1,a;b;c\n2,"x|y"\n', ['id', 'note'], [['1', 'a;b;c'], ['2', 'x|y']]],
+      // The header splits by ';' but the data lines do not agree: a one-column file, read as one.
+      ['ragged.csv', 'a;b\nx\ny;z\n', ['a;b'], [['x'], ['y;z']]],
+    ];
+    for (const [name, content, names, values] of cases) {
+      const file = local.file(name, content);
+      const columns = await csv.columns(local.db, file);
+      expect(columns.map((c) => c.name), name).toEqual(names);
+      const { rows, rejects } = await local.scan('csv', [file], columns);
+      expect([rows.map((r) => names.map((n) => r[n])), rejects], name).toEqual([values, []]);
+    }
+  });
+
   it('names a later line that is not UTF-8 in s3bridge\'s words (the header still reads)', async () => {
     const file = local.file('latin1-row.csv', Buffer.from('id,name\n1,english\n2,caf\xe9\n', 'latin1'));
     const { rows, rejects } = await local.scan('csv', [file], await csv.columns(local.db, file));

@@ -18,6 +18,7 @@ let suite: { name: string; input: string }[];
 const SPECTRUM = path.join(path.dirname(require.resolve('csv-spectrum/package.json')));
 const spectrum = readdirSync(path.join(SPECTRUM, 'csvs')).map((file) => file.replace(/\.csv$/, ''));
 const DAY = '2025-01-01';
+const NEXT = '2025-01-02';
 const lineage = ['_day', '_file_id'];
 const sourceOf = (prefix: string, name = `src-${prefix}-${env.id}`) => env.source({ name: name.slice(0, 63), prefix });
 const rawOf = (connection: string, table: string) => `raw."${connection}__${table}"`;
@@ -45,6 +46,10 @@ beforeAll(async () => {
   // Shapes seen in other projects' suites (DuckDB's data/csv and data/json, frictionless-py's data).
   await putObject(env.s3, env.bucket, `odd/blankfirst/date=${DAY}/part-0.csv`, '\nid,name\n1,a\n');
   await putObject(env.s3, env.bucket, `odd/onecolumn/date=${DAY}/part-0.csv`, 'id\n1\n\n2\n\n\n');
+  // European exports: a .csv delimited by ';' (refused naming it, never read as one column); one such day among comma days.
+  await putObject(env.s3, env.bucket, `odd/semicolons/date=${DAY}/part-0.csv`, '\uFEFFid;name;amount\r\n1;a;12,50\r\n2;b;3\r\n');
+  await putObject(env.s3, env.bucket, `odd/delimited/date=${DAY}/part-0.csv`, 'id,name\n1,a;b\n');
+  await putObject(env.s3, env.bucket, `odd/delimited/date=${NEXT}/part-0.csv`, 'id;name\n2;b\n');
   await putObject(env.s3, env.bucket, `odd/usdates/date=${DAY}/part-0.csv`, 'id,born,seen\n1,10/08/2008,08-17-2007 10:00:00 AM\n');
   await putObject(env.s3, env.bucket, `odd/cases/date=${DAY}/part-0.ndjson`, '{"id": 42, "Id": 43, "ID": "x"}\n{"Id": 44}\n');
   await putObject(env.s3, env.bucket, `odd/pretty/date=${DAY}/part-0.json`, '[\n  {"k": "v"}\n]\n');
@@ -156,6 +161,18 @@ describe('shapes from other projects\' suites', () => {
     expect((await env.s3bridge.importTable({ connection: source, table: 'usdates', days: 'all' })).days.map((d) => [d.status, d.rows])).toEqual([['loaded', 1]]);
     expect(await warehouse(env, `SELECT born, seen, typeof(born) AS t FROM ${rawOf(source.name, 'usdates')}`))
       .toEqual([{ born: '10/08/2008', seen: '08-17-2007 10:00:00 AM', t: 'VARCHAR' }]);
+  });
+
+  it('refuses a .csv delimited by \';\' naming the delimiter: discovery skips or flags it, a day holding it fails', async () => {
+    const source = sourceOf('odd');
+    const semicolon = 'line 1: the header is delimited by \';\', not \',\'; s3bridge reads .csv files with commas (RFC 4180): write the file with commas';
+    const report = await env.s3bridge.discoverSchema({ connection: source });
+    expect(report.skipped.filter((t) => t.name === 'semicolons')).toEqual([{ name: 'semicolons',
+      reason: `unreadable: none of the 1 sampled files could be read (date=${DAY}/part-0.csv: ${semicolon})` }]);
+    expect(report.tablesWithProblems).toContain('delimited');
+    const days = (await env.s3bridge.importTable({ connection: source, table: 'delimited', days: 'all' })).days;
+    expect(days.map((d) => [d.status, d.rows, d.reason])).toEqual([['loaded', 1, 'new'], ['failed', 0,
+      `s3://${env.bucket}/odd/delimited/date=${NEXT}/part-0.csv cannot be read as csv: ${semicolon}; replace or remove the file, then re-run the import`]]);
   });
 
   it('gives NDJSON keys that differ only in case columns of their own; names line 1 of a pretty-printed array', async () => {
