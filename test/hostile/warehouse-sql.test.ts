@@ -60,6 +60,22 @@ describe('s3bridge sql names nothing but the warehouse\'s tables', () => {
     }
   });
 
+  it('cannot hold the worker\'s memory or a core past its timeout with one call: repeat, a range over a column, lpad to a computed width, levenshtein', async () => {
+    // Before: each ran inside one DuckDB function call, which neither memory_limit nor the interrupt governs
+    // (repeat('x', 600000000) took 1.2 GB and 20 s under a 300 MB limit; range(80000000), 9 GB).
+    const table = rawTable(env, 'events');
+    for (const [sql, message] of [
+      ["SELECT length(repeat('x', 100000000))", 'the function repeat() is not allowed: its result\'s size is set by an argument\'s value, so one call could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
+      [`SELECT sum(len(range(id))) FROM ${table}`, 'range() is allowed with constant integer arguments giving at most 10000 elements: a larger or computed one could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
+      [`SELECT max(length(lpad('x', (id * 1000)::INTEGER, 'y'))) FROM ${table}`, 'lpad() is allowed with a constant length of at most 10000: a larger or computed one could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
+      [`SELECT max(levenshtein(id::VARCHAR, v::VARCHAR)) FROM ${table}`, 'the function levenshtein() is not allowed: its cost grows with the product of its inputs\' lengths and DuckDB cannot interrupt it at the query\'s timeout; hamming or mismatches compare equal-length strings'],
+    ]) {
+      const failure = await failureOf({ sql: sql!, limit: 1, timeoutSeconds: 5 });
+      expect([failure.type, failure.nonRetryable, failure.message]).toEqual([QUERY_REFUSED, true, message]);
+    }
+    expect((await query({ sql: `SELECT lpad(max(id)::VARCHAR, 4, '0') AS top, len(range(3)) AS n FROM ${table}`, limit: 1 })).rows).toEqual([{ top: '0999', n: '3' }]);
+  });
+
   it('still reads the bookkeeping tables and the import target, as the console does', async () => {
     const ledger = await query({ sql: `SELECT unit, row_count FROM s3bridge.load_ledger WHERE connection = '${env.source().name}' ORDER BY unit`, limit: 10 });
     expect(ledger.rows).toEqual([{ unit: '2025-04-01', row_count: '1000' }, { unit: '2025-04-02', row_count: '1000' }]);
