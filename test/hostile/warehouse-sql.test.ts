@@ -10,7 +10,7 @@ import { sharedSettings } from '../support/shared-store';
 import { startQueryWarehouse } from '../../src/client/warehouse-client';
 import { buildDeps } from '../../src/worker/build-deps';
 import type { QueryWarehouseInput } from '../../src/workflow-safe/inputs/warehouse-maintenance-input';
-import { QUERY_REFUSED, QUERY_TIMED_OUT } from '../../src/workflow-safe/failure-types';
+import { QUERY_BUSY, QUERY_REFUSED, QUERY_TIMED_OUT } from '../../src/workflow-safe/failure-types';
 
 /**
  * `s3bridge sql` (the queryWarehouse workflow) is open to anyone who can start a workflow. It may
@@ -115,6 +115,23 @@ describe('s3bridge sql cannot stall imports', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(30_000);
     const history = await slow.fetchHistory();
     expect(history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([1]);
+  }, 180_000);
+});
+
+describe('a flood of queries cannot take the worker\'s activity slots', () => {
+  it('two slow queries run at once on a worker; a third is refused at once, not queued, and an import still commits', async () => {
+    await putTable(env.s3, env.bucket, 'events/date=2025-04-04/part-0.parquet', 'SELECT r AS id, r * 3 AS v FROM range(1000) t(r)');
+    const table = rawTable(env, 'events');
+    const slow = { sql: `SELECT count(*) FROM ${table} a, ${table} b, ${table} c, ${table} d`, limit: 1, timeoutSeconds: 20 };
+    const running = [await startQueryWarehouse(env.s3bridge, slow), await startQueryWarehouse(env.s3bridge, slow)];
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const third = await innermostFailure(query(slow));
+    expect([third.type, third.nonRetryable, third.message]).toEqual([QUERY_BUSY, true,
+      '2 s3bridge sql queries are already running on this worker, the most it runs at once (so imports keep their activity slots): try again when one has finished']);
+    const report = await env.s3bridge.importTable({ connection: env.source(), table: 'events', days: 'new-and-changed' });
+    expect(report.days.map((d) => [d.day, d.status])).toEqual([['2025-04-04', 'loaded']]);
+    for (const handle of running) expect((await innermostFailure(handle.result())).type).toBe(QUERY_TIMED_OUT);
+    expect((await query({ sql: 'SELECT 1 AS one', limit: 1 })).rows).toEqual([{ one: 1 }]);
   }, 180_000);
 });
 
