@@ -106,6 +106,10 @@ describe('readOnlyQuery (s3bridge sql)', () => {
     expect(await refusal(`SELECT '${'x'.repeat(65_536)}'`)).toBe(`${QUERY_REFUSED}: the query is 65545 characters long; s3bridge sql takes at most 65536`);
   });
 
+  it('refuses a NUL character, so the text checked and the text run cannot differ', async () => {
+    expect(await refusal("SELECT id FROM raw.t\0; SELECT getenv('HOME')")).toBe(`${QUERY_REFUSED}: the query contains a NUL character (\\0): remove it`);
+  });
+
   it('refuses a schema-qualified path to a file in the data dir (a replacement scan), naming it', async () => {
     const probe = path.join(dir, 'probe');
     expect(await refusal(`SELECT * FROM "${probe}".csv`)).toBe(`${QUERY_REFUSED}: ${JSON.stringify(probe)}.csv is not a table of the warehouse: ${READS}`);
