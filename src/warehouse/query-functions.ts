@@ -58,9 +58,9 @@ const NAMES = `
   struct_extract_at struct_has struct_indexof struct_insert struct_pack struct_position struct_update
   union_extract union_tag union_value enum_code enum_first enum_last enum_range enum_range_boundary
 
-  from_json from_json_strict json json_array json_array_length json_contains json_exists json_extract
-  json_extract_path json_extract_path_text json_extract_string json_keys json_merge_patch json_object
-  json_pretty json_quote json_structure json_transform json_transform_strict json_type json_valid json_value
+  from_json from_json_strict json json_array json_array_length  json_exists json_extract
+  json_extract_path json_extract_path_text json_extract_string json_keys  json_object
+  json_pretty json_quote  json_transform json_transform_strict json_type json_valid json_value
   row_to_json to_json
 
   coalesce ifnull nullif typeof error current_database current_schema current_catalog version grouping
@@ -105,6 +105,12 @@ export const MAX_SERIES_LENGTH = 10_000;
 export const UNBOUNDED_FUNCTIONS: ReadonlyMap<string, string> = new Map([
   ...['repeat', 'list_resize', 'array_resize'].map((n) => [n, 'its result\'s size is set by an argument\'s value, so one call could exhaust the worker\'s memory past DuckDB\'s memory_limit'] as const),
   ...['printf', 'format'].map((n) => [n, 'a width in its format pads to any size, so one call could exhaust the worker\'s memory past DuckDB\'s memory_limit; use || or concat'] as const),
+  ...['json_structure', 'json_contains', 'json_merge_patch'].map((n) => [n,
+    'it recurses as deep as the JSON it is given, and a deeply nested document (from a table or a literal) overflows the worker\'s stack and kills it'] as const),
   ...['levenshtein', 'damerau_levenshtein', 'editdist3', 'jaro_similarity', 'jaro_winkler_similarity'].map((n) => [n,
     'its cost grows with the product of its inputs\' lengths and DuckDB cannot interrupt it at the query\'s timeout; hamming or mismatches compare equal-length strings'] as const),
 ]);
+
+/** Functions that build a type from a structure argument (position 1): only a constant one, nested at most this deep. */
+export const STRUCTURED_FUNCTIONS: ReadonlySet<string> = new Set(['from_json', 'from_json_strict', 'json_transform', 'json_transform_strict']);
+export const MAX_STRUCTURE_DEPTH = 32;

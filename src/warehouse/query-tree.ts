@@ -1,4 +1,4 @@
-import { MAX_SERIES_LENGTH, QUERY_FUNCTIONS, SIZED_FUNCTIONS, UNBOUNDED_FUNCTIONS } from './query-functions';
+import { MAX_SERIES_LENGTH, MAX_STRUCTURE_DEPTH, QUERY_FUNCTIONS, SIZED_FUNCTIONS, STRUCTURED_FUNCTIONS, UNBOUNDED_FUNCTIONS } from './query-functions';
 
 /**
  * What a `s3bridge sql` query may name, by construction: the tables and views of the warehouse
@@ -124,7 +124,42 @@ function checkFunction(expression: Record<string, unknown>, scope: QueryScope): 
     }
     return;
   }
+  if (STRUCTURED_FUNCTIONS.has(lower)) {
+    const structure = stringConstant(args[1]);
+    if (structure === undefined || nestingDepth(structure) > MAX_STRUCTURE_DEPTH) {
+      refuse(`${name}() is allowed with a constant structure nested at most ${MAX_STRUCTURE_DEPTH} deep: DuckDB builds the type recursively, and a deeper one overflows the worker's stack and kills it`);
+    }
+  }
   if (!QUERY_FUNCTIONS.has(lower)) refuse(`the function ${name}() is not allowed: ${PURE_ONLY}`);
+}
+
+/** A string literal's value, or undefined. */
+function stringConstant(node: unknown): string | undefined {
+  const record = node as { class?: unknown; value?: { is_null?: unknown; value?: unknown } } | undefined;
+  const value = record?.class === 'CONSTANT' && record.value?.is_null === false ? record.value.value : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** How deep `[` and `{` nest in a JSON text, strings skipped (an upper bound for text that is not JSON). */
+function nestingDepth(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i += 1) {
+    const c = json[i];
+    if (inString) {
+      if (c === '\\') i += 1;
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+    } else if (c === '[' || c === '{') {
+      depth += 1;
+      deepest = Math.max(deepest, depth);
+    } else if (c === ']' || c === '}') {
+      depth -= 1;
+    }
+  }
+  return deepest;
 }
 
 const PURE_ONLY = 's3bridge sql computes with pure functions only (no settings, variables, files or URLs)';

@@ -60,7 +60,7 @@ describe('s3bridge sql names nothing but the warehouse\'s tables', () => {
     }
   });
 
-  it('cannot hold the worker\'s memory or a core past its timeout with one call: repeat, a range over a column, lpad to a computed width, levenshtein', async () => {
+  it('cannot hold the worker\'s memory or a core past its timeout, or overflow its stack, with one call: repeat, a range over a column, lpad to a computed width, json_structure, a deep from_json structure, levenshtein', async () => {
     // Before: each ran inside one DuckDB function call, which neither memory_limit nor the interrupt governs
     // (repeat('x', 600000000) took 1.2 GB and 20 s under a 300 MB limit; range(80000000), 9 GB).
     const table = rawTable(env, 'events');
@@ -68,6 +68,9 @@ describe('s3bridge sql names nothing but the warehouse\'s tables', () => {
       ["SELECT length(repeat('x', 100000000))", 'the function repeat() is not allowed: its result\'s size is set by an argument\'s value, so one call could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
       [`SELECT sum(len(range(id))) FROM ${table}`, 'range() is allowed with constant integer arguments giving at most 10000 elements: a larger or computed one could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
       [`SELECT max(length(lpad('x', (id * 1000)::INTEGER, 'y'))) FROM ${table}`, 'lpad() is allowed with a constant length of at most 10000: a larger or computed one could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
+      // A deeply nested document (an imported JSON column, or a literal) overflowed the stack: SIGSEGV, the worker gone.
+      ["SELECT json_structure('{\"a\": [1]}')", 'the function json_structure() is not allowed: it recurses as deep as the JSON it is given, and a deeply nested document (from a table or a literal) overflows the worker\'s stack and kills it'],
+      [`SELECT from_json('[]', '${'['.repeat(40)}"INTEGER"${']'.repeat(40)}')`, 'from_json() is allowed with a constant structure nested at most 32 deep: DuckDB builds the type recursively, and a deeper one overflows the worker\'s stack and kills it'],
       [`SELECT max(levenshtein(id::VARCHAR, v::VARCHAR)) FROM ${table}`, 'the function levenshtein() is not allowed: its cost grows with the product of its inputs\' lengths and DuckDB cannot interrupt it at the query\'s timeout; hamming or mismatches compare equal-length strings'],
     ]) {
       const failure = await failureOf({ sql: sql!, limit: 1, timeoutSeconds: 5 });
