@@ -8,9 +8,13 @@ import {
 import { shortCall } from './activity-options';
 import { tagRun } from './run-attributes';
 
-// A query or a maintenance transaction is not retried blindly: a refused or failed query fails at once.
-const { queryWarehouse: runQuery, resetTableImports, removeStoredConnection } = proxyActivities<Activities>({
+// A maintenance transaction is not retried blindly; a refused or failed query fails at once.
+const { resetTableImports, removeStoredConnection } = proxyActivities<Activities>({
   ...shortCall, startToCloseTimeout: '10 minutes', retry: { ...shortCall.retry, maximumAttempts: 3 },
+});
+// A query is never run twice: one that took its worker down (its memory) would take the next one down too.
+const { queryWarehouse: runQuery } = proxyActivities<Activities>({
+  ...shortCall, startToCloseTimeout: '10 minutes', retry: { ...shortCall.retry, maximumAttempts: 1 },
 });
 
 /** Runs one read-only SELECT against the warehouse on the worker that owns the file (`s3bridge sql`). */

@@ -25,7 +25,7 @@ const KINDS: [AddressKind, net.BlockList][] = [
   ['loopback', list([['127.0.0.0', 8, 'ipv4'], ['::1', 128, 'ipv6']])],
   ['unspecified', list([['0.0.0.0', 8, 'ipv4'], ['::', 128, 'ipv6']])],
   ['private', list([['10.0.0.0', 8, 'ipv4'], ['172.16.0.0', 12, 'ipv4'], ['192.168.0.0', 16, 'ipv4'], ['100.64.0.0', 10, 'ipv4'],
-    ['198.18.0.0', 15, 'ipv4'], ['192.0.0.0', 24, 'ipv4'], ['fc00::', 7, 'ipv6']])],
+    ['198.18.0.0', 15, 'ipv4'], ['192.0.0.0', 24, 'ipv4'], ['fc00::', 7, 'ipv6'], ['fec0::', 10, 'ipv6']])],
   ['reserved', list([['224.0.0.0', 4, 'ipv4'], ['240.0.0.0', 4, 'ipv4'], ['ff00::', 8, 'ipv6'], ['64:ff9b:1::', 48, 'ipv6'], ['100::', 64, 'ipv6']])],
 ];
 
@@ -53,10 +53,18 @@ export function addressKind(address: string): AddressKind | undefined {
 function kindOf(address: string): AddressKind | undefined {
   const family = net.isIP(address);
   if (family === 0) return undefined;
-  const nat64 = family === 6 ? embeddedIpv4(address) : undefined;
-  if (nat64) return addressKind(nat64);
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  return KINDS.find(([, blocks]) => blocks.check(address, type))?.[0] ?? 'public';
+  if (family === 6) {
+    // One spelling per address (`64:ff9b::169.254.169.254`, `0064:ff9b:0:0:0:0:a9fe:a9fe` and a zone are all `64:ff9b::a9fe:a9fe`),
+    // as a proxied request line may write it: the NAT64 match below reads the canonical form.
+    const canonical = new net.SocketAddress({ address, family: 'ipv6' }).address;
+    const nat64 = embeddedIpv4(canonical);
+    if (nat64) return addressKind(nat64);
+    // IPv4-compatible (::a.b.c.d) and IPv4-translated (::ffff:0:a.b.c.d) forms: deprecated or translator-only, no public service.
+    // (BlockList cannot hold ::/96: it matches every IPv4 address against it.)
+    if (/^::(ffff:0:)?([0-9a-f]{1,4}:[0-9a-f]{1,4}|\d+\.\d+\.\d+\.\d+)$/.test(canonical)) return 'reserved';
+    return KINDS.find(([, blocks]) => blocks.check(canonical, 'ipv6'))?.[0] ?? 'public';
+  }
+  return KINDS.find(([, blocks]) => blocks.check(address, 'ipv4'))?.[0] ?? 'public';
 }
 
 /** "a link-local or metadata address", "a loopback address"... for messages. */

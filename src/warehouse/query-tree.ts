@@ -1,4 +1,4 @@
-import { QUERY_FUNCTIONS } from './query-functions';
+import { MAX_SERIES_LENGTH, MAX_STRUCTURE_DEPTH, QUERY_FUNCTIONS, SIZED_FUNCTIONS, STRUCTURED_FUNCTIONS, UNBOUNDED_FUNCTIONS } from './query-functions';
 
 /**
  * What a `s3bridge sql` query may name, by construction: the tables and views of the warehouse
@@ -104,9 +104,80 @@ function checkFunction(expression: Record<string, unknown>, scope: QueryScope): 
   if (!['', 'system'].includes(text(expression.catalog).toLowerCase()) || !['', 'main', 'pg_catalog'].includes(text(expression.schema).toLowerCase())) {
     refuse(`${written(text(expression.catalog), text(expression.schema), name)}() is not allowed: call functions by their plain name`);
   }
-  if (!QUERY_FUNCTIONS.has(lower) || scope.userFunctions.has(lower)) {
-    refuse(`the function ${name}() is not allowed: s3bridge sql computes with pure functions only (no settings, variables, files or URLs)`);
+  if (scope.userFunctions.has(lower)) refuse(`the function ${name}() is not allowed: ${PURE_ONLY}`);
+  const unbounded = UNBOUNDED_FUNCTIONS.get(lower);
+  if (unbounded) refuse(`the function ${name}() is not allowed: ${unbounded}`);
+  const args = Array.isArray(expression.children) ? expression.children as unknown[] : [];
+  const sized = SIZED_FUNCTIONS.get(lower);
+  if (sized) {
+    const value = integerConstant(args[sized.argument]);
+    if (value === undefined || value > sized.max) {
+      refuse(`${name}() is allowed with a constant ${sized.what} of at most ${sized.max}: a larger or computed one could exhaust the worker's memory past DuckDB's memory_limit`);
+    }
+    return;
   }
+  if (lower === 'range' || lower === 'generate_series') {
+    const values = args.map(integerConstant);
+    const length = values.includes(undefined) ? undefined : seriesLength(values as number[], lower === 'generate_series');
+    if (length === undefined || length > MAX_SERIES_LENGTH) {
+      refuse(`${name}() is allowed with constant integer arguments giving at most ${MAX_SERIES_LENGTH} elements: a larger or computed one could exhaust the worker's memory past DuckDB's memory_limit`);
+    }
+    return;
+  }
+  if (STRUCTURED_FUNCTIONS.has(lower)) {
+    const structure = stringConstant(args[1]);
+    if (structure === undefined || nestingDepth(structure) > MAX_STRUCTURE_DEPTH) {
+      refuse(`${name}() is allowed with a constant structure nested at most ${MAX_STRUCTURE_DEPTH} deep: DuckDB builds the type recursively, and a deeper one overflows the worker's stack and kills it`);
+    }
+  }
+  if (!QUERY_FUNCTIONS.has(lower)) refuse(`the function ${name}() is not allowed: ${PURE_ONLY}`);
+}
+
+/** A string literal's value, or undefined. */
+function stringConstant(node: unknown): string | undefined {
+  const record = node as { class?: unknown; value?: { is_null?: unknown; value?: unknown } } | undefined;
+  const value = record?.class === 'CONSTANT' && record.value?.is_null === false ? record.value.value : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** How deep `[` and `{` nest in a JSON text, strings skipped (an upper bound for text that is not JSON). */
+function nestingDepth(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i += 1) {
+    const c = json[i];
+    if (inString) {
+      if (c === '\\') i += 1;
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+    } else if (c === '[' || c === '{') {
+      depth += 1;
+      deepest = Math.max(deepest, depth);
+    } else if (c === ']' || c === '}') {
+      depth -= 1;
+    }
+  }
+  return deepest;
+}
+
+const PURE_ONLY = 's3bridge sql computes with pure functions only (no settings, variables, files or URLs)';
+
+/** An integer literal's value (DuckDB's parser folds a leading minus into it), or undefined. */
+function integerConstant(node: unknown): number | undefined {
+  const record = node as { class?: unknown; value?: { is_null?: unknown; value?: unknown } } | undefined;
+  const value = record?.class === 'CONSTANT' ? record.value?.value : undefined;
+  return record?.value?.is_null === false && typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** How many elements range(...) (end excluded) or generate_series(...) (end included) returns. */
+function seriesLength(args: number[], inclusive: boolean): number | undefined {
+  const [start, end, step] = args.length === 1 ? [0, args[0]!, 1] : [args[0]!, args[1]!, args[2] ?? 1];
+  if (args.length < 1 || args.length > 3 || step === 0) return undefined;
+  const span = (end - start) / step;
+  if (span < 0) return 0;
+  return Math.floor(span) + (inclusive || !Number.isInteger(span) ? 1 : 0);
 }
 
 function walk(node: unknown, scope: QueryScope, ctes: Set<string>): void {

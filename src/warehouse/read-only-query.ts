@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ApplicationFailure } from '@temporalio/common';
-import { MAX_QUERY_TIMEOUT_SECONDS, type QueryWarehouseResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
+import { MAX_QUERY_LENGTH, MAX_QUERY_TIMEOUT_SECONDS, type QueryWarehouseResult } from '../workflow-safe/inputs/warehouse-maintenance-input';
 import { queryRows } from '../duckdb/query-rows';
 import { scrubValues } from '../workflow-safe/excerpt';
 import { QUERY_REFUSED, QUERY_TIMED_OUT } from '../workflow-safe/failure-types';
@@ -33,6 +33,9 @@ async function loadScope(db: DuckDBConnection): Promise<QueryScope> {
 
 /** Parses `sql` with DuckDB's own parser and checks what it names; throws QueryRefused otherwise. */
 async function checkReadOnlyQuery(db: DuckDBConnection, sql: string): Promise<void> {
+  if (sql.length > MAX_QUERY_LENGTH) throw refusal(`the query is ${sql.length} characters long; s3bridge sql takes at most ${MAX_QUERY_LENGTH}`);
+  // The check and the run must read the same text: a C string ends at a NUL, a VARCHAR does not.
+  if (sql.includes('\0')) throw refusal('the query contains a NUL character (\\0): remove it');
   const [parsed] = await queryRows<{ tree: string }>(db, 'SELECT json_serialize_sql($sql::VARCHAR) AS tree', { sql });
   const tree = JSON.parse(parsed?.tree ?? '{}') as { error?: boolean; error_message?: string; statements?: unknown[] };
   if (tree.error) throw refusal(`only one SELECT statement is allowed (DuckDB: ${scrubValues(tree.error_message ?? 'not a SELECT')})`);

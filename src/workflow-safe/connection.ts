@@ -157,6 +157,26 @@ export const Encryption = z.discriminatedUnion('type', [
 ], { error: (issue) => (issue.code === 'invalid_union' ? 'encryption.type must be "none", "AES256" (SSE-S3) or "aws:kms" (SSE-KMS, with kmsKeyArn)' : undefined) });
 export type Encryption = z.infer<typeof Encryption>;
 
+function parsedUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `scheme://host[:port]` and nothing else. Both S3 clients address the server by it (DuckDB takes
+ * only the host, the AWS SDK would keep a path), and it appears in messages and history: a
+ * `user:password@` there would carry a secret into both. The messages never repeat the value.
+ */
+const Endpoint = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as "http://127.0.0.1:9000"' })
+  .refine((e) => { const url = parsedUrl(e); return !url?.username && !url?.password; },
+    'the endpoint carries no user:password@ (credentials go in "auth", as env: or file: references, so they never enter workflow history)')
+  .refine((e) => { const url = parsedUrl(e); return !url || (url.pathname === '/' && !url.search && !url.hash); },
+    'the endpoint is scheme://host[:port] only, without a path, query or fragment: both S3 clients must address the same server the same way');
+
 const NAME_RULES = 'connection names are 1-63 lowercase letters, digits, "-" or "_", starting with a letter or digit';
 const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -169,7 +189,7 @@ const ConnectionBase = z.object({
   prefix: Prefix,
   auth: Auth,
   /** An S3-compatible endpoint (MinIO, R2, ...); AWS when absent. */
-  endpoint: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as "http://127.0.0.1:9000"' }).optional(),
+  endpoint: Endpoint.optional(),
   /** Path-style addressing; defaults to true when an endpoint is set. */
   forcePathStyle: z.boolean().optional(),
 });

@@ -18,6 +18,17 @@ describe('addressKind', () => {
       .toEqual(['link-local', 'link-local', 'loopback', 'loopback', 'loopback', 'unspecified', 'unspecified', 'private', 'private', 'private', 'private', 'private', 'reserved']);
     expect(['52.216.1.1', '2600:1f18::1', 'not-an-ip'].map(addressKind)).toEqual(['public', 'public', undefined]);
   });
+
+  it('classifies an IPv6 address whatever its spelling: NAT64 with a dotted tail or zeros written out, IPv4-compatible and -translated forms, a zone', () => {
+    expect(['64:ff9b::169.254.169.254', '0064:ff9b:0:0:0:0:a9fe:a9fe', '64:FF9B::A9FE:A9FE', '64:ff9b::127.0.0.1', '::169.254.169.254', '::ffff:0:a9fe:a9fe', 'fe80::1%eth0', 'fec0::1'].map(addressKind))
+      .toEqual(['metadata', 'metadata', 'metadata', 'loopback', 'reserved', 'reserved', 'link-local', 'private']);
+  });
+
+  it('refuses a proxied CONNECT target spelled that way before connecting (the socket check came only after the TCP handshake)', async () => {
+    await expect(gate([]).target('[64:ff9b::169.254.169.254]', 443)).rejects.toThrow(
+      's3bridge refused to connect to [64:ff9b::169.254.169.254]:443: 64:ff9b::169.254.169.254 is a link-local or metadata address, where a request can read the worker\'s own cloud credentials; '
+      + 'if this really is your S3 endpoint, add "[64:ff9b::169.254.169.254]:443" to S3BRIDGE_ENDPOINT_ALLOW on the worker');
+  });
 });
 
 describe('EgressPolicy', () => {

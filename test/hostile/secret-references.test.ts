@@ -177,7 +177,7 @@ describe('endpoints', () => {
   });
 
   it('the worker\'s own default credential chain is not even asked for a metadata endpoint', async () => {
-    const failed = await credentialsRow(source({ endpoint: 'http://169.254.170.2/v2/credentials', auth: { type: 'default-chain' } }));
-    expect(failed.detail).toMatch(/^endpoint http:\/\/169\.254\.170\.2\/v2\/credentials is refused: 169\.254\.170\.2 is a link-local or metadata address, /);
+    const failed = await credentialsRow(source({ endpoint: 'http://169.254.170.2', auth: { type: 'default-chain' } }));
+    expect(failed.detail).toMatch(/^endpoint http:\/\/169\.254\.170\.2 is refused: 169\.254\.170\.2 is a link-local or metadata address, /);
   });
 });

@@ -10,7 +10,7 @@ import { sharedSettings } from '../support/shared-store';
 import { startQueryWarehouse } from '../../src/client/warehouse-client';
 import { buildDeps } from '../../src/worker/build-deps';
 import type { QueryWarehouseInput } from '../../src/workflow-safe/inputs/warehouse-maintenance-input';
-import { QUERY_REFUSED, QUERY_TIMED_OUT } from '../../src/workflow-safe/failure-types';
+import { QUERY_BUSY, QUERY_REFUSED, QUERY_TIMED_OUT } from '../../src/workflow-safe/failure-types';
 
 /**
  * `s3bridge sql` (the queryWarehouse workflow) is open to anyone who can start a workflow. It may
@@ -60,6 +60,25 @@ describe('s3bridge sql names nothing but the warehouse\'s tables', () => {
     }
   });
 
+  it('cannot hold the worker\'s memory or a core past its timeout, or overflow its stack, with one call: repeat, a range over a column, lpad to a computed width, json_structure, a deep from_json structure, levenshtein', async () => {
+    // Before: each ran inside one DuckDB function call, which neither memory_limit nor the interrupt governs
+    // (repeat('x', 600000000) took 1.2 GB and 20 s under a 300 MB limit; range(80000000), 9 GB).
+    const table = rawTable(env, 'events');
+    for (const [sql, message] of [
+      ["SELECT length(repeat('x', 100000000))", 'the function repeat() is not allowed: its result\'s size is set by an argument\'s value, so one call could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
+      [`SELECT sum(len(range(id))) FROM ${table}`, 'range() is allowed with constant integer arguments giving at most 10000 elements: a larger or computed one could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
+      [`SELECT max(length(lpad('x', (id * 1000)::INTEGER, 'y'))) FROM ${table}`, 'lpad() is allowed with a constant length of at most 10000: a larger or computed one could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
+      // A deeply nested document (an imported JSON column, or a literal) overflowed the stack: SIGSEGV, the worker gone.
+      ["SELECT json_structure('{\"a\": [1]}')", 'the function json_structure() is not allowed: it recurses as deep as the JSON it is given, and a deeply nested document (from a table or a literal) overflows the worker\'s stack and kills it'],
+      [`SELECT from_json('[]', '${'['.repeat(40)}"INTEGER"${']'.repeat(40)}')`, 'from_json() is allowed with a constant structure nested at most 32 deep: DuckDB builds the type recursively, and a deeper one overflows the worker\'s stack and kills it'],
+      [`SELECT max(levenshtein(id::VARCHAR, v::VARCHAR)) FROM ${table}`, 'the function levenshtein() is not allowed: its cost grows with the product of its inputs\' lengths and DuckDB cannot interrupt it at the query\'s timeout; hamming or mismatches compare equal-length strings'],
+    ]) {
+      const failure = await failureOf({ sql: sql!, limit: 1, timeoutSeconds: 5 });
+      expect([failure.type, failure.nonRetryable, failure.message]).toEqual([QUERY_REFUSED, true, message]);
+    }
+    expect((await query({ sql: `SELECT lpad(max(id)::VARCHAR, 4, '0') AS top, len(range(3)) AS n FROM ${table}`, limit: 1 })).rows).toEqual([{ top: '0999', n: '3' }]);
+  });
+
   it('still reads the bookkeeping tables and the import target, as the console does', async () => {
     const ledger = await query({ sql: `SELECT unit, row_count FROM s3bridge.load_ledger WHERE connection = '${env.source().name}' ORDER BY unit`, limit: 10 });
     expect(ledger.rows).toEqual([{ unit: '2025-04-01', row_count: '1000' }, { unit: '2025-04-02', row_count: '1000' }]);
@@ -99,6 +118,23 @@ describe('s3bridge sql cannot stall imports', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(30_000);
     const history = await slow.fetchHistory();
     expect(history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([1]);
+  }, 180_000);
+});
+
+describe('a flood of queries cannot take the worker\'s activity slots', () => {
+  it('two slow queries run at once on a worker; a third is refused at once, not queued, and an import still commits', async () => {
+    await putTable(env.s3, env.bucket, 'events/date=2025-04-04/part-0.parquet', 'SELECT r AS id, r * 3 AS v FROM range(1000) t(r)');
+    const table = rawTable(env, 'events');
+    const slow = { sql: `SELECT count(*) FROM ${table} a, ${table} b, ${table} c, ${table} d`, limit: 1, timeoutSeconds: 20 };
+    const running = [await startQueryWarehouse(env.s3bridge, slow), await startQueryWarehouse(env.s3bridge, slow)];
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const third = await innermostFailure(query(slow));
+    expect([third.type, third.nonRetryable, third.message]).toEqual([QUERY_BUSY, true,
+      '2 s3bridge sql queries are already running on this worker, the most it runs at once (so imports keep their activity slots): try again when one has finished']);
+    const report = await env.s3bridge.importTable({ connection: env.source(), table: 'events', days: 'new-and-changed' });
+    expect(report.days.map((d) => [d.day, d.status])).toEqual([['2025-04-04', 'loaded']]);
+    for (const handle of running) expect((await innermostFailure(handle.result())).type).toBe(QUERY_TIMED_OUT);
+    expect((await query({ sql: 'SELECT 1 AS one', limit: 1 })).rows).toEqual([{ one: 1 }]);
   }, 180_000);
 });
 

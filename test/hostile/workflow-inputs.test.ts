@@ -57,6 +57,19 @@ describe('a bad input fails at once, non-retryably, naming the field', () => {
   });
 });
 
+describe('a secret in the wrong field', () => {
+  it('an endpoint carrying user:password@ is refused at once, and the failure does not repeat it', async () => {
+    const secret = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY';
+    const endpoint = new URL(env.source().endpoint!);
+    endpoint.username = 'AKIAIOSFODNN7EXAMPLE';
+    endpoint.password = secret;
+    const { failure } = await run('validateConnection', { connection: env.source({ endpoint: endpoint.href }) });
+    expect([failure.type, failure.nonRetryable, failure.message]).toEqual([INVALID_INPUT, true, 'Invalid input for validateConnection:\n'
+      + 'connection.endpoint: the endpoint carries no user:password@ (credentials go in "auth", as env: or file: references, so they never enter workflow history)']);
+    expect(JSON.stringify(failure)).not.toContain(secret);
+  });
+});
+
 describe('internal state and the Active check', () => {
   it('discoverSchema refuses a continuation state ("resume") from outside; nothing is committed', async () => {
     const discoveryId = 'injected-discovery';

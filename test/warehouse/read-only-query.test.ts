@@ -48,6 +48,8 @@ describe('readOnlyQuery (s3bridge sql)', () => {
     ['a fully qualified name and an unqualified one in main', 'SELECT w.x, p.x AS y FROM warehouse.main.plain w, plain p'],
     ['VALUES, a recursive CTE and scalar functions', "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 3) SELECT lower('A') || i::VARCHAR, date_trunc('day', now()) FROM r, (VALUES (1)) v(x)"],
     ['FROM first', 'FROM raw.t SELECT max(id)'],
+    ['JSON typed by a shallow constant structure', `SELECT from_json('{"a": [1]}', '{"a": ["INTEGER"]}').a, json_transform('{"b": "x"}', '{"b": "VARCHAR"}').b, json_extract('{"a": 1}', '$.a')`],
+    ['padding, series and bins with small constant sizes', "SELECT lpad(id::VARCHAR, 2, '0'), rpad('a', 3, '.'), range(5), generate_series(1, 3), [x * 2 for x in range(10, 0, -3)], equi_width_bins(0, 10, 5, false) FROM raw.t"],
     ['the CLI\'s `tables status` shape', "SELECT unit AS \"u\", strftime(now() AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS at FROM s3bridge.load_ledger WHERE unit = '2025-01-01' ORDER BY 1"],
   ])('allows %s', async (_what, sql) => {
     expect(await refusal(sql)).toBe('ran');
@@ -81,6 +83,21 @@ describe('readOnlyQuery (s3bridge sql)', () => {
     ['WITH "x.csv" AS (SELECT 1) SELECT * FROM "x.csv"', 'the CTE name "x.csv" is not allowed: name CTEs with letters, digits and _'],
     ['WITH pg_settings AS (SELECT 1) SELECT * FROM pg_settings', `pg_settings is not a table of the warehouse: ${READS}`],
     ['SELECT $1', 'parameter expressions are not allowed in s3bridge sql'],
+    // A result sized by an argument's value, or a cost past the interrupt: the worker's memory and cores.
+    ["SELECT repeat('x', 2000000000)", 'the function repeat() is not allowed: its result\'s size is set by an argument\'s value, so one call could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
+    ['SELECT range(id * 1000000) FROM raw.t', 'range() is allowed with constant integer arguments giving at most 10000 elements: a larger or computed one could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
+    ['SELECT generate_series(0, 10000)', 'generate_series() is allowed with constant integer arguments giving at most 10000 elements: a larger or computed one could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
+    ["SELECT lpad('x', id::INTEGER * 100000000, 'y') FROM raw.t", 'lpad() is allowed with a constant length of at most 10000: a larger or computed one could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
+    ['SELECT equi_width_bins(0, id, 1000000, false) FROM raw.t', 'equi_width_bins() is allowed with a constant bin count of at most 1000: a larger or computed one could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
+    ['SELECT list_resize([1], 50000000)', 'the function list_resize() is not allowed: its result\'s size is set by an argument\'s value, so one call could exhaust the worker\'s memory past DuckDB\'s memory_limit'],
+    ["SELECT printf('%100000000d', 1)", 'the function printf() is not allowed: a width in its format pads to any size, so one call could exhaust the worker\'s memory past DuckDB\'s memory_limit; use || or concat'],
+    // Recursion as deep as the JSON: a deep document or structure overflowed the worker's stack (SIGSEGV at depth 10,000-100,000).
+    ["SELECT json_structure('{\"a\": 1}')", 'the function json_structure() is not allowed: it recurses as deep as the JSON it is given, and a deeply nested document (from a table or a literal) overflows the worker\'s stack and kills it'],
+    ["SELECT json_contains('[1]', '1')", 'the function json_contains() is not allowed: it recurses as deep as the JSON it is given, and a deeply nested document (from a table or a literal) overflows the worker\'s stack and kills it'],
+    ["SELECT json_merge_patch('{}', '{}')", 'the function json_merge_patch() is not allowed: it recurses as deep as the JSON it is given, and a deeply nested document (from a table or a literal) overflows the worker\'s stack and kills it'],
+    [`SELECT from_json('[]', '${'['.repeat(33)}"INTEGER"${']'.repeat(33)}')`, 'from_json() is allowed with a constant structure nested at most 32 deep: DuckDB builds the type recursively, and a deeper one overflows the worker\'s stack and kills it'],
+    ["SELECT json_transform('{}', '{\"a\": ' || '\"INTEGER\"}')", 'json_transform() is allowed with a constant structure nested at most 32 deep: DuckDB builds the type recursively, and a deeper one overflows the worker\'s stack and kills it'],
+    ["SELECT damerau_levenshtein('a', 'b')", 'the function damerau_levenshtein() is not allowed: its cost grows with the product of its inputs\' lengths and DuckDB cannot interrupt it at the query\'s timeout; hamming or mismatches compare equal-length strings'],
     // Not one SELECT.
     ['DELETE FROM raw.t', 'only one SELECT statement is allowed (DuckDB: Only SELECT statements can be serialized to json!)'],
     ["COPY raw.t TO '/tmp/out.csv'", 'only one SELECT statement is allowed'],
@@ -90,6 +107,14 @@ describe('readOnlyQuery (s3bridge sql)', () => {
     ['SELECT 1; SELECT 2', 'give exactly one SELECT statement'],
   ])('refuses %s', async (sql, message) => {
     expect(await refusal(sql)).toContain(`${QUERY_REFUSED}: ${message}`);
+  });
+
+  it('refuses a query text longer than 64 KiB before parsing it (it bounds the gate\'s work and every literal)', async () => {
+    expect(await refusal(`SELECT '${'x'.repeat(65_536)}'`)).toBe(`${QUERY_REFUSED}: the query is 65545 characters long; s3bridge sql takes at most 65536`);
+  });
+
+  it('refuses a NUL character, so the text checked and the text run cannot differ', async () => {
+    expect(await refusal("SELECT id FROM raw.t\0; SELECT getenv('HOME')")).toBe(`${QUERY_REFUSED}: the query contains a NUL character (\\0): remove it`);
   });
 
   it('refuses a schema-qualified path to a file in the data dir (a replacement scan), naming it', async () => {

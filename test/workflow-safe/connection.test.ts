@@ -47,6 +47,15 @@ describe('Connection', () => {
     expect(problems({ ...valid, auth: { type: 'iam' } })).toBe('connection.auth.type: auth.type must be "assume-role", "static-keys" or "default-chain"');
   });
 
+  it('takes an endpoint as scheme://host[:port] only: no user:password@, path, query or fragment, and never repeats it', () => {
+    expect(problems({ ...valid, endpoint: 'https://AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI@s3.acme.example' }))
+      .toBe('connection.endpoint: the endpoint carries no user:password@ (credentials go in "auth", as env: or file: references, so they never enter workflow history)');
+    for (const endpoint of ['https://s3.acme.example/bucket', 'https://s3.acme.example?x-id=1', 'https://s3.acme.example#x']) {
+      expect(problems({ ...valid, endpoint })).toBe('connection.endpoint: the endpoint is scheme://host[:port] only, without a path, query or fragment: both S3 clients must address the same server the same way');
+    }
+    expect(Connection.parse({ ...valid, endpoint: 'https://s3.acme.example:8443/' }).endpoint).toBe('https://s3.acme.example:8443/');
+  });
+
   it('explains direction, format, partitioning and encryption choices', () => {
     expect(problems({ ...valid, direction: 'import' })).toBe('connection.direction: direction must be "source" (import) or "destination" (export)');
     expect(problems({ ...valid, format: 'json', partitioning: 'yes' })).toBe([
