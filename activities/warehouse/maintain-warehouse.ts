@@ -16,8 +16,9 @@ export function createWarehouseMaintenance({ catalog, sink }: ActivityDeps) {
   return {
     /**
      * Runs one read-only SELECT against the warehouse and returns at most `limit` rows; stopped at its
-     * timeout. At most MAX_RUNNING_QUERIES at once per worker, refused past that rather than queued:
-     * a waiting query would hold an activity slot, and a flood of them would keep imports from theirs.
+     * timeout. At most MAX_RUNNING_QUERIES at once per worker, refused past that rather than queued
+     * here: a waiting query would hold an activity slot, and a flood of them would keep imports from
+     * theirs. The workflow waits for a place on timers instead.
      */
     async queryWarehouse(input: { sql: string; limit: number; timeoutSeconds?: number }): Promise<QueryWarehouseResult> {
       if (running >= MAX_RUNNING_QUERIES) {

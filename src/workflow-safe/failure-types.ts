@@ -27,7 +27,7 @@ export const WORKER_CREDENTIALS_REFUSED = 'WorkerCredentialsRefused';
 export const QUERY_REFUSED = 'QueryRefused';
 /** A `s3bridge sql` query interrupted at its timeout; not retried (it would run as long again). */
 export const QUERY_TIMED_OUT = 'QueryTimedOut';
-/** As many `s3bridge sql` queries as a worker runs at once are already running; not retried (try again later). */
+/** As many `s3bridge sql` queries as a worker runs at once are already running; the workflow waits on timers for a place (up to a minute), then fails with it. */
 export const QUERY_BUSY = 'QueryBusy';
 
 // A day's load: each non-retryable, since retrying the same bytes fails the same way
