@@ -40,7 +40,7 @@ export interface SeedEvent {
  * `loadedAt`, `rows` rows into `target`. (Where the warehouse keeps when a row was received.)
  */
 export async function recordLoad(env: TestEnv, loadId: string, loadedAt: string, rows: number, target = 'canonical.events'): Promise<void> {
-  await env.withWarehouse(async (db) => {
+  await env.withWarehouseTables(async (db) => {
     await ensureBookkeepingTables(db);
     // Columns named: the ledger has gained columns since (unit_scheme, loaded_by) and may gain more.
     await db.run(`INSERT INTO s3bridge.load_ledger (connection, table_name, unit, day, load_id, target, fingerprint, config_hash, files,
@@ -61,7 +61,7 @@ export async function seedEvents(env: TestEnv, events: SeedEvent[], loadId = 'lo
     const hourEnd = Math.floor(latest / 3_600_000) * 3_600_000 + 3_599_999;
     await recordLoad(env, loadId, loadedAt ?? new Date(Math.min(latest + 600_000, hourEnd)).toISOString(), events.length);
   }
-  await env.withWarehouse(async (db) => {
+  await env.withWarehouseTables(async (db) => {
     await ensureBookkeepingTables(db);
     await db.run('CREATE SCHEMA IF NOT EXISTS canonical');
     const columns = [...CANONICAL_COLUMNS.events, ...LINEAGE_COLUMNS].map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
@@ -123,13 +123,13 @@ export async function readMessages(env: TestEnv, key: string, bucket = env.bucke
 export async function seedBulkEvents(env: TestEnv, hour: string, count: number, loadId = 'bulk'): Promise<void> {
   await seedEvents(env, [], loadId);
   await recordLoad(env, loadId, new Date(Date.parse(hour) + 1_800_000).toISOString(), count);
-  await env.withWarehouse((db) => db.run(`INSERT INTO canonical.events
+  await env.withWarehouseTables((db) => db.run(`INSERT INTO canonical.events
     SELECT 'Bulk ' || (r % 7), 'u' || (r % 1000), json_object('anonymousID', 'a' || r),
       $start::TIMESTAMPTZ + to_microseconds((r * 3600000000) // $count), NULL,
       json_object('n', r, 'h1', md5(r::VARCHAR), 'h2', md5((r * 7)::VARCHAR), 'h3', md5((r * 13)::VARCHAR)),
       $start::TIMESTAMPTZ::DATE, ${fileIdSql('$loadId', "'bulk/part-0.parquet'", "'canonical.events'")}
     FROM range($count) t(r)`, { start: hour, count, loadId }));
-  await env.withWarehouse((db) => recordSourceFile(db, { loadId, sourceKey: 'bulk/part-0.parquet', table: 'bulk' }));
+  await env.withWarehouseTables((db) => recordSourceFile(db, { loadId, sourceKey: 'bulk/part-0.parquet', table: 'bulk' }));
 }
 
 /*
@@ -139,31 +139,36 @@ export async function seedBulkEvents(env: TestEnv, hour: string, count: number, 
 
 /** As if the loads committed in the last `withinMinutes` had committed `hours` earlier (imports in tests all run now). */
 export async function backdateRecentLoads(env: TestEnv, hours: number, withinMinutes = 10): Promise<void> {
-  await env.withWarehouse((db) => db.run(
+  await env.withWarehouseTables((db) => db.run(
     'UPDATE s3bridge.load_ledger SET loaded_at = loaded_at - to_hours($hours::BIGINT) WHERE loaded_at > now() - to_minutes($within::BIGINT)',
     { hours, within: withinMinutes }));
 }
 
 /** What reloading a load's day does to its rows' lineage: the same rows under a new load, received at `loadedAt`. */
 export async function reloadLoad(env: TestEnv, loadId: string, newLoadId: string, loadedAt: string): Promise<void> {
-  await env.withWarehouse(async (db) => {
+  await env.withWarehouseTables(async (db) => {
     await db.run('UPDATE s3bridge.source_files SET load_id = $newLoadId WHERE load_id = $loadId', { loadId, newLoadId });
     await db.run('UPDATE s3bridge.load_ledger SET load_id = $newLoadId, loaded_at = $loadedAt::TIMESTAMPTZ WHERE load_id = $loadId', { loadId, newLoadId, loadedAt });
   });
 }
 
-/** The warehouse's rows of `table` per received UTC day (unix ms of the day, as Segment's folders name it). */
-export async function rowsByReceivedDay(env: TestEnv, table = 'canonical.events'): Promise<Record<string, number>> {
-  const rows = await env.withWarehouse((db) => queryRows<{ day: bigint; n: bigint }>(db, `SELECT (epoch_ms(r.received_at) // 86400000) * 86400000 AS day, count(*) AS n
+/** SQL: the rows of `table` per received UTC day (`day`: unix ms of the day, as Segment's folders name it; `n`), by their loads' commit time. */
+export function rowsByReceivedDaySql(table = 'canonical.events'): string {
+  return `SELECT (epoch_ms(r.received_at) // 86400000) * 86400000 AS day, count(*) AS n
     FROM ${table} e JOIN s3bridge.source_files f ON f.file_id = e._file_id
       JOIN (SELECT load_id, min(loaded_at) AS received_at FROM s3bridge.load_ledger GROUP BY load_id) r ON r.load_id = f.load_id
-    GROUP BY 1 ORDER BY 1`));
+    GROUP BY 1 ORDER BY 1`;
+}
+
+/** The warehouse's rows of `table` per received UTC day (unix ms of the day, as Segment's folders name it). */
+export async function rowsByReceivedDay(env: TestEnv, table = 'canonical.events'): Promise<Record<string, number>> {
+  const rows = await env.withWarehouseTables((db) => queryRows<{ day: bigint; n: bigint }>(db, rowsByReceivedDaySql(table)));
   return Object.fromEntries(rows.map((r) => [String(r.day), Number(r.n)]));
 }
 
 /** The hour (unix ms) in which the newest (or oldest) load committed. */
 export async function receivedHourOf(env: TestEnv, where: 'newest' | 'oldest' = 'newest'): Promise<number> {
-  const [row] = await env.withWarehouse((db) => queryRows<{ ms: bigint }>(db,
+  const [row] = await env.withWarehouseTables((db) => queryRows<{ ms: bigint }>(db,
     `SELECT epoch_ms(${where === 'newest' ? 'max' : 'min'}(loaded_at)) AS ms FROM s3bridge.load_ledger`));
   return Math.floor(Number(row!.ms) / 3_600_000) * 3_600_000;
 }
@@ -196,7 +201,7 @@ export async function readAsConsumer(env: TestEnv, sourceFolder: string): Promis
  * columns, all of one load received at `loadedAt`.
  */
 export async function createRawTable(env: TestEnv, name: string, select: string, loadId: string, loadedAt: string): Promise<void> {
-  const rows = await env.withWarehouse(async (db) => {
+  const rows = await env.withWarehouseTables(async (db) => {
     await db.run('CREATE SCHEMA IF NOT EXISTS raw');
     const file = { loadId, sourceKey: `${name}/2025-01-01/part-0.csv`, connection: 'shop', table: name, target: `raw.${name}` };
     await db.run(`CREATE TABLE raw.${quoteIdentifier(name)} AS SELECT *, DATE '2025-01-01' AS _day,

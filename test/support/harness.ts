@@ -16,6 +16,7 @@ import { S3BridgeClient } from '../../src/client/s3bridge-client';
 import type { SourceConnection } from '../../src/workflow-safe/connection';
 import { codecFromEnv, s3bridgeDataConverter } from '../../src/codec/data-converter';
 import { scanTaskQueueForSecrets } from './history-payloads';
+import { sharedSettings } from './shared-store';
 
 let runtimeInstalled = false;
 
@@ -33,8 +34,16 @@ export interface TestEnv {
   source(overrides?: Partial<SourceConnection>): SourceConnection;
   /** The worker's dependencies, built once for this file (the warehouse object every user in this process shares). */
   deps: BuiltDeps;
-  /** Runs `fn` on the warehouse file through the worker's own object (never a second DuckDB instance on the file). */
+  /**
+   * Runs `fn` on the store's own database through the worker's own object (never a second DuckDB
+   * instance on the file): the warehouse file, or in the shared setup its catalog (Postgres).
+   */
   withWarehouse<T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` where the warehouse's tables are (raw.*, canonical.*, the load ledger, source files),
+   * through the worker's own sink: the warehouse file, or in the shared setup the lake.
+   */
+  withWarehouseTables<T>(fn: (db: DuckDBConnection) => Promise<T>): Promise<T>;
   /** Starts a worker in this process against the real Temporal server (idempotent); the run's workflow bundle unless given another. */
   startWorker(options?: { workflowBundlePath?: string }): Promise<void>;
   stopWorker(): Promise<void>;
@@ -50,6 +59,8 @@ export interface TestEnvOptions {
    * proxy in front of it): the default secret policy binds them to the shared MinIO only.
    */
   localS3Endpoints?: string[];
+  /** `shared`: the catalog in a Postgres database of this test's own and the warehouse in a DuckLake (test/support/shared-store.ts). */
+  store?: 'shared';
 }
 
 export async function createTestEnv(name: string, options: TestEnvOptions = {}): Promise<TestEnv> {
@@ -61,7 +72,7 @@ export async function createTestEnv(name: string, options: TestEnvOptions = {}):
   }
   const id = `${name}-${randomBytes(3).toString('hex')}`.toLowerCase();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `s3bridge-${name}-`));
-  const settings: Settings = {
+  const embedded: Settings = {
     ...loadSettings({ ...process.env, S3BRIDGE_DATA_DIR: dataDir }),
     taskQueue: `test-${id}`,
     temporalAddress: services.temporalAddress,
@@ -69,12 +80,13 @@ export async function createTestEnv(name: string, options: TestEnvOptions = {}):
   };
   const local = [...(options.s3Endpoint ? [options.s3Endpoint] : []), ...(options.localS3Endpoints ?? [])];
   if (local.length > 0) {
-    settings.secretEnvAllow = [...settings.secretEnvAllow, ...parseSecretEnvAllow(
+    embedded.secretEnvAllow = [...embedded.secretEnvAllow, ...parseSecretEnvAllow(
       local.flatMap((endpoint) => LOCAL_SERVICE_SECRETS.map((name) => `${name}@${endpoint}`)).join(','))];
     // The worker's egress gate lets it reach them, as it does the shared MinIO (S3BRIDGE_S3_ENDPOINT).
-    settings.endpointAllow = [...settings.endpointAllow, ...local.map((endpoint) => new URL(endpoint).host)];
+    embedded.endpointAllow = [...embedded.endpointAllow, ...local.map((endpoint) => new URL(endpoint).host)];
   }
   const bucket = `t-${id}`.slice(0, 63);
+  const settings = options.store === 'shared' ? await sharedSettings({ id, bucket, settings: embedded }) : embedded;
   const s3 = new S3Client({
     region: 'us-east-1',
     endpoint: services.s3Endpoint,
@@ -92,6 +104,7 @@ export async function createTestEnv(name: string, options: TestEnvOptions = {}):
   const env: TestEnv = {
     id, bucket, taskQueue: settings.taskQueue, workflowIdPrefix, settings, s3, temporal, s3bridge, deps,
     withWarehouse: (fn) => deps.withStore(fn),
+    withWarehouseTables: (fn) => deps.sink.read(fn),
     source: (overrides = {}) => localSourceConnection({ name: `src-${id}`, bucket, endpoint: services.s3Endpoint, ...overrides }),
     async startWorker({ workflowBundlePath = inject('workflowBundlePath') } = {}) {
       if (running) return;
