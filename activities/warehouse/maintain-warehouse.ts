@@ -5,7 +5,7 @@ import { DEFAULT_QUERY_TIMEOUT_SECONDS, type QueryWarehouseResult, type RemoveCo
 import type { ActivityDeps } from '../deps';
 
 /** `s3bridge sql` queries a worker runs at once (of its 8 activity slots). */
-export const MAX_RUNNING_QUERIES = 2;
+const MAX_RUNNING_QUERIES = 2;
 
 /**
  * The warehouse belongs to the worker (DuckDB lets one process write a file; the shared lake is

@@ -186,7 +186,7 @@ export function csvReader(format: FileFormat): FormatReader {
  * timestamps), so a column the sniffer typed by another date or timestamp format
  * (`10/08/2008`, `08-17-2007 10:00:00 AM`) stays text, exactly as written.
  */
-export function readableType(type: string, formats: { date_format: string | null; timestamp_format: string | null }): string {
+function readableType(type: string, formats: { date_format: string | null; timestamp_format: string | null }): string {
   if (type === 'DATE' && formats.date_format !== null && formats.date_format !== '%Y-%m-%d') return 'VARCHAR';
   if (type.startsWith('TIMESTAMP') && formats.timestamp_format !== null) return 'VARCHAR';
   return type;
