@@ -9,7 +9,7 @@ import { QUERY_BUSY } from '../src/workflow-safe/failure-types';
 import { shortCall } from './activity-options';
 import { tagRun } from './run-attributes';
 
-// A maintenance transaction is not retried blindly; a refused or failed query fails at once.
+// A maintenance step is one transaction: a retry after a crash redoes it whole (at most three attempts).
 const { resetTableImports, removeStoredConnection } = proxyActivities<Activities>({
   ...shortCall, startToCloseTimeout: '10 minutes', retry: { ...shortCall.retry, maximumAttempts: 3 },
 });
