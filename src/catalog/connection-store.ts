@@ -3,7 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Connection } from '../workflow-safe/connection';
 import { queryRows } from '../duckdb/query-rows';
 import { catalogTables } from './catalog-tables';
-import { CONNECTION_NOT_FOUND, INLINE_CONNECTION_SHADOWS_STORED } from '../workflow-safe/failure-types';
+import { CONNECTION_NOT_FOUND, INLINE_CONNECTION_SHADOWS_STORED, STORED_CONNECTION_OUTDATED } from '../workflow-safe/failure-types';
+import { formatZodIssues } from '../workflow-safe/input-errors';
 
 /** Creates the catalog's connection tables if missing (cheap; once per DuckDB connection). */
 export const ensureConnectionTables = catalogTables(
@@ -26,8 +27,8 @@ export async function saveConnection(db: DuckDBConnection, connection: Connectio
 
 export async function findConnection(db: DuckDBConnection, name: string): Promise<Connection | undefined> {
   await ensureConnectionTables(db);
-  const [row] = await queryRows<{ config: string }>(db, 'SELECT config FROM s3bridge.connections WHERE name = $name', { name });
-  return row ? Connection.parse(JSON.parse(row.config)) : undefined;
+  const [row] = await queryRows<{ name: string; config: string }>(db, 'SELECT name, config FROM s3bridge.connections WHERE name = $name', { name });
+  return row ? storedConnection(row) : undefined;
 }
 
 export async function getConnection(db: DuckDBConnection, name: string): Promise<Connection> {
@@ -44,8 +45,24 @@ export async function getConnection(db: DuckDBConnection, name: string): Promise
 
 export async function listConnections(db: DuckDBConnection): Promise<Connection[]> {
   await ensureConnectionTables(db);
-  const rows = await queryRows<{ config: string }>(db, 'SELECT config FROM s3bridge.connections ORDER BY name');
-  return rows.map((row) => Connection.parse(JSON.parse(row.config)));
+  const rows = await queryRows<{ name: string; config: string }>(db, 'SELECT name, config FROM s3bridge.connections ORDER BY name');
+  return rows.map(storedConnection);
+}
+
+/**
+ * A stored connection under this release's rules. One stored by an earlier release may break a
+ * rule added since (an endpoint with a path, a short external ID): say which and how to mend it,
+ * rather than a bare schema error from whatever command read the catalog.
+ */
+function storedConnection(row: { name: string; config: string }): Connection {
+  const parsed = Connection.safeParse(JSON.parse(row.config));
+  if (parsed.success) return parsed.data;
+  throw ApplicationFailure.create({
+    type: STORED_CONNECTION_OUTDATED,
+    nonRetryable: true,
+    message: `stored connection "${row.name}" no longer passes this release's rules:\n${formatZodIssues(parsed.error, 'connection')}\n`
+      + `store it again with those fields mended (\`s3bridge connections add\` replaces it), or remove it (\`s3bridge connections remove ${row.name}\`)`,
+  });
 }
 
 /**

@@ -10,6 +10,8 @@ export const INVALID_INPUT = 'InvalidInput';
 export const CONNECTION_NOT_FOUND = 'ConnectionNotFound';
 export const INLINE_CONNECTION_SHADOWS_STORED = 'InlineConnectionShadowsStored';
 export const CONNECTION_NOT_ACTIVE = 'ConnectionNotActive';
+/** A connection stored by an earlier release breaks a rule added since (see docs/connections.md). */
+export const STORED_CONNECTION_OUTDATED = 'StoredConnectionOutdated';
 export const NOT_A_SOURCE_CONNECTION = 'NotASourceConnection';
 export const NOT_A_DESTINATION_CONNECTION = 'NotADestinationConnection';
 export const TABLE_NOT_DISCOVERED = 'TableNotDiscovered';
