@@ -54,7 +54,7 @@ export async function listConnections(db: DuckDBConnection): Promise<Connection[
  * rule added since (an endpoint with a path, a short external ID): say which and how to mend it,
  * rather than a bare schema error from whatever command read the catalog.
  */
-function storedConnection(row: { name: string; config: string }): Connection {
+export function storedConnection(row: { name: string; config: string }): Connection {
   const parsed = Connection.safeParse(JSON.parse(row.config));
   if (parsed.success) return parsed.data;
   throw ApplicationFailure.create({

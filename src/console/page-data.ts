@@ -16,6 +16,7 @@ import {
   dayRuns, exportReports, importReports, liveValidation, migrationReport, migrations, recentRuns, runFailure, runningDays, runningRuns, type LiveRun,
 } from './temporal-reads';
 import type { StatusRow, WarehouseReads } from './warehouse-reads';
+import { storedConnection } from '../catalog/connection-store';
 
 /** Gathers what each page shows: the warehouse through `WarehouseReads`, the rest from Temporal. */
 export class PageData {
@@ -51,7 +52,7 @@ export class PageData {
     const [stored, statuses] = await Promise.all([this.reads.connections(), this.reads.statuses()]);
     const row = stored.find((c) => c.name === name);
     if (!row) throw new CliFailure(`no connection named "${name}"; the Connections page lists them`);
-    return { connection: Connection.parse(JSON.parse(row.config)), status: statuses.find((s) => s.name === name) };
+    return { connection: storedConnection(row), status: statuses.find((s) => s.name === name) };
   }
 
   async connection(name: string): Promise<ConnectionDetail> {
