@@ -39,7 +39,7 @@ const NAMES = `
   array_cross_product array_distance array_distinct array_dot_product array_extract array_filter
   array_grade_up array_has array_has_all array_has_any array_indexof array_inner_product array_intersect
   array_length array_negative_dot_product array_negative_inner_product array_pop_back array_pop_front
-  array_position array_prepend array_push_back array_push_front array_reduce array_reverse
+  array_position array_prepend array_push_back array_push_front array_reverse
   array_reverse_sort array_select array_slice array_sort array_to_json array_to_string array_transform
   array_unique array_value array_where array_zip array_apply array_aggr array_aggregate
   cardinality element_at flatten generate_subscripts grade_up list_aggr list_aggregate
@@ -49,9 +49,9 @@ const NAMES = `
   list_extract list_filter list_first list_grade_up list_has list_has_all list_has_any list_histogram
   list_indexof list_inner_product list_intersect list_kurtosis list_kurtosis_pop list_last list_mad list_max
   list_median list_min list_mode list_negative_dot_product list_negative_inner_product list_pack
-  list_position list_prepend list_product list_reduce list_reverse list_reverse_sort list_select
+  list_position list_prepend list_product list_reverse list_reverse_sort list_select
   list_sem list_skewness list_slice list_sort list_stddev_pop list_stddev_samp list_string_agg list_sum
-  list_transform list_unique list_value list_var_pop list_var_samp list_where list_zip reduce filter
+  list_transform list_unique list_value list_var_pop list_var_samp list_where list_zip filter
   apply unnest unpivot_list
   map map_concat map_contains map_contains_entry map_contains_value map_entries map_extract
   map_extract_value map_from_entries map_keys map_values row struct_concat struct_contains struct_extract
@@ -73,7 +73,7 @@ const NAMES = `
   mean median min min_by mode product quantile quantile_cont quantile_disc regr_avgx regr_avgy regr_count
   regr_intercept regr_r2 regr_slope regr_sxx regr_sxy regr_syy reservoir_quantile sem skewness stddev
   stddev_pop stddev_samp string_agg sum sum_no_overflow sumkahan var_pop var_samp variance wavg weighted_avg
-  json_group_array json_group_object json_group_structure
+  json_group_array json_group_object
 
   row_number rank rank_dense dense_rank percent_rank cume_dist ntile lag lead first_value last_value nth_value
   fill
@@ -105,7 +105,9 @@ export const MAX_SERIES_LENGTH = 10_000;
 export const UNBOUNDED_FUNCTIONS: ReadonlyMap<string, string> = new Map([
   ...['repeat', 'list_resize', 'array_resize'].map((n) => [n, 'its result\'s size is set by an argument\'s value, so one call could exhaust the worker\'s memory past DuckDB\'s memory_limit'] as const),
   ...['printf', 'format'].map((n) => [n, 'a width in its format pads to any size, so one call could exhaust the worker\'s memory past DuckDB\'s memory_limit; use || or concat'] as const),
-  ...['json_structure', 'json_contains', 'json_merge_patch'].map((n) => [n,
+  ...['list_reduce', 'array_reduce', 'reduce'].map((n) => [n,
+    'a lambda that doubles its accumulator (a || a) builds a value of 2^n bytes in one call, past DuckDB\'s memory_limit; aggregate with string_agg or list functions'] as const),
+  ...['json_structure', 'json_group_structure', 'json_contains', 'json_merge_patch'].map((n) => [n,
     'it recurses as deep as the JSON it is given, and a deeply nested document (from a table or a literal) overflows the worker\'s stack and kills it'] as const),
   ...['levenshtein', 'damerau_levenshtein', 'editdist3', 'jaro_similarity', 'jaro_winkler_similarity'].map((n) => [n,
     'its cost grows with the product of its inputs\' lengths and DuckDB cannot interrupt it at the query\'s timeout; hamming or mismatches compare equal-length strings'] as const),
