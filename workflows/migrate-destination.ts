@@ -26,6 +26,8 @@ const { verifyExport } = proxyActivities<Activities>(windowExport);
 
 // Migrations started before rollbacks restored the states they found keep the rollback they had.
 const MIGRATION_RESTORES_STATES = 'migration-restores-states';
+/** Same place by one spelling of the endpoint (destinationPlace); a run begun before it keeps comparing the connections' own spellings. */
+const DESTINATION_PLACE = 'destination-place';
 
 /** A failure that rolls the migration back, with the reason for the report. */
 class MigrationStopped extends Error {}
@@ -89,7 +91,9 @@ export async function migrateDestination(rawInput: MigrateDestinationInput): Pro
   const newDestination = to as DestinationConnection;
   const testPrefix = testPrefixOf(newDestination.prefix);
   report.testPrefix = `s3://${newDestination.bucket}/${testPrefix}`;
-  const sameLocation = destinationPlace(oldDestination) === destinationPlace(newDestination);
+  const sameLocation = patched(DESTINATION_PLACE)
+    ? destinationPlace(oldDestination) === destinationPlace(newDestination)
+    : destinationLocation(oldDestination) === destinationLocation(newDestination);
   const nowWindow = windowStartOf(Date.now());
   const range = input.windows ?? { from: nowWindow - HOUR_MS, to: nowWindow };
   const windows = windowsBetween(range.from, range.to);
