@@ -50,6 +50,20 @@ export async function listConnections(db: DuckDBConnection): Promise<Connection[
 }
 
 /**
+ * The stored connections of one direction that pass this release's rules. An outdated one is left
+ * out: it cannot run until it is stored again (whatever names it fails), so it must not stop the
+ * others' checks (a destination's place, the handover of a migration).
+ */
+export async function listUsableConnections(db: DuckDBConnection, direction: Connection['direction']): Promise<Connection[]> {
+  await ensureConnectionTables(db);
+  const rows = await queryRows<{ config: string }>(db, 'SELECT config FROM s3bridge.connections WHERE direction = $direction ORDER BY name', { direction });
+  return rows.flatMap((row) => {
+    const parsed = Connection.safeParse(JSON.parse(row.config));
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+/**
  * A stored connection under this release's rules. One stored by an earlier release may break a
  * rule added since (an endpoint with a path, a short external ID): say which and how to mend it,
  * rather than a bare schema error from whatever command read the catalog.

@@ -4,7 +4,7 @@ import { destinationPlace } from '../workflow-safe/export/destination-location';
 import { queryRows } from '../duckdb/query-rows';
 import { inTransaction } from '../duckdb/in-transaction';
 import { catalogTables } from './catalog-tables';
-import { listConnections } from './connection-store';
+import { listUsableConnections } from './connection-store';
 import { DESTINATION_LOCATION_IN_USE } from '../workflow-safe/failure-types';
 
 const ensureDestinationTable = catalogTables(
@@ -34,7 +34,7 @@ export async function destinationState(db: DuckDBConnection, name: string): Prom
 
 /** Another enabled destination that writes where `name` writes, if any (then neither may export on schedule). */
 export async function locationConflict(db: DuckDBConnection, name: string): Promise<{ other: string; location: string } | undefined> {
-  const destinations = (await listConnections(db)).filter((c) => c.direction === 'destination');
+  const destinations = await listUsableConnections(db, 'destination');
   const self = destinations.find((c) => c.name === name);
   if (!self) return undefined;
   const location = destinationPlace(self);
@@ -56,7 +56,7 @@ export async function setDestinationStates(db: DuckDBConnection, changes: { name
     for (const change of changes) {
       await db.run('INSERT OR REPLACE INTO s3bridge.destinations VALUES ($name, $enabled, $reason, now())', change);
     }
-    const destinations = (await listConnections(db)).filter((c) => c.direction === 'destination');
+    const destinations = await listUsableConnections(db, 'destination');
     const enabled = new Map<string, string>();
     for (const connection of destinations) {
       if (!(await destinationState(db, connection.name)).enabled) continue;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ApplicationFailure } from '@temporalio/common';
-import { ensureConnectionTables, getConnection, listConnections, saveConnection } from '../../src/catalog/connection-store';
+import { ensureConnectionTables, getConnection, listConnections, listUsableConnections, saveConnection } from '../../src/catalog/connection-store';
 import { removeConnection } from '../../src/catalog/remove-connection';
 import { Connection } from '../../src/workflow-safe/connection';
 import { STORED_CONNECTION_OUTDATED } from '../../src/workflow-safe/failure-types';
@@ -21,7 +21,7 @@ const stored = { ...mended, endpoint: 'https://s3.example.com/gateway', auth: { 
 const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as ApplicationFailure);
 
 describe('a connection stored by an earlier release that breaks a rule added since', () => {
-  it('is named with the fields at fault and how to mend it, by get and by list; storing it again mends it; remove needs no parse', async () => {
+  it('is named with the fields at fault and how to mend it, by get and by list; storing it again mends it; remove needs no parse; the others stay usable', async () => {
     await ensureConnectionTables(db);
     await db.run('INSERT INTO s3bridge.connections (name, direction, config) VALUES ($name, $direction, $config)',
       { name: stored.name, direction: stored.direction, config: JSON.stringify(stored) });
@@ -36,11 +36,17 @@ describe('a connection stored by an earlier release that breaks a rule added sin
       expect([failure?.type, failure?.nonRetryable, failure?.message]).toEqual([STORED_CONNECTION_OUTDATED, true, message]);
     }
 
+    // The checks that read every destination (a place's owner, a migration's handover) go on without it.
+    const other = { ...mended, name: 'other-src' };
+    await saveConnection(db, other);
+    expect(await listUsableConnections(db, 'source')).toEqual([other]);
+    expect(await listUsableConnections(db, 'destination')).toEqual([]);
+
     await saveConnection(db, mended);
     expect(await getConnection(db, 'old-src')).toEqual(mended);
 
     await db.run('UPDATE s3bridge.connections SET config = $config WHERE name = $name', { name: stored.name, config: JSON.stringify(stored) });
     expect((await removeConnection(db, 'old-src')).removed).toBe(true);
-    expect(await listConnections(db)).toEqual([]);
+    expect(await listConnections(db)).toEqual([other]);
   });
 });
