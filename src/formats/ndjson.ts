@@ -87,9 +87,25 @@ async function inferColumns(db: DuckDBConnection, format: FileFormat, url: strin
     )
     SELECT e.key AS name, list(DISTINCT ${MEMBER_TYPE}) AS kinds FROM objects, json_each(objects.__line) e
     GROUP BY e.key ORDER BY min(objects.n * 1000000 + e.id)`, { url });
-  // Keys are case-sensitive, DuckDB's column names are not: `Duck` beside `duck` is a column of its own (`Duck_1`).
-  const names = uniqueColumnNames(rows.map((r) => r.name));
+  const names = caseGroupNames(rows.map((r) => r.name));
   return rows.map((r, i) => ({ name: names[i]!, type: keyType(r.kinds), ...(fileColumnName(names[i]!) === r.name ? {} : { key: r.name }) }));
+}
+
+/**
+ * Keys are case-sensitive, DuckDB's column names are not: `duck` beside `Duck` is a column of its
+ * own (`Duck_1`). Within such a group the spellings are named in descending code-point order
+ * (lower case first: `id`, `Id_1`, `ID_2`), not in the order a file happens to hold them, so two
+ * files holding the same keys get the same columns.
+ */
+function caseGroupNames(keys: string[]): string[] {
+  const groupSize = new Map<string, number>();
+  for (const key of keys) groupSize.set(key.toLowerCase(), (groupSize.get(key.toLowerCase()) ?? 0) + 1);
+  const grouped = keys.flatMap((key, i) => (groupSize.get(key.toLowerCase())! > 1 ? [i] : []));
+  const ordered = [...keys];
+  grouped.map((i) => keys[i]!).sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)).forEach((key, j) => { ordered[grouped[j]!] = key; });
+  const names = uniqueColumnNames(ordered);
+  const nameOf = new Map(ordered.map((key, i) => [key, names[i]!]));
+  return keys.map((key) => nameOf.get(key)!);
 }
 
 /** Each line's text (a BOM dropped), for numbering rejected lines: LF, CRLF and a lone CR end a line, as the scan reads them. */

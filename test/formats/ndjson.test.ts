@@ -54,6 +54,14 @@ describe('NDJSON', () => {
     expect(rows.map((r) => [r.duck, r.Duck_1, r.duck_1_1, r['10'], r['2'], r.column5])).toEqual([['43', '44', '45', 'ten', 'two', 'empty'], [null, '46', null, null, null, null]]);
   });
 
+  it('names keys that differ only in case the same whatever order a file holds them in (lower case first)', async () => {
+    const ab = await ndjson.columns(local.db, local.file('ab.ndjson', '{"duck": 1, "Duck": 2, "ID": 3, "id": 4, "Id": 5}\n'));
+    const ba = await ndjson.columns(local.db, local.file('ba.ndjson', '{"Id": 5, "ID": 3, "Duck": 2, "id": 4, "duck": 1}\n'));
+    const byKey = (columns: typeof ab) => Object.fromEntries(columns.map((c) => [c.key ?? c.name, c.name]));
+    expect(byKey(ab)).toEqual({ duck: 'duck', Duck: 'Duck_1', id: 'id', Id: 'Id_1', ID: 'ID_2' });
+    expect(byKey(ba)).toEqual(byKey(ab));
+  });
+
   it('reads a file without one object line for what is wrong with each line (a pretty-printed array: line 1)', async () => {
     const file = local.file('pretty.json', '[\n  {\n    "k": "v"\n  }\n]\n');
     const columns = await ndjson.columns(local.db, file);
