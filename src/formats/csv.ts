@@ -33,6 +33,8 @@ async function readHeader(db: DuckDBConnection, format: FileFormat, url: string)
     // The first physical line, unparsed: a blank one would be taken for the header by the scan
     // while DuckDB's header read skips it, so the header would load as a row.
     const lines = await firstLines(db, format, url);
+    // A gzipped file can hold nothing once inflated though listing kept it (it has bytes).
+    if (lines.length === 0) throw new HeaderError('the file holds no lines (it is empty once inflated): a CSV file starts with its header line');
     if ((lines[0] ?? null) === null) {
       throw new HeaderError('line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)');
     }

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +63,7 @@ describe('CSV (RFC 4180)', () => {
       ['mixed-endings.csv', '10,hello,20\r\n20,world,30\n30,test,30\r', 'its first lines do not read as CSV (RFC 4180): a quote opened and never closed, a quote inside an unquoted value (inside a quoted value a quote is written ""), or line endings that mix CRLF, LF and CR'],
       ['backslash.csv', 'ID, Test\n1, "Test 1"\n2, "Test \\" 2"\n', 'its first lines do not read as CSV (RFC 4180): a quote opened and never closed, a quote inside an unquoted value (inside a quoted value a quote is written ""), or line endings that mix CRLF, LF and CR'],
       ['long-header.csv', `${'h'.repeat(2_100_000)}\n1\n`, 'line 1 is longer than 2 MB (the reader\'s limit)'],
+      ['empty.csv.gz', gzipSync(Buffer.alloc(0)), 'the file holds no lines (it is empty once inflated): a CSV file starts with its header line'],
     ];
     for (const [name, content, message] of cases) {
       const file = local.file(name, content);
