@@ -31,9 +31,10 @@ const KINDS: [AddressKind, net.BlockList][] = [
 
 /** NAT64 (64:ff9b::/96) embeds an IPv4 address: it is what the packets reach. */
 function embeddedIpv4(address: string): string | undefined {
-  const match = /^64:ff9b::([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  // The canonical form drops leading zero groups: 64:ff9b::a is 0.0.0.10, 64:ff9b:: is 0.0.0.0.
+  const match = /^64:ff9b::(?:([0-9a-f]{1,4}):)?([0-9a-f]{1,4})?$/i.exec(address);
   if (!match) return undefined;
-  const [hi, lo] = [parseInt(match[1]!, 16), parseInt(match[2]!, 16)];
+  const [hi, lo] = [parseInt(match[1] ?? '0', 16), parseInt(match[2] ?? '0', 16)];
   return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
 }
 
@@ -61,8 +62,10 @@ function kindOf(address: string): AddressKind | undefined {
     if (nat64) return addressKind(nat64);
     // IPv4-compatible (::a.b.c.d) and IPv4-translated (::ffff:0:a.b.c.d) forms: deprecated or translator-only, no public service.
     // (BlockList cannot hold ::/96: it matches every IPv4 address against it.)
-    if (/^::(ffff:0:)?([0-9a-f]{1,4}:[0-9a-f]{1,4}|\d+\.\d+\.\d+\.\d+)$/.test(canonical)) return 'reserved';
-    return KINDS.find(([, blocks]) => blocks.check(canonical, 'ipv6'))?.[0] ?? 'public';
+    const listed = KINDS.find(([, blocks]) => blocks.check(canonical, 'ipv6'))?.[0];
+    if (listed) return listed;
+    if (/^::(ffff:0:)?(([0-9a-f]{1,4}:)?[0-9a-f]{1,4}|\d+\.\d+\.\d+\.\d+)$/.test(canonical)) return 'reserved';
+    return 'public';
   }
   return KINDS.find(([, blocks]) => blocks.check(address, 'ipv4'))?.[0] ?? 'public';
 }

@@ -24,6 +24,11 @@ describe('addressKind', () => {
       .toEqual(['metadata', 'metadata', 'metadata', 'loopback', 'reserved', 'reserved', 'link-local', 'private']);
   });
 
+  it('reads NAT64 and IPv4-compatible forms whose canonical spelling drops zero groups (one group, or none)', () => {
+    expect(['64:ff9b::0.0.0.10', '64:ff9b::', '64:ff9b::0.0.0.1', '::0.0.0.10', '::1', '::', '2001:db8::a'].map(addressKind))
+      .toEqual(['unspecified', 'unspecified', 'unspecified', 'reserved', 'loopback', 'unspecified', 'public']);
+  });
+
   it('refuses a proxied CONNECT target spelled that way before connecting (the socket check came only after the TCP handshake)', async () => {
     await expect(gate([]).target('[64:ff9b::169.254.169.254]', 443)).rejects.toThrow(
       's3bridge refused to connect to [64:ff9b::169.254.169.254]:443: 64:ff9b::169.254.169.254 is a link-local or metadata address, where a request can read the worker\'s own cloud credentials; '
