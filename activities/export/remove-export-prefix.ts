@@ -22,7 +22,9 @@ export function createRemoveExportPrefix({ settings, catalog }: ActivityDeps) {
     if (!prefix) throw new Error('refusing to remove an empty prefix (the whole bucket)');
     const s3 = await destinationS3(destination, { settings, catalog });
     try {
-      const claims = (await catalog.testStreamClaims(destination.bucket, prefix)).filter((c) => c.location === destinationPlace(destination, c.folder));
+      // Claims made before places were spelled one way carry the connection's own spelling of the endpoint.
+      const ours = (c: { location: string; folder: string }) => c.location === destinationPlace(destination, c.folder) || c.location === destinationLocation(destination, c.folder);
+      const claims = (await catalog.testStreamClaims(destination.bucket, prefix)).filter(ours);
       let deleted = 0;
       let aborted = 0;
       for (const claim of claims) {
