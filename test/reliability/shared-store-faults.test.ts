@@ -140,7 +140,10 @@ describe('the shared store (DuckLake on MinIO, metadata and catalog in Postgres,
       rowsExpected: DAYS.length * FILES * ROWS_PER_FILE, rowsFound: outcome.rows,
     });
     expectExactlyOnce(report, outcome);
-    expect(attempts.at(-1)).toBeGreaterThanOrEqual(2);
+    // The outage was felt: the held day's attempt failed, or DuckLake's failed commit was run again
+    // inside it (src/lake/retry-conflicts.ts takes "Failed to commit DuckLake transaction" for a lost
+    // race) while other activities' attempts failed; which one depends on when Postgres came back.
+    expect(attempts.at(-1)! - 1 + others).toBeGreaterThanOrEqual(1);
     // A worker whose cached Postgres connections all died fails one call, then connects afresh (src/lake/shared-duckdb.ts).
     expect(others).toBeLessThanOrEqual(workers.length);
   });
