@@ -58,9 +58,14 @@ export async function listUsableConnections(db: DuckDBConnection, direction: Con
   await ensureConnectionTables(db);
   const rows = await queryRows<{ config: string }>(db, 'SELECT config FROM s3bridge.connections WHERE direction = $direction ORDER BY name', { direction });
   return rows.flatMap((row) => {
-    const parsed = Connection.safeParse(JSON.parse(row.config));
+    const parsed = parseStoredConfig(row.config);
     return parsed.success ? [parsed.data] : [];
   });
+}
+
+/** A stored connection's config under this release's rules (a stored row is JSON the catalog wrote). */
+export function parseStoredConfig(config: string) {
+  return Connection.safeParse(JSON.parse(config));
 }
 
 /**
@@ -69,7 +74,7 @@ export async function listUsableConnections(db: DuckDBConnection, direction: Con
  * rather than a bare schema error from whatever command read the catalog.
  */
 export function storedConnection(row: { name: string; config: string }): Connection {
-  const parsed = Connection.safeParse(JSON.parse(row.config));
+  const parsed = parseStoredConfig(row.config);
   if (parsed.success) return parsed.data;
   throw ApplicationFailure.create({
     type: STORED_CONNECTION_OUTDATED,

@@ -3,7 +3,7 @@ import { describeRun, runsQuery, runUrl, type RunView } from '../client/run-cont
 import { listSchedules } from '../client/schedule-control';
 import type { S3BridgeClient } from '../client/s3bridge-client';
 import { CliFailure } from '../cli/command';
-import { Connection } from '../workflow-safe/connection';
+import type { Connection } from '../workflow-safe/connection';
 import { connectionPolicies } from '../workflow-safe/policies/connection-policies';
 import type { ValidationReport } from '../workflow-safe/validation/validation-report';
 import { calendarDays } from './day-calendar';
@@ -16,7 +16,7 @@ import {
   dayRuns, exportReports, importReports, liveValidation, migrationReport, migrations, recentRuns, runFailure, runningDays, runningRuns, type LiveRun,
 } from './temporal-reads';
 import type { StatusRow, WarehouseReads } from './warehouse-reads';
-import { storedConnection } from '../catalog/connection-store';
+import { parseStoredConfig, storedConnection } from '../catalog/connection-store';
 
 /** Gathers what each page shows: the warehouse through `WarehouseReads`, the rest from Temporal. */
 export class PageData {
@@ -39,7 +39,7 @@ export class PageData {
     const [stored, statuses] = await Promise.all([this.reads.connections(), this.reads.statuses()]);
     return stored.map((row) => {
       const status = statuses.find((s) => s.name === row.name);
-      const parsed = Connection.safeParse(JSON.parse(row.config));
+      const parsed = parseStoredConfig(row.config);
       return {
         name: row.name, direction: row.direction, location: parsed.success ? locationOf(parsed.data) : '',
         status: status?.status ?? 'none', ...(status ? { validatedAt: status.updated_at } : {}), ...(status?.reason ? { reason: status.reason } : {}),

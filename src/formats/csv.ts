@@ -35,7 +35,7 @@ async function readHeader(db: DuckDBConnection, format: FileFormat, url: string)
     const lines = await firstLines(db, format, url);
     // A gzipped file can hold nothing once inflated though listing kept it (it has bytes).
     if (lines.length === 0) throw new HeaderError('the file holds no lines (it is empty once inflated): a CSV file starts with its header line');
-    if ((lines[0] ?? null) === null) {
+    if (lines[0] === null) {
       throw new HeaderError('line 1 is blank: a CSV file starts with its header line (remove the blank lines before it)');
     }
     const expected = FORMATS[format].delimiter ?? ',';

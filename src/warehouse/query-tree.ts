@@ -133,10 +133,15 @@ function checkFunction(expression: Record<string, unknown>, scope: QueryScope): 
   if (!QUERY_FUNCTIONS.has(lower)) refuse(`the function ${name}() is not allowed: ${PURE_ONLY}`);
 }
 
+/** A non-NULL literal's value (DuckDB's parser folds a leading minus into a number), or undefined. */
+function constantValue(node: unknown): unknown {
+  const record = node as { class?: unknown; value?: { is_null?: unknown; value?: unknown } } | undefined;
+  return record?.class === 'CONSTANT' && record.value?.is_null === false ? record.value.value : undefined;
+}
+
 /** A string literal's value, or undefined. */
 function stringConstant(node: unknown): string | undefined {
-  const record = node as { class?: unknown; value?: { is_null?: unknown; value?: unknown } } | undefined;
-  const value = record?.class === 'CONSTANT' && record.value?.is_null === false ? record.value.value : undefined;
+  const value = constantValue(node);
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -164,11 +169,10 @@ function nestingDepth(json: string): number {
 
 const PURE_ONLY = 's3bridge sql computes with pure functions only (no settings, variables, files or URLs)';
 
-/** An integer literal's value (DuckDB's parser folds a leading minus into it), or undefined. */
+/** An integer literal's value, or undefined. */
 function integerConstant(node: unknown): number | undefined {
-  const record = node as { class?: unknown; value?: { is_null?: unknown; value?: unknown } } | undefined;
-  const value = record?.class === 'CONSTANT' ? record.value?.value : undefined;
-  return record?.value?.is_null === false && typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
+  const value = constantValue(node);
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
 }
 
 /** How many elements range(...) (end excluded) or generate_series(...) (end included) returns. */
